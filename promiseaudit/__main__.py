@@ -1,0 +1,3 @@
+from promiseaudit.cli import main
+
+main()

@@ -1,0 +1,21 @@
+"""Exceptions raised below the command line.
+
+Each message is one line a sales manager can act on: it names the file, row or page and
+says what to do. ``cli.py`` is the only place that turns them into ``ClickException``.
+"""
+
+
+class PromiseAuditError(Exception):
+    """Base class for every error promiseaudit reports to a user."""
+
+
+class ReadError(PromiseAuditError):
+    """A proposal could not be read (missing, unsupported, corrupt, encrypted, scanned)."""
+
+
+class RecordError(PromiseAuditError):
+    """A row of an imported CSV/JSON file is not usable."""
+
+
+class LedgerError(PromiseAuditError):
+    """The ledger refused an operation (unknown deal or promise, bad schema)."""
