@@ -1,7 +1,674 @@
-"""Command line: a thin click layer over the library (filled in by the foundation work)."""
+"""The promiseaudit command line: a thin click layer over ``promiseaudit.api``.
+
+Each command parses its options, calls one library function and prints the result.
+This is the only place that turns a PromiseAuditError into a one-line message and
+exit code 1. Heavy libraries (spaCy, pdfplumber) are imported inside the commands that
+need them, so ``promiseaudit --help`` answers at once.
+"""
+from __future__ import annotations
+
+import json
+import os
+import sys
+from datetime import date
+from pathlib import Path
+
 import click
 
+from . import __version__
+from .errors import PromiseAuditError
 
-@click.group()
-def main():
-    """promiseaudit: hold sellers to what they wrote."""
+DEFAULT_DB = "promiseaudit.db"
+
+
+class IsoDate(click.ParamType):
+    """A date written as YYYY-MM-DD."""
+
+    name = "date"
+
+    def convert(self, value, param, ctx):
+        if isinstance(value, date):
+            return value
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            self.fail(f"'{value}' is not a date; write it as YYYY-MM-DD", param, ctx)
+
+
+DATE = IsoDate()
+
+
+class Group(click.Group):
+    """A click group that shows library errors as one line (exit code 1, no traceback)."""
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except PromiseAuditError as e:
+            raise click.ClickException(str(e)) from None
+
+
+class Context:
+    """Per-run state: where the ledger is. The ledger opens on first use."""
+
+    def __init__(self, db_path: str):
+        self.db_path = db_path
+        self._db = None
+
+    @property
+    def db(self):
+        if self._db is None:
+            from .ledger import open_ledger
+
+            self._db = open_ledger(self.db_path)
+        return self._db
+
+
+pass_ctx = click.make_pass_decorator(Context)
+
+
+@click.group(cls=Group)
+@click.version_option(__version__, prog_name="promiseaudit")
+@click.option(
+    "--db",
+    "db_path",
+    envvar="PROMISEAUDIT_DB",
+    default=DEFAULT_DB,
+    show_default=True,
+    help="The ledger file (also PROMISEAUDIT_DB). Created on first use.",
+)
+@click.pass_context
+def main(ctx, db_path):
+    """promiseaudit: holds sellers to what they wrote.
+
+    Reads sales proposals, finds the promises in them, and checks each one against what
+    was actually delivered.
+    """
+    ctx.obj = Context(db_path)
+
+
+# --- reading proposals ---------------------------------------------------------------
+
+
+def _promise_table(promises) -> str:
+    lines = []
+    for p in promises:
+        when = []
+        if p.due:
+            when.append(f"due {p.due.isoformat()}")
+        if p.within_days is not None:
+            kind = "business days" if p.business_days else "days"
+            rel = "after" if p.within_days >= 0 else "before"
+            when.append(f"{abs(p.within_days)} {kind} {rel} {(p.anchor or '?').replace('_', '-')}")
+        if p.recurrence:
+            when.append(p.recurrence)
+        what = []
+        if p.quantity is not None:
+            what.append(f"{p.quantity:g} {p.unit or ''}".strip())
+        if p.threshold is not None:
+            sign = ">=" if p.direction == "at_least" else "<="
+            what.append(f"{sign} {p.threshold:g} {p.threshold_unit or ''}".strip())
+        flags = [] if p.strength == "firm" else ["hedged"]
+        if p.condition:
+            flags.append("conditional")
+        lines.append(
+            f"p.{p.page:<3} {p.category:<13} {'; '.join(when + what + flags) or '-'}\n"
+            f"      \u201c{_short(p.text, 110)}\u201d"
+        )
+    return "\n".join(lines)
+
+
+def _short(text: str, n: int) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= n else text[: n - 1] + "\u2026"
+
+
+@main.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path())
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+@click.option("--model", help="An installed trained spaCy pipeline to use (optional).")
+@click.option("--password", help="Password for protected PDFs.")
+def extract(files, as_json, model, password):
+    """Show the promises in proposals, without storing anything."""
+    from .api import extract_files
+
+    results = extract_files(files, model=model, password=password)
+    if as_json:
+        out = [p.to_dict() for _, promises in results for p in promises]
+        click.echo(json.dumps({"promises": out}, indent=2, ensure_ascii=False))
+        return
+    for document, promises in results:
+        click.echo(f"{document.name}: {len(promises)} promise(s) on {len(document.pages)} page(s)")
+        if promises:
+            click.echo(_promise_table(promises))
+        click.echo()
+
+
+@main.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path())
+@click.option("--deal", "deal_id", required=True, help="The deal these proposals belong to.")
+@click.option("--customer", help="Customer name (stored on the deal).")
+@click.option("--rep", help="Sales rep who owns the deal.")
+@click.option("--password", help="Password for protected PDFs.")
+@click.option("--replaces", help="Name or id of a stored proposal this is a new version of.")
+@click.option("--keep-going", is_flag=True,
+              help="Record unreadable files (encrypted, scanned) instead of stopping.")
+@click.option("--model", help="An installed trained spaCy pipeline to use (optional).")
+@pass_ctx
+def ingest(ctx, files, deal_id, customer, rep, password, replaces, keep_going, model):
+    """Extract promises from proposals and store them in the ledger for a deal."""
+    from .api import ingest_files
+
+    db = ctx.db
+    if len(files) > 1:
+        with click.progressbar(length=len(files), label="Reading proposals",
+                               file=sys.stderr) as bar:
+            results = ingest_files(db, files, deal_id, customer, rep, password, replaces,
+                                   keep_going, model, progress=lambda _: bar.update(1))
+    else:
+        results = ingest_files(db, files, deal_id, customer, rep, password, replaces,
+                               keep_going, model)
+    for r in results:
+        if r.duplicate:
+            click.echo(f"{r.name}: already in the ledger for deal {deal_id}; nothing added")
+        elif r.outcome != "parsed":
+            click.echo(f"{r.name}: not read ({r.outcome}); recorded so reports list it")
+        else:
+            msg = f"{r.name}: {r.added} new promise(s)"
+            if r.kept:
+                msg += f", {r.kept} repeated from the earlier version"
+            if r.replaced:
+                msg += f"; replaces {r.replaced}, {r.superseded} promise(s) superseded"
+            click.echo(msg + f" for deal {deal_id}")
+
+
+@main.command()
+@click.option("--deal", "deal_id", help="Only this deal.")
+@pass_ctx
+def documents(ctx, deal_id):
+    """List the proposals in the ledger and how reading them went."""
+    from .ledger import queries
+
+    docs = queries.documents(ctx.db, deal_id)
+    if not docs:
+        click.echo("No proposals in the ledger yet; add some with `promiseaudit ingest`.")
+    for d in docs:
+        click.echo(f"{d.id:>4}  {d.deal_id:<12} {d.outcome:<9} {d.pages:>3} p. "
+                   f"{d.promise_count:>3} promises  {d.name}")
+
+
+# --- deals ---------------------------------------------------------------------------
+
+
+@main.group()
+def deals():
+    """Import, list and update deals."""
+
+
+@deals.command("import")
+@click.argument("file", type=click.Path())
+@pass_ctx
+def deals_import(ctx, file):
+    """Import deals from a CSV/JSON file (deal_id, customer, rep, signed_on, kickoff_on,
+    go_live_on, ends_on)."""
+    from .imports import import_deals
+
+    counts = import_deals(ctx.db, file)
+    click.echo(f"{Path(file).name}: {counts['created']} deal(s) added, "
+               f"{counts['updated']} updated, {counts['unchanged']} unchanged")
+
+
+@deals.command("list")
+@pass_ctx
+def deals_list(ctx):
+    """List deals with their dates."""
+    from .ledger import queries
+
+    rows = queries.deals(ctx.db)
+    if not rows:
+        click.echo("No deals yet; import them with `promiseaudit deals import`.")
+    for d in rows.values():
+        go_live = d.go_live_on or (f"{d.go_live_planned} (planned)" if d.go_live_planned else "-")
+        click.echo(f"{d.deal_id:<12} {d.customer or '-':<28} {d.rep or '-':<18} "
+                   f"signed {d.signed_on or '-'}  kickoff {d.kickoff_on or '-'}  "
+                   f"go-live {go_live}  ends {d.ends_on or '-'}")
+
+
+@deals.command("set")
+@click.argument("deal_id")
+@click.option("--customer")
+@click.option("--rep")
+@click.option("--signed", "signed_on", type=DATE, help="Contract signature date.")
+@click.option("--kickoff", "kickoff_on", type=DATE, help="Kickoff date.")
+@click.option("--go-live", "go_live_on", type=DATE, help="Actual go-live date.")
+@click.option("--ends", "ends_on", type=DATE, help="End of the contract term.")
+@click.option("--by", "who", default=lambda: os.environ.get("USER", "user"), show_default="$USER")
+@pass_ctx
+def deals_set(ctx, deal_id, who, **fields):
+    """Record a deal's customer, rep or dates (e.g. the actual go-live)."""
+    from .api import set_deal
+
+    fields = {k: v for k, v in fields.items() if v is not None}
+    if not fields:
+        raise click.UsageError("Give at least one of --customer, --rep, --signed, --kickoff, "
+                               "--go-live, --ends")
+    result = set_deal(ctx.db, deal_id, who=who, **fields)
+    click.echo(f"Deal {deal_id}: {result}")
+
+
+# --- deliveries ----------------------------------------------------------------------
+
+
+@main.group()
+def deliveries():
+    """Import and list delivery records (shipments, milestones, trainings, tickets...)."""
+
+
+def _pairs(values, option):
+    out = {}
+    for v in values:
+        if "=" not in v:
+            raise click.BadParameter(f"'{v}' should look like name=value", param_hint=option)
+        k, _, val = v.partition("=")
+        out[k.strip()] = val.strip()
+    return out
+
+
+@deliveries.command("import")
+@click.argument("file", type=click.Path())
+@click.option("--map", "mapping", help="A mapping .toml file, or a shipped mapping name "
+              "(helpdesk-tickets, psa-tasks).")
+@click.option("--column", "columns", multiple=True, metavar="FIELD=COLUMN",
+              help="Read FIELD from the export's COLUMN (repeatable).")
+@click.option("--set", "values", multiple=True, metavar="FIELD=VALUE",
+              help="Use VALUE for FIELD on every row, e.g. category=support.")
+@click.option("--dayfirst/--monthfirst", default=None,
+              help="Read dates like 03/04/2027 day-first or month-first.")
+@pass_ctx
+def deliveries_import(ctx, file, mapping, columns, values, dayfirst):
+    """Import delivery records from a CSV/JSON export."""
+    from .imports import Mapping, import_deliveries, load_mapping
+
+    m = load_mapping(mapping) if mapping else Mapping()
+    if columns or values:
+        m.columns.update(_pairs(columns, "--column"))
+        m.values.update(_pairs(values, "--set"))
+        if m.name == "canonical":
+            m.name = "options"
+    if dayfirst is not None:
+        m.dayfirst = dayfirst
+    counts = import_deliveries(ctx.db, file, m)
+    msg = f"{Path(file).name}: {counts['imported']} record(s) imported"
+    if counts["skipped"]:
+        msg += f", {counts['skipped']} skipped by the mapping filter"
+    if counts["duplicates"]:
+        msg += f", {counts['duplicates']} already imported"
+    click.echo(msg)
+
+
+@deliveries.command("list")
+@click.option("--deal", "deal_id")
+@pass_ctx
+def deliveries_list(ctx, deal_id):
+    """List delivery records."""
+    from .ledger import queries
+
+    for d in queries.deliveries(ctx.db, deal_id):
+        link = f" -> {d.promise_id}" if d.promise_id else ""
+        click.echo(f"{d.id:>5}  {d.deal_id:<12} {d.category:<13} {d.delivered_on or '-'}  "
+                   f"{_short(d.description, 60)}{link}")
+
+
+@main.command()
+@click.argument("delivery_id", type=int)
+@click.argument("promise_id")
+@click.option("--by", "who", default=lambda: os.environ.get("USER", "user"), show_default="$USER")
+@pass_ctx
+def link(ctx, delivery_id, promise_id, who):
+    """Link a delivery record to the promise it fulfils."""
+    from .api import link as link_
+
+    link_(ctx.db, delivery_id, promise_id, who)
+    click.echo(f"Delivery {delivery_id} now counts toward promise {promise_id}")
+
+
+@main.command()
+@pass_ctx
+def unmatched(ctx):
+    """List delivery records that could not be matched to a promise with confidence."""
+    from .api import unmatched as unmatched_
+
+    rows = unmatched_(ctx.db)
+    if not rows:
+        click.echo("Every delivery record is matched to a promise.")
+    for m in rows:
+        what = ("could be " + " or ".join(m.candidates)) if m.candidates else "no likely promise"
+        click.echo(f"delivery {m.delivery_id}: {what} ({m.reason}); "
+                   f"link it with `promiseaudit link {m.delivery_id} PROMISE_ID`")
+
+
+# --- promises, review, waivers -------------------------------------------------------
+
+
+@main.command()
+@click.option("--deal", "deal_id")
+@click.option("--state", type=click.Choice(["candidate", "confirmed", "rejected", "superseded"]),
+              multiple=True, help="Only promises in this review state (repeatable).")
+@pass_ctx
+def promises(ctx, deal_id, state):
+    """List the promises in the ledger."""
+    from .ledger import queries
+
+    rows = queries.promises(ctx.db, deal_id, states=state or None)
+    for p in rows:
+        click.echo(f"{p.id}  {p.deal_id:<12} {p.review_state:<10} {p.category:<13} "
+                   f"{_short(p.text, 80)}")
+    if not rows:
+        click.echo("No promises found.")
+
+
+@main.command()
+@click.option("--deal", "deal_id", help="Only this deal's candidates.")
+@click.option("--by", "who", default=lambda: os.environ.get("USER", "user"), show_default="$USER")
+@click.option("--export", "export_path", type=click.Path(),
+              help="Write a review sheet (CSV) instead of asking one by one.")
+@click.option("--import", "import_path", type=click.Path(),
+              help="Apply a filled-in review sheet.")
+@click.option("--all", "include_reviewed", is_flag=True,
+              help="With --export: include promises already confirmed or rejected.")
+@pass_ctx
+def review(ctx, deal_id, who, export_path, import_path, include_reviewed):
+    """Confirm or reject extracted promises, and correct their details.
+
+    Without options, walks the candidates one by one in the terminal. --export writes a
+    sheet to fill in (decision: confirm/reject; change any detail), --import applies it.
+    """
+    from . import review as rv
+
+    if export_path:
+        Path(export_path).write_text(rv.export_csv(ctx.db, deal_id, include_reviewed),
+                                     encoding="utf-8")
+        click.echo(f"Review sheet written to {export_path}; fill in 'decision' and import it "
+                   "with `promiseaudit review --import`")
+        return
+    if import_path:
+        c = rv.import_csv(ctx.db, import_path, who)
+        click.echo(f"{Path(import_path).name}: {c['confirmed']} confirmed, {c['rejected']} "
+                   f"rejected, {c['edited']} detail(s) corrected, {c['unchanged']} left as they were")
+        return
+    todo = rv.candidates(ctx.db, deal_id)
+    if not todo:
+        click.echo("Nothing to review: no candidate promises.")
+        return
+    click.echo(f"{len(todo)} promise(s) to review. Answer c(onfirm), r(eject), e(dit), "
+               "s(kip) or q(uit).")
+    for i, p in enumerate(todo, 1):
+        click.echo(f"\n[{i}/{len(todo)}] {p.id}  deal {p.deal_id}  {p.source} p.{p.page}")
+        click.echo(_promise_table([p]))
+        if p.reason:
+            click.echo(f"      why: {p.reason} (confidence {p.confidence:.0%})")
+        while True:
+            answer = click.prompt("Decision", type=click.Choice(["c", "r", "e", "s", "q"]),
+                                  default="s", show_choices=True)
+            if answer == "e":
+                field = click.prompt("Detail to correct", type=click.Choice(rv.EDITABLE))
+                value = click.prompt(f"New {field} (empty to clear)", default="",
+                                     show_default=False)
+                rv.edit(ctx.db, p.id, field, value, who)
+                click.echo(f"      {field} set to {value or '(empty)'}")
+                continue
+            break
+        if answer == "q":
+            break
+        if answer in ("c", "r"):
+            state = rv.decide(ctx.db, p.id, "confirm" if answer == "c" else "reject", who)
+            click.echo(f"      {state}")
+
+
+@main.command()
+@click.argument("promise_id")
+@click.option("--reason", required=True, help="What the customer agreed to.")
+@click.option("--by", "who", required=True, help="Who recorded the waiver.")
+@click.option("--on", "on", type=DATE, help="Date of the agreement (default today).")
+@pass_ctx
+def waive(ctx, promise_id, reason, who, on):
+    """Record that the customer agreed to drop or change a promise."""
+    from .api import waive as waive_
+
+    waive_(ctx.db, promise_id, reason, who, on)
+    click.echo(f"Promise {promise_id} waived: {reason}")
+
+
+@main.command()
+@click.argument("entity_id", required=False)
+@pass_ctx
+def history(ctx, entity_id):
+    """Show the audit trail: every change, who made it and when."""
+    from .ledger import queries
+
+    for c in queries.changes(ctx.db, entity_id):
+        detail = f" {c['field']}: {c['old_value']} -> {c['new_value']}" if c["field"] else ""
+        note = f" ({c['note']})" if c["note"] else ""
+        click.echo(f"{c['at']}  {c['who']:<12} {c['action']:<9} {c['entity']} "
+                   f"{c['entity_id']}{detail}{note}")
+
+
+# --- audit and reports ---------------------------------------------------------------
+
+
+def _settings(at_risk_days, windows, holidays):
+    from .audit import AuditSettings, load_holidays
+
+    kwargs = {}
+    if at_risk_days is not None:
+        kwargs["at_risk_days"] = at_risk_days
+    if windows:
+        parsed = {}
+        for k, v in _pairs(windows, "--window").items():
+            if not v.isdigit():
+                raise click.BadParameter(f"'{v}' is not a number of days", param_hint="--window")
+            parsed[k] = int(v)
+        kwargs["at_risk_days_by_category"] = parsed
+    if holidays:
+        kwargs["holidays"] = load_holidays(holidays)
+    return AuditSettings(**kwargs)
+
+
+def audit_options(f):
+    f = click.option("--holidays", type=click.Path(), help="File of holiday dates (one "
+                     "YYYY-MM-DD per line) skipped when counting business days.")(f)
+    f = click.option("--window", "windows", multiple=True, metavar="CATEGORY=DAYS",
+                     help="At-risk window for one category (repeatable).")(f)
+    f = click.option("--at-risk-days", type=int, help="Days before a due date that an "
+                     "undelivered promise counts as at risk (default 7).")(f)
+    f = click.option("--confirmed-only", is_flag=True,
+                     help="Leave out promises nobody has confirmed yet.")(f)
+    return f
+
+
+@main.command()
+@click.option("--as-of", type=DATE, default=lambda: date.today(), show_default="today")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@audit_options
+@pass_ctx
+def audit(ctx, as_of, as_json, confirmed_only, at_risk_days, windows, holidays):
+    """Check every promise against the delivery records as of a date."""
+    from .api import run_audit
+
+    outcome = run_audit(ctx.db, as_of, _settings(at_risk_days, windows, holidays),
+                        confirmed_only=confirmed_only)
+    if as_json:
+        items = []
+        for p in outcome.promises:
+            v = outcome.verdicts.get(p.id)
+            if v is None:
+                continue
+            d = v.to_dict()
+            items.append({"id": p.id, "deal_id": p.deal_id, "text": p.text,
+                          "category": p.category, "review_state": p.review_state,
+                          "source": p.source, "page": p.page, **d})
+        click.echo(json.dumps({"as_of": as_of.isoformat(), "promises": items}, indent=2,
+                              ensure_ascii=False))
+        return
+    counts = {}
+    for v in outcome.verdicts.values():
+        counts[v.status] = counts.get(v.status, 0) + 1
+    click.echo(f"Audit as of {as_of.isoformat()}: " + (", ".join(
+        f"{n} {s.replace('_', ' ')}" for s, n in sorted(counts.items())) or "no promises"))
+    order = {"broken": 0, "at_risk": 1, "late": 2, "open": 3, "pending": 4, "kept": 5,
+             "waived": 6, "superseded": 7}
+    rows = sorted(outcome.promises, key=lambda p: (order.get(outcome.verdicts[p.id].status, 9)
+                                                   if p.id in outcome.verdicts else 9, p.id))
+    for p in rows:
+        v = outcome.verdicts.get(p.id)
+        if v is None:
+            continue
+        due = v.due.isoformat() if v.due else "no date"
+        click.echo(f"{v.status.upper().replace('_', ' '):<10} {p.id}  {p.deal_id:<12} "
+                   f"{due:<10}  {_short(p.text, 70)}")
+        click.echo(f"{'':<10} {v.reason}")
+
+
+def _write(output, content, what):
+    mode = "wb" if isinstance(content, bytes) else "w"
+    if output in (None, "-"):
+        if isinstance(content, bytes):
+            sys.stdout.buffer.write(content)
+        else:
+            click.echo(content, nl=False)
+        return
+    path = Path(output)
+    if not path.parent.exists():
+        raise click.ClickException(f"Cannot write {output}: folder {path.parent} does not exist")
+    with open(path, mode, **({} if mode == "wb" else {"encoding": "utf-8"})) as fh:
+        fh.write(content)
+    click.echo(f"{what} written to {path}", err=True)
+
+
+@main.group(invoke_without_command=True)
+@click.option("--as-of", type=DATE, default=lambda: date.today(), show_default="today")
+@click.option("-o", "--output", type=click.Path(), default="report.html", show_default=True)
+@click.option("--rep", help="Only this rep's deals.")
+@click.option("--deal", "deal_id", help="Only this deal.")
+@click.option("--customer", help="Only this customer.")
+@click.option("--since", type=DATE, help="Only promises due on or after this date.")
+@click.option("--date-format", default="%Y-%m-%d", show_default=True,
+              help="How dates are shown, e.g. '%d %b %Y'.")
+@audit_options
+@click.pass_context
+def report(click_ctx, as_of, output, rep, deal_id, customer, since, date_format,
+           confirmed_only, at_risk_days, windows, holidays):
+    """Write the manager's audit report (HTML). `report weekly` writes the weekly report."""
+    if click_ctx.invoked_subcommand is not None:
+        return
+    from .api import load_audit_data
+    from .report import ReportFilters, manager_report
+
+    ctx = click_ctx.find_object(Context)
+    data = load_audit_data(ctx.db, as_of, _settings(at_risk_days, windows, holidays),
+                           confirmed_only=confirmed_only)
+    html = manager_report(data, ReportFilters(rep=rep, deal=deal_id, customer=customer,
+                                              since=since), date_format=date_format)
+    _write(output, html, "Report")
+
+
+@report.command("weekly")
+@click.option("--week", help="ISO week, e.g. 2027-W28 (default: the week of --as-of).")
+@click.option("--as-of", type=DATE, help="A date in the week to report (default today).")
+@click.option("-o", "--output", type=click.Path(), default="weekly.html", show_default=True)
+@click.option("--date-format", default="%Y-%m-%d", show_default=True)
+@audit_options
+@pass_ctx
+def report_weekly(ctx, week, as_of, output, date_format, confirmed_only, at_risk_days, windows,
+                  holidays):
+    """Write the weekly report: what broke, what is due or at risk, what changed."""
+    from datetime import timedelta
+
+    from .api import load_audit_data
+    from .report import iso_week_bounds, weekly_report
+
+    if week and as_of:
+        raise click.UsageError("Give --week or --as-of, not both")
+    if week:
+        start, end = iso_week_bounds(week)
+    else:
+        day = as_of or date.today()
+        start = day - timedelta(days=day.weekday())
+        end = start + timedelta(days=6)
+    data = load_audit_data(ctx.db, end, _settings(at_risk_days, windows, holidays),
+                           confirmed_only=confirmed_only, previous_before=start - timedelta(days=1))
+    _write(output, weekly_report(data, start, end, date_format=date_format), "Weekly report")
+
+
+@main.command()
+@click.option("--deal", "deal_id", help="The deal to brief on.")
+@click.option("--customer", help="Or: every deal of this customer.")
+@click.option("--as-of", type=DATE, default=lambda: date.today(), show_default="today")
+@click.option("-o", "--output", type=click.Path(), help="Also write the brief as HTML.")
+@click.option("--date-format", default="%Y-%m-%d", show_default=True)
+@audit_options
+@pass_ctx
+def brief(ctx, deal_id, customer, as_of, output, date_format, confirmed_only, at_risk_days,
+          windows, holidays):
+    """A one-page pre-call brief for a rep: promised, done, late, due soon, talking points."""
+    from .api import load_audit_data
+    from .report import brief_html, brief_text
+
+    if not deal_id and not customer:
+        raise click.UsageError("Give --deal ID or --customer NAME")
+    data = load_audit_data(ctx.db, as_of, _settings(at_risk_days, windows, holidays),
+                           confirmed_only=confirmed_only, save=False)
+    click.echo(brief_text(data, deal_id=deal_id, customer=customer, date_format=date_format))
+    if output:
+        _write(output, brief_html(data, deal_id=deal_id, customer=customer,
+                                  date_format=date_format), "Brief")
+
+
+@main.command()
+@click.option("--format", "fmt", type=click.Choice(["csv", "json", "ics"]), required=True)
+@click.option("-o", "--output", type=click.Path(), help="File to write (default: screen).")
+@click.option("--as-of", type=DATE, default=lambda: date.today(), show_default="today")
+@audit_options
+@pass_ctx
+def export(ctx, fmt, output, as_of, confirmed_only, at_risk_days, windows, holidays):
+    """Export the promise register (csv, json) or due dates as calendar events (ics)."""
+    from .api import load_audit_data
+    from .export import export_csv, export_ics, export_json
+
+    data = load_audit_data(ctx.db, as_of, _settings(at_risk_days, windows, holidays),
+                           confirmed_only=confirmed_only, save=False)
+    content = {"csv": export_csv, "json": export_json, "ics": export_ics}[fmt](data)
+    _write(output, content, "Export")
+
+
+# --- measuring and trying it ---------------------------------------------------------
+
+
+@main.command("eval")
+@click.argument("gold_dir", type=click.Path())
+@click.option("--json", "as_json", is_flag=True)
+def eval_(gold_dir, as_json):
+    """Score the extractor against hand-labelled proposals (precision, recall, F1)."""
+    from .evaluate import evaluate
+
+    if not Path(gold_dir).is_dir():
+        raise click.ClickException(f"{gold_dir}: not a folder of gold files")
+    result = evaluate(gold_dir)
+    click.echo(json.dumps(result.to_dict(), indent=2) if as_json else result.format_text())
+
+
+@main.command()
+@click.option("--out", "out_dir", type=click.Path(), default="promiseaudit-demo",
+              show_default=True, help="Folder for the demo ledger and report.")
+@click.option("--as-of", type=DATE, help="Audit date (default: the sample data's own date).")
+def demo(out_dir, as_of):
+    """Build a ledger from the bundled sample proposals and write an audit report."""
+    from .demo import run_demo
+
+    result = run_demo(out_dir, as_of=as_of)
+    click.echo(result.summary)
+    click.echo(str(result.report_path))
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

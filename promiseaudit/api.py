@@ -1,0 +1,264 @@
+"""The library API behind the command line: each function is one user-level job.
+
+The CLI parses options, calls one of these and prints the result; tests call them
+directly. Nothing here prints or exits.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Callable, Iterable, Optional, Sequence
+
+from .errors import LedgerError, PromiseAuditError, ReadError
+from .ledger import open_ledger, queries, store
+from .models import AuditData, Deal, Document, Promise, Verdict
+
+__all__ = [
+    "open_ledger",
+    "extract_files",
+    "ingest_files",
+    "run_audit",
+    "load_audit_data",
+    "AuditOutcome",
+]
+
+GO_LIVE_WORDS = re.compile(
+    r"\b(go[- ]?live|golive|launch|cut[- ]?over|handover|hand-over|live on|"
+    r"in production|system acceptance|service commencement)\b",
+    re.I,
+)
+
+
+def read_and_extract(path, nlp=None, password: Optional[str] = None, strict: bool = True,
+                     ) -> tuple[Document, list[Promise], Optional[date], Optional[str]]:
+    """Read one proposal and extract its promises (no ledger involved).
+
+    RETURNS (tuple): the document, its promises, the proposal's own date and locale.
+    """
+    from .extract import extract
+    from .extract.dates import detect_document_date, detect_locale
+    from .read import read_document
+
+    document = read_document(path, password=password, strict=strict)
+    if document.outcome != "parsed":
+        return document, [], None, None
+    text = document.text
+    doc_date = detect_document_date(text)
+    locale = detect_locale(text)
+    promises = extract(document, nlp=nlp, document_date=doc_date, locale=locale)
+    return document, promises, doc_date, locale
+
+
+def extract_files(paths: Sequence, model: Optional[str] = None,
+                  password: Optional[str] = None) -> list[tuple[Document, list[Promise]]]:
+    """Extract promises from each file without touching the ledger."""
+    from .extract import build_nlp
+
+    check_paths(paths)
+    nlp = build_nlp(model)
+    return [read_and_extract(p, nlp=nlp, password=password)[:2] for p in paths]
+
+
+def check_paths(paths: Sequence) -> None:
+    """Fail before any work if a file is missing or of a type promiseaudit cannot read."""
+    from .read import SUPPORTED_SUFFIXES
+
+    for p in paths:
+        path = Path(p)
+        if not path.exists():
+            raise ReadError(f"{p}: file not found; check the path and try again")
+        if path.suffix.lower() not in SUPPORTED_SUFFIXES:
+            raise ReadError(
+                f"{path.name}: unsupported file type '{path.suffix or '(none)'}'; "
+                "promiseaudit reads PDF, .txt, .md and .docx proposals"
+            )
+
+
+def planned_go_live(promises: Iterable[Promise]) -> Optional[date]:
+    """The go-live date a proposal states ("go-live no later than 15 April 2027")."""
+    dates = [p.due for p in promises if p.due and GO_LIVE_WORDS.search(p.text)]
+    return min(dates) if dates else None
+
+
+def ingest_files(
+    db,
+    paths: Sequence,
+    deal_id: str,
+    customer: Optional[str] = None,
+    rep: Optional[str] = None,
+    password: Optional[str] = None,
+    replaces: Optional[str] = None,
+    keep_going: bool = False,
+    model: Optional[str] = None,
+    progress: Optional[Callable[[str], None]] = None,
+    who: str = "ingest",
+) -> list[store.IngestResult]:
+    """Read, extract and store proposals for one deal, all or nothing.
+
+    Every file is read and extracted before anything is written; a file that cannot be
+    read stops the whole ingest (ReadError) unless ``keep_going``, in which case it is
+    recorded with its outcome (encrypted, scanned, malformed) so reports list it.
+    replaces (str): name or id of a stored document this one is a new version of.
+    """
+    from .extract import build_nlp
+
+    if not deal_id or not deal_id.strip():
+        raise LedgerError("A deal id is needed; pass --deal ID")
+    check_paths(paths)
+    nlp = build_nlp(model)
+    prepared = []
+    for p in paths:
+        prepared.append(read_and_extract(p, nlp=nlp, password=password, strict=not keep_going))
+        if progress:
+            progress(str(p))
+    results = []
+    with db.atomic():
+        store.upsert_deal(db, Deal(deal_id=deal_id, customer=customer, rep=rep), who=who)
+        replaces_id = _document_id(db, deal_id, replaces) if replaces else None
+        for document, promises, doc_date, locale in prepared:
+            result = store.add_document(
+                db, document, deal_id, promises, who=who, replaces=replaces_id,
+                document_date=doc_date, locale=locale,
+            )
+            results.append(result)
+            planned = planned_go_live(promises)
+            if planned and not result.duplicate:
+                current = queries.get_deal(db, deal_id)
+                if current.go_live_planned is None:
+                    store.upsert_deal(
+                        db, Deal(deal_id=deal_id, go_live_planned=planned), who=who
+                    )
+    return results
+
+
+def _document_id(db, deal_id: str, ref: str) -> int:
+    for doc in queries.documents(db, deal_id):
+        if str(doc.id) == str(ref) or doc.name == ref:
+            return doc.id
+    raise LedgerError(
+        f"No document '{ref}' stored for deal {deal_id}; "
+        "see `promiseaudit documents` for names and ids"
+    )
+
+
+def set_deal(db, deal_id: str, who: str = "user", **fields) -> str:
+    """Change a deal's customer, rep or dates (recorded in the audit trail)."""
+    queries.get_deal(db, deal_id)
+    with db.atomic():
+        return store.upsert_deal(db, Deal(deal_id=deal_id, **fields), who=who)
+
+
+def link(db, delivery_id: int, promise_id: str, who: str = "user") -> None:
+    """Link a delivery record to a promise explicitly."""
+    queries.get_delivery(db, delivery_id)
+    queries.get_promise(db, promise_id)
+    with db.atomic():
+        store.link_delivery(db, delivery_id, promise_id, who)
+
+
+def waive(db, promise_id: str, reason: str, by: str, on: Optional[date] = None) -> int:
+    """Record that the customer agreed to waive or change a promise."""
+    if not reason.strip():
+        raise LedgerError("Give the reason the customer agreed to, with --reason")
+    if not by.strip():
+        raise LedgerError("Say who recorded the waiver, with --by NAME")
+    queries.get_promise(db, promise_id)
+    with db.atomic():
+        return store.add_waiver(db, promise_id, reason, by, on or date.today())
+
+
+# --- audit ---------------------------------------------------------------------------
+
+
+@dataclass
+class AuditOutcome:
+    """One audit: verdicts by promise id, the matches made, the promises audited."""
+
+    as_of: date
+    verdicts: dict
+    matches: list
+    promises: list
+    deals: dict
+    deliveries: list
+    run_id: Optional[int] = None
+
+
+def _settings_dict(settings) -> dict:
+    return {k: (sorted(v) if isinstance(v, (set, frozenset)) else v)
+            for k, v in settings.__dict__.items()}
+
+
+def run_audit(db, as_of: date, settings=None, confirmed_only: bool = False,
+              deal_id: Optional[str] = None, save: bool = True) -> AuditOutcome:
+    """Audit every (candidate and confirmed) promise as of ``as_of``.
+
+    Rejected promises are never audited; ``confirmed_only`` leaves out candidates too.
+    With ``save`` the verdicts are stored as a snapshot for "what changed" reports.
+    """
+    from .audit import AuditSettings, Waiver, audit_all
+
+    settings = settings or AuditSettings()
+    states = ["confirmed", "superseded"] + ([] if confirmed_only else ["candidate"])
+    promises = queries.promises(db, deal_id=deal_id, states=states)
+    deals = queries.deals(db)
+    deliveries = queries.deliveries(db, deal_id=deal_id)
+    waivers = {}
+    for w in queries.waivers(db):
+        waivers[w["promise_id"]] = Waiver(
+            promise_id=w["promise_id"], reason=w["reason"], by=w["waived_by"],
+            on=date.fromisoformat(w["waived_on"]),
+        )
+    verdicts, matches = audit_all(promises, deals, deliveries, as_of, settings,
+                                  waivers=waivers)
+    outcome = AuditOutcome(as_of, verdicts, matches, promises, deals, deliveries)
+    if save and deal_id is None:
+        with db.atomic():
+            outcome.run_id = store.store_audit_run(db, as_of, _settings_dict(settings),
+                                                   verdicts)
+    return outcome
+
+
+def unmatched(db, as_of: Optional[date] = None, settings=None) -> list:
+    """Delivery records the automatic matcher could not place with confidence."""
+    from .audit import AuditSettings, match_deliveries
+
+    promises = queries.promises(db, states=["candidate", "confirmed"])
+    matches = match_deliveries(promises, queries.deliveries(db))
+    return [m for m in matches if m.ambiguous or m.promise_id is None]
+
+
+def load_audit_data(db, as_of: date, settings=None, confirmed_only: bool = False,
+                    save: bool = True, previous_before: Optional[date] = None) -> AuditData:
+    """Audit as of ``as_of`` and gather everything a report needs.
+
+    previous_before: compare with the latest stored snapshot whose as-of date is on or
+    before this date (default: the one before ``as_of``), for "what changed".
+    """
+    outcome = run_audit(db, as_of, settings, confirmed_only=confirmed_only, save=save)
+    runs = [r for r in queries.audit_runs(db) if r["id"] != outcome.run_id]
+    limit = previous_before or (as_of - timedelta(days=1))
+    earlier = [r for r in runs if date.fromisoformat(r["as_of"]) <= limit]
+    previous, previous_as_of = {}, None
+    if earlier:
+        prev = earlier[-1]
+        previous = queries.snapshot_statuses(db, prev["id"])
+        previous_as_of = date.fromisoformat(prev["as_of"])
+    # One point per as-of date (the latest run for that date), up to this audit.
+    by_date = {}
+    for r in queries.audit_runs(db):
+        if date.fromisoformat(r["as_of"]) <= as_of:
+            by_date[r["as_of"]] = r["counts"]
+    history = tuple((date.fromisoformat(d), c) for d, c in sorted(by_date.items()))
+    return AuditData(
+        as_of=as_of,
+        deals=outcome.deals,
+        promises=tuple(outcome.promises),
+        verdicts=outcome.verdicts,
+        documents=tuple(queries.documents(db)),
+        deliveries=tuple(outcome.deliveries),
+        previous=previous,
+        previous_as_of=previous_as_of,
+        history=history,
+    )

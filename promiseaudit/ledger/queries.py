@@ -1,0 +1,216 @@
+"""Reads from the ledger, returned as models."""
+from __future__ import annotations
+
+import json
+from datetime import date, datetime
+from typing import Iterable, Optional
+
+from ..errors import LedgerError
+from ..models import Deal, Delivery, DocumentInfo, Promise
+
+
+def _d(value) -> Optional[date]:
+    return date.fromisoformat(value) if value else None
+
+
+def _dt(value) -> Optional[datetime]:
+    return datetime.fromisoformat(value) if value else None
+
+
+def deal_from_row(row: dict) -> Deal:
+    return Deal(
+        deal_id=row["deal_id"],
+        customer=row["customer"],
+        rep=row["rep"],
+        signed_on=_d(row["signed_on"]),
+        kickoff_on=_d(row["kickoff_on"]),
+        go_live_on=_d(row["go_live_on"]),
+        ends_on=_d(row["ends_on"]),
+        go_live_planned=_d(row["go_live_planned"]),
+    )
+
+
+def promise_from_row(row: dict, source: str = "") -> Promise:
+    return Promise(
+        id=row["id"],
+        deal_id=row["deal_id"],
+        document_id=row["document_id"],
+        text=row["quote"],
+        source=source,
+        page=row["page"],
+        start=row["start"],
+        end=row["end"],
+        category=row["category"],
+        due=_d(row["due"]),
+        within_days=row["within_days"],
+        business_days=bool(row["business_days"]),
+        anchor=row["anchor"],
+        recurrence=row["recurrence"],
+        quantity=row["quantity"],
+        unit=row["unit"],
+        threshold=row["threshold"],
+        threshold_unit=row["threshold_unit"],
+        direction=row["direction"],
+        strength=row["strength"],
+        condition=row["condition"],
+        rule=row["rule"],
+        confidence=row["confidence"],
+        reason=row["reason"],
+        extractor_version=row["extractor_version"],
+        review_state=row["review_state"],
+    )
+
+
+def delivery_from_row(row: dict) -> Delivery:
+    return Delivery(
+        id=row["id"],
+        deal_id=row["deal_id"],
+        category=row["category"],
+        delivered_on=_d(row["delivered_on"]),
+        description=row["description"],
+        quantity=row["quantity"],
+        value=row["value"],
+        reference=row["reference"],
+        promise_id=row["promise_id"],
+        priority=row["priority"],
+        opened_at=_dt(row["opened_at"]),
+        responded_at=_dt(row["responded_at"]),
+        resolved_at=_dt(row["resolved_at"]),
+        source_file=row["source_file"],
+        source_row=row["source_row"],
+    )
+
+
+def get_deal(db, deal_id: str) -> Deal:
+    """The deal ``deal_id``; LedgerError when the ledger does not know it."""
+    rows = list(db["deals"].rows_where("deal_id = ?", [deal_id]))
+    if not rows:
+        raise LedgerError(
+            f"No deal '{deal_id}' in the ledger; check the id with `promiseaudit deals list`"
+        )
+    return deal_from_row(rows[0])
+
+
+def deals(db) -> dict[str, Deal]:
+    """All deals by id."""
+    return {r["deal_id"]: deal_from_row(r) for r in db["deals"].rows_where(order_by="deal_id")}
+
+
+def promises(db, deal_id: Optional[str] = None, states: Optional[Iterable[str]] = None,
+             ) -> list[Promise]:
+    """Promises in id order, with ``source`` set to the document's file name."""
+    sql = (
+        "select p.*, d.name as _source from promises p join documents d "
+        "on d.id = p.document_id"
+    )
+    where, params = [], []
+    if deal_id is not None:
+        where.append("p.deal_id = ?")
+        params.append(deal_id)
+    if states is not None:
+        states = list(states)
+        where.append("p.review_state in ({})".format(",".join("?" * len(states))))
+        params.extend(states)
+    if where:
+        sql += " where " + " and ".join(where)
+    sql += " order by p.deal_id, p.document_id, p.page, p.start, p.id"
+    cursor = db.execute(sql, params)
+    cols = [c[0] for c in cursor.description]
+    out = []
+    for values in cursor:
+        row = dict(zip(cols, values))
+        out.append(promise_from_row(row, source=row["_source"]))
+    return out
+
+
+def get_promise(db, promise_id: str) -> Promise:
+    """One promise by id; LedgerError with the way to find ids when unknown."""
+    row = db.execute(
+        "select p.*, d.name as _source from promises p join documents d "
+        "on d.id = p.document_id where p.id = ?",
+        [promise_id],
+    ).fetchone()
+    if row is None:
+        raise LedgerError(
+            f"No promise '{promise_id}' in the ledger; "
+            "find promise ids with `promiseaudit audit` or `promiseaudit export`"
+        )
+    cols = [c[1] for c in db.execute("pragma table_info(promises)").fetchall()] + ["_source"]
+    data = dict(zip(cols, row))
+    return promise_from_row(data, source=data["_source"])
+
+
+def deliveries(db, deal_id: Optional[str] = None) -> list[Delivery]:
+    """Delivery records in id order."""
+    if deal_id is None:
+        rows = db["deliveries"].rows_where(order_by="id")
+    else:
+        rows = db["deliveries"].rows_where("deal_id = ?", [deal_id], order_by="id")
+    return [delivery_from_row(r) for r in rows]
+
+
+def get_delivery(db, delivery_id: int) -> Delivery:
+    rows = list(db["deliveries"].rows_where("id = ?", [delivery_id]))
+    if not rows:
+        raise LedgerError(
+            f"No delivery record {delivery_id} in the ledger; "
+            "list them with `promiseaudit deliveries list`"
+        )
+    return delivery_from_row(rows[0])
+
+
+def documents(db, deal_id: Optional[str] = None) -> list[DocumentInfo]:
+    """Every document the ledger has seen, with its read outcome and promise count."""
+    sql = (
+        "select d.*, (select count(*) from promises p where p.document_id = d.id) as n "
+        "from documents d"
+    )
+    params = []
+    if deal_id is not None:
+        sql += " where d.deal_id = ?"
+        params.append(deal_id)
+    sql += " order by d.id"
+    cursor = db.execute(sql, params)
+    cols = [c[0] for c in cursor.description]
+    out = []
+    for values in cursor:
+        r = dict(zip(cols, values))
+        out.append(
+            DocumentInfo(
+                id=r["id"], deal_id=r["deal_id"], name=r["name"], path=r["path"],
+                kind=r["kind"], sha256=r["sha256"], pages=r["pages"], outcome=r["outcome"],
+                outcome_detail=r["outcome_detail"], ingested_at=r["ingested_at"],
+                promise_count=r["n"],
+            )
+        )
+    return out
+
+
+def waivers(db) -> list[dict]:
+    """Waiver rows (latest per promise wins when the caller builds a dict in order)."""
+    return list(db["waivers"].rows_where(order_by="id"))
+
+
+def changes(db, entity_id: Optional[str] = None) -> list[dict]:
+    """The audit trail, oldest first."""
+    if entity_id is None:
+        return list(db["changes"].rows_where(order_by="id"))
+    return list(db["changes"].rows_where("entity_id = ?", [entity_id], order_by="id"))
+
+
+def audit_runs(db) -> list[dict]:
+    """Stored audit snapshots, oldest as-of first; ``counts`` decoded."""
+    rows = []
+    for r in db["audit_runs"].rows_where(order_by="as_of, id"):
+        r = dict(r)
+        r["counts"] = json.loads(r["counts"])
+        rows.append(r)
+    return rows
+
+
+def snapshot_statuses(db, run_id: int) -> dict[str, str]:
+    """promise id -> status in one stored audit run."""
+    return {
+        r["promise_id"]: r["status"]
+        for r in db["audit_results"].rows_where("run_id = ?", [run_id])
+    }

@@ -1,0 +1,359 @@
+"""Writes to the ledger. Callers wrap a whole import in ``db.atomic()``; every change to
+an existing record is kept in the ``changes`` table (the audit trail), nothing is deleted.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import date, datetime, timezone
+from typing import Iterable, Optional, Sequence
+
+from ..errors import LedgerError
+from ..models import Deal, Delivery, Document, Promise, REVIEW_STATES
+
+DEAL_DATE_FIELDS = ("signed_on", "kickoff_on", "go_live_on", "ends_on", "go_live_planned")
+EDITABLE_PROMISE_FIELDS = {
+    "category": str,
+    "due": date.fromisoformat,
+    "within_days": int,
+    "business_days": lambda v: str(v).lower() in ("1", "true", "yes", "y"),
+    "anchor": str,
+    "recurrence": str,
+    "quantity": float,
+    "unit": str,
+    "threshold": float,
+    "threshold_unit": str,
+    "direction": str,
+    "strength": str,
+    "condition": str,
+}
+
+
+def now() -> str:
+    return datetime.now(timezone.utc).replace(microsecond=0).isoformat()
+
+
+def _iso(value) -> Optional[str]:
+    if value is None:
+        return None
+    return value.isoformat() if isinstance(value, (date, datetime)) else str(value)
+
+
+def record_change(db, who: str, action: str, entity: str, entity_id, field=None,
+                  old=None, new=None, note=None) -> None:
+    """Append one line to the audit trail."""
+    db["changes"].insert(
+        {
+            "at": now(),
+            "who": who,
+            "action": action,
+            "entity": entity,
+            "entity_id": str(entity_id),
+            "field": field,
+            "old_value": _iso(old),
+            "new_value": _iso(new),
+            "note": note,
+        }
+    )
+
+
+def upsert_deal(db, deal: Deal, who: str = "import") -> str:
+    """Create the deal, or update the fields ``deal`` sets (None leaves a field alone).
+
+    RETURNS (str): "created", "updated" or "unchanged".
+    """
+    existing = list(db["deals"].rows_where("deal_id = ?", [deal.deal_id]))
+    values = {
+        "customer": deal.customer,
+        "rep": deal.rep,
+        **{f: _iso(getattr(deal, f)) for f in DEAL_DATE_FIELDS},
+    }
+    if not existing:
+        db["deals"].insert({"deal_id": deal.deal_id, **values, "created_at": now()})
+        record_change(db, who, "create", "deal", deal.deal_id)
+        return "created"
+    row = existing[0]
+    updates = {k: v for k, v in values.items() if v is not None and row[k] != v}
+    if not updates:
+        return "unchanged"
+    for key, value in updates.items():
+        record_change(db, who, "update", "deal", deal.deal_id, key, row[key], value)
+    db["deals"].update(deal.deal_id, updates)
+    return "updated"
+
+
+def promise_id(deal_id: str, quote: str, occurrence: int = 0) -> str:
+    """A stable id: the same quote in the same deal keeps its id across versions."""
+    norm = unicodedata.normalize("NFKC", quote).lower()
+    norm = re.sub(r"[\u2018\u2019\u201c\u201d\"']", "", norm)
+    norm = re.sub(r"\s+", " ", norm).strip()
+    digest = hashlib.sha1(f"{deal_id}\x1f{norm}\x1f{occurrence}".encode()).hexdigest()
+    return "P" + digest[:8].upper()
+
+
+def version_key(name: str) -> str:
+    """The file name without version markers, so 'Acme proposal v2 FINAL.pdf' and
+    'acme-proposal-v1.docx' are versions of one proposal."""
+    stem = re.sub(r"\.[A-Za-z0-9]+$", "", name).lower()
+    stem = re.sub(
+        r"(\b|_)(v|ver|version|rev|revision|r)\s*\d+(\.\d+)*\b|\b(final|draft|updated|"
+        r"revised|copy|clean)\b|\(\d+\)|\b\d{4}-\d{2}-\d{2}\b|\b\d{8}\b",
+        " ",
+        stem,
+    )
+    return re.sub(r"[\s_\-.]+", " ", stem).strip()
+
+
+@dataclass
+class IngestResult:
+    """What storing one document did."""
+
+    name: str
+    document_id: Optional[int] = None
+    duplicate: bool = False
+    outcome: str = "parsed"
+    added: int = 0
+    kept: int = 0
+    superseded: int = 0
+    replaced: Optional[str] = None
+    promise_ids: list = field(default_factory=list)
+
+
+def add_document(
+    db,
+    document: Document,
+    deal_id: str,
+    promises: Sequence[Promise],
+    who: str = "ingest",
+    replaces: Optional[int] = None,
+    document_date: Optional[date] = None,
+    locale: Optional[str] = None,
+) -> IngestResult:
+    """Store a read document and its promises for ``deal_id``.
+
+    A document already stored for the deal (same SHA-256) adds nothing. A later version
+    of a proposal already stored for the deal (same name without version markers, or
+    ``replaces``) takes over the promises it repeats and marks the ones it no longer
+    makes as superseded.
+    """
+    result = IngestResult(name=document.name, outcome=document.outcome)
+    dup = db.execute(
+        "select id from documents where deal_id = ? and sha256 = ?", [deal_id, document.sha256]
+    ).fetchone()
+    if dup:
+        result.duplicate = True
+        result.document_id = dup[0]
+        return result
+    key = version_key(document.name)
+    if replaces is None and document.outcome == "parsed":
+        previous = db.execute(
+            "select id from documents where deal_id = ? and version_key = ? "
+            "and outcome = 'parsed' order by id desc limit 1",
+            [deal_id, key],
+        ).fetchone()
+        replaces = previous[0] if previous else None
+    doc_id = db["documents"].insert(
+        {
+            "deal_id": deal_id,
+            "name": document.name,
+            "path": document.path,
+            "kind": document.kind,
+            "sha256": document.sha256,
+            "pages": len(document.pages),
+            "outcome": document.outcome,
+            "outcome_detail": document.outcome_detail,
+            "document_date": _iso(document_date),
+            "locale": locale,
+            "version_key": key,
+            "supersedes": replaces,
+            "ingested_at": now(),
+        }
+    ).last_pk
+    result.document_id = doc_id
+    record_change(db, who, "ingest", "document", doc_id, note=document.name)
+    seen: dict[str, int] = {}
+    new_ids = []
+    for p in promises:
+        base = promise_id(deal_id, p.text)
+        n = seen.get(base, 0)
+        seen[base] = n + 1
+        pid = base if n == 0 else promise_id(deal_id, p.text, n)
+        new_ids.append(pid)
+        row = _promise_row(p, pid, deal_id, doc_id)
+        existing = db.execute("select review_state from promises where id = ?", [pid]).fetchone()
+        if existing:
+            # The same promise in a new version: keep its review state and history.
+            keep = {k: v for k, v in row.items() if k not in ("id", "review_state", "created_at")}
+            if existing[0] == "superseded":
+                keep["review_state"] = "candidate"
+                record_change(db, who, "restore", "promise", pid, "review_state",
+                              "superseded", "candidate", note=f"repeated in {document.name}")
+            db["promises"].update(pid, keep)
+            result.kept += 1
+        else:
+            db["promises"].insert(row)
+            result.added += 1
+    result.promise_ids = new_ids
+    if replaces is not None:
+        old_name = db["documents"].get(replaces)["name"]
+        result.replaced = old_name
+        stale = db.execute(
+            "select id from promises where document_id = ? and review_state != 'superseded'",
+            [replaces],
+        ).fetchall()
+        for (pid,) in stale:
+            if pid in set(new_ids):
+                continue
+            old_state = db["promises"].get(pid)["review_state"]
+            db["promises"].update(pid, {"review_state": "superseded"})
+            record_change(db, who, "supersede", "promise", pid, "review_state", old_state,
+                          "superseded", note=f"not in {document.name}, which replaces {old_name}")
+            result.superseded += 1
+    return result
+
+
+def _promise_row(p: Promise, pid: str, deal_id: str, doc_id: int) -> dict:
+    return {
+        "id": pid,
+        "deal_id": deal_id,
+        "document_id": doc_id,
+        "page": p.page,
+        "start": p.start,
+        "end": p.end,
+        "quote": p.text,
+        "category": p.category,
+        "due": _iso(p.due),
+        "within_days": p.within_days,
+        "business_days": int(bool(p.business_days)),
+        "anchor": p.anchor,
+        "recurrence": p.recurrence,
+        "quantity": p.quantity,
+        "unit": p.unit,
+        "threshold": p.threshold,
+        "threshold_unit": p.threshold_unit,
+        "direction": p.direction,
+        "strength": p.strength,
+        "condition": p.condition,
+        "rule": p.rule,
+        "confidence": p.confidence,
+        "reason": p.reason,
+        "extractor_version": p.extractor_version,
+        "review_state": "candidate",
+        "created_at": now(),
+    }
+
+
+def add_deliveries(db, deliveries: Iterable[Delivery]) -> int:
+    """Insert delivery records (the caller validated them and holds the transaction)."""
+    stamp = now()
+    rows = [
+        {
+            "deal_id": d.deal_id,
+            "category": d.category,
+            "delivered_on": _iso(d.delivered_on),
+            "description": d.description,
+            "quantity": d.quantity,
+            "value": d.value,
+            "reference": d.reference,
+            "promise_id": d.promise_id,
+            "priority": d.priority,
+            "opened_at": _iso(d.opened_at),
+            "responded_at": _iso(d.responded_at),
+            "resolved_at": _iso(d.resolved_at),
+            "source_file": d.source_file,
+            "source_row": d.source_row,
+            "imported_at": stamp,
+        }
+        for d in deliveries
+    ]
+    if rows:
+        db["deliveries"].insert_all(rows, batch_size=5000)
+    return len(rows)
+
+
+def link_delivery(db, delivery_id: int, promise_id_: str, who: str) -> None:
+    """Link a delivery record to a promise explicitly (recorded in the audit trail)."""
+    row = db["deliveries"].get(delivery_id)
+    promise = db["promises"].get(promise_id_)
+    if row["deal_id"] != promise["deal_id"]:
+        raise LedgerError(
+            f"Delivery {delivery_id} belongs to deal {row['deal_id']} but promise "
+            f"{promise_id_} to deal {promise['deal_id']}; link records of the same deal"
+        )
+    db["deliveries"].update(delivery_id, {"promise_id": promise_id_})
+    record_change(db, who, "link", "delivery", delivery_id, "promise_id", row["promise_id"],
+                  promise_id_)
+
+
+def add_waiver(db, promise_id_: str, reason: str, by: str, on: date) -> int:
+    """Record that the customer agreed to waive or change a promise."""
+    wid = db["waivers"].insert(
+        {"promise_id": promise_id_, "reason": reason, "waived_by": by,
+         "waived_on": on.isoformat(), "recorded_at": now()}
+    ).last_pk
+    record_change(db, by, "waive", "promise", promise_id_, note=reason)
+    return wid
+
+
+def set_review_state(db, promise_id_: str, state: str, who: str, note: str = "") -> None:
+    """Confirm or reject a candidate (or put it back to candidate)."""
+    if state not in REVIEW_STATES:
+        raise LedgerError(f"Unknown review state '{state}'; use one of {', '.join(REVIEW_STATES)}")
+    old = db["promises"].get(promise_id_)["review_state"]
+    if old == state:
+        return
+    db["promises"].update(promise_id_, {"review_state": state})
+    record_change(db, who, "review", "promise", promise_id_, "review_state", old, state,
+                  note or None)
+
+
+def edit_promise(db, promise_id_: str, field_: str, value, who: str) -> None:
+    """Correct one parameter of a promise; the old value stays in the audit trail."""
+    if field_ not in EDITABLE_PROMISE_FIELDS:
+        raise LedgerError(
+            f"'{field_}' cannot be edited; editable fields: "
+            + ", ".join(sorted(EDITABLE_PROMISE_FIELDS))
+        )
+    row = db["promises"].get(promise_id_)
+    if value in ("", None):
+        new = None
+    else:
+        try:
+            new = EDITABLE_PROMISE_FIELDS[field_](value)
+        except ValueError:
+            raise LedgerError(
+                f"Promise {promise_id_}: '{value}' is not a valid {field_}"
+                + (" (write dates as YYYY-MM-DD)" if field_ == "due" else "")
+            ) from None
+    if field_ == "business_days":
+        new = int(bool(new))
+    new = _iso(new)
+    if row[field_] == new:
+        return
+    db["promises"].update(promise_id_, {field_: new})
+    record_change(db, who, "edit", "promise", promise_id_, field_, row[field_], new)
+
+
+def store_audit_run(db, as_of: date, settings: dict, verdicts: dict) -> int:
+    """Store one audit as a snapshot: counts by status plus every verdict."""
+    counts: dict[str, int] = {}
+    for v in verdicts.values():
+        counts[v.status] = counts.get(v.status, 0) + 1
+    run_id = db["audit_runs"].insert(
+        {"as_of": as_of.isoformat(), "run_at": now(),
+         "settings": json.dumps(settings, sort_keys=True, default=str),
+         "counts": json.dumps(dict(sorted(counts.items())))}
+    ).last_pk
+    db["audit_results"].insert_all(
+        (
+            {"run_id": run_id, "promise_id": pid, "status": v.status,
+             "due": _iso(v.due), "rule": v.rule,
+             "verdict": json.dumps(v.to_dict(), sort_keys=True)}
+            for pid, v in sorted(verdicts.items())
+        ),
+        batch_size=5000,
+    )
+    return run_id
