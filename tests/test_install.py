@@ -26,8 +26,7 @@ def test_wheel_install_runs_demo_from_another_folder(tmp_path):
     code = ("import promiseaudit, sys; from promiseaudit.cli import main; "
             "assert 'site' in promiseaudit.__file__, promiseaudit.__file__; "
             "main(['demo', '--out', 'out'])")
-    result = subprocess.run([sys.executable, "-I", "-c", code] if False else
-                            [sys.executable, "-c", code], cwd=elsewhere, env=env,
+    result = subprocess.run([sys.executable, "-c", code], cwd=elsewhere, env=env,
                             capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     report = elsewhere / "out" / "report.html"
