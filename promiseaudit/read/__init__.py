@@ -1,0 +1,71 @@
+"""The read stage: turn a proposal file (PDF, .txt, .md, .docx) into a ``Document``.
+
+``read_document`` picks the reader by the file's suffix. The heavy libraries
+(pypdfium2, pdfplumber, python-docx) are imported only when a file needs them.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+from pathlib import Path
+from typing import Optional
+
+from ..errors import ReadError
+from ..models import Document
+
+__all__ = ["read_document", "sha256_file", "SUPPORTED_SUFFIXES"]
+
+SUPPORTED_SUFFIXES = (".pdf", ".txt", ".md", ".markdown", ".docx")
+_KINDS = {".pdf": "pdf", ".txt": "txt", ".md": "md", ".markdown": "md", ".docx": "docx"}
+
+
+def sha256_file(path) -> str:
+    """The SHA-256 hex digest of a file's bytes (read in chunks)."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def read_document(path, password: Optional[str] = None, strict: bool = True) -> Document:
+    """Read one proposal file.
+
+    path (str | Path): a .pdf, .txt, .md/.markdown or .docx file.
+    password (str | None): opens a password-protected PDF.
+    strict (bool): raise ReadError for an encrypted, scanned or damaged file; when False,
+        return a Document with no pages whose ``outcome`` says what went wrong.
+    RETURNS (Document): pages with normalised text and tables; ``path`` is absolute,
+        ``sha256`` is the digest of the file's bytes.
+    """
+    given = os.fspath(path)
+    file = Path(given)
+    suffix = file.suffix.lower()
+    if not file.exists():
+        raise ReadError(f"{given}: file not found; check the path and try again")
+    if suffix not in _KINDS:
+        raise ReadError(
+            f"{file.name}: unsupported file type '{file.suffix or '(none)'}'; "
+            "promiseaudit reads PDF, .txt, .md and .docx proposals"
+        )
+    if file.is_dir():
+        raise ReadError(f"{given}: is a folder, not a file; check the path and try again")
+    try:
+        data = file.read_bytes()
+    except OSError as e:
+        raise ReadError(f"{file.name}: cannot be opened ({e.strerror}); "
+                        "check that the file is readable") from None
+    sha256 = hashlib.sha256(data).hexdigest()
+    kind = _KINDS[suffix]
+    absolute = os.path.abspath(given)
+    if kind == "pdf":
+        from .pdf import read_pdf
+
+        return read_pdf(absolute, data, file.name, sha256, password=password, strict=strict)
+    if kind == "docx":
+        from .docx import read_docx
+
+        return read_docx(absolute, data, file.name, sha256, strict=strict)
+    from .text import read_text
+
+    return read_text(absolute, data, file.name, sha256, kind)

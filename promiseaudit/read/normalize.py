@@ -174,12 +174,33 @@ def is_page_number(text: str) -> bool:
     return bool(_PAGE_NUMBER.match(furniture_key(text)))
 
 
-def repeated_keys(keys_per_page: Sequence[set[str]], min_share: float = 0.5) -> set[str]:
+def repeated_keys(keys_per_page: Sequence[set], min_share: float = 0.5) -> set:
     """Keys found on at least ``min_share`` of the pages (and on two pages or more).
 
-    keys_per_page (list[set[str]]): for each page, the furniture keys of its top (or
-        bottom) lines.
+    keys_per_page (list[set]): for each page, the keys of its top (or bottom) lines,
+        e.g. furniture keys, or (furniture key, height) pairs.
     """
     counts = Counter(key for keys in keys_per_page for key in keys)
     needed = max(2, int(len(keys_per_page) * min_share + 0.999))
     return {key for key, n in counts.items() if n >= needed and key}
+
+
+# --- tables ----------------------------------------------------------------------------
+
+_VALUE_CELL = re.compile(r"^[\d\s.,:;%/$€£¥+–—-]*$")
+
+
+def looks_like_header(rows: list) -> bool:
+    """Whether a table's first row names its columns rather than holding data.
+
+    rows (list[list[str]]): cell texts, the first row being the candidate.
+    """
+    if len(rows) < 2:
+        return False
+    first = rows[0]
+    for cell in first:
+        if not cell or len(cell) > 40 or len(cell.split()) > 6:
+            return False
+        if _VALUE_CELL.match(cell) or cell.endswith("."):
+            return False
+    return True

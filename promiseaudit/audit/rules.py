@@ -1,0 +1,500 @@
+"""Verdict rules: one pure function per kind of promise.
+
+audit_promise(promise, deal, records, as_of) decides kept / late / broken / at_risk /
+pending / open / waived / superseded from the records given, ignoring any record dated
+after ``as_of`` so that an audit can be repeated as of any past date.
+"""
+from __future__ import annotations
+
+import re
+from bisect import bisect_left, bisect_right
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Mapping, Optional, Sequence
+
+from ..models import Deal, Delivery, Evidence, Occurrence, Promise, Verdict
+from .calendar import add_business_days
+from .due import anchor_date, resolve_due, unknown_anchor
+from .measure import (admits_priority, is_measured, measurements, near_limit)
+from .recurrence import ADVERB, NOUN, period_days, periods_ending, periods_from
+from .settings import AuditSettings, Waiver
+from .words import amount, days, level, num, plural, promise_priority
+
+MAX_OCCURRENCES = 1000
+# Worst first: a recurring promise takes the status of its worst due occurrence.
+_SEVERITY = {"broken": 0, "late": 1, "at_risk": 2, "kept": 3, "pending": 4}
+_VERBS = (
+    (re.compile(r"\binstall", re.I), "installed"),
+    (re.compile(r"\bmigrat", re.I), "migrated"),
+    (re.compile(r"\b(hold|held|run|conduct|organi[sz]e)\b", re.I), "held"),
+    (re.compile(r"\btrain", re.I), "delivered"),
+    (re.compile(r"\breplac", re.I), "replaced"),
+    (re.compile(r"\bship", re.I), "shipped"),
+    (re.compile(r"\bset ?up\b", re.I), "set up"),
+)
+_UNTIL = re.compile(r"\b(until|till|up to|through|prior to|before|ahead of)\b", re.I)
+_BUSINESS = re.compile(r"\b(business|working|week) ?days?\b|\bweekdays?\b", re.I)
+MeasuredFirst = ("service_level", "support")
+
+
+@dataclass(frozen=True)
+class _Ctx:
+    promise: Promise
+    deal: Optional[Deal]
+    as_of: date
+    settings: AuditSettings
+    links: Mapping
+    due: Optional[date]
+    basis: str
+
+    @property
+    def pid(self) -> str:
+        return self.promise.id or ""
+
+    def verdict(self, status, rule, reason, records=(), **kw) -> Verdict:
+        kw.setdefault("due", self.due)
+        return Verdict(promise_id=self.pid, status=status, rule=rule, reason=reason,
+                       due_basis=kw.pop("due_basis", self.basis),
+                       evidence=tuple(self.evidence(r) for r in records), **kw)
+
+    def evidence(self, r: Delivery) -> Evidence:
+        link, score = self.links.get(r.id, (None, None)) if r.id is not None else (None, None)
+        if link is None:
+            explicit = r.promise_id is not None and r.promise_id == self.promise.id
+            link, score = ("explicit", 1.0) if explicit else ("auto", None)
+        source = ""
+        if r.source_file:
+            source = f"{r.source_file} row {r.source_row}" if r.source_row else r.source_file
+        elif r.source_row:
+            source = f"row {r.source_row}"
+        return Evidence(delivery_id=r.id, date=r.delivered_on, description=r.description,
+                        quantity=r.quantity, value=r.value, reference=r.reference,
+                        link=link, score=score, source=source)
+
+
+def record_key(r: Delivery) -> tuple:
+    return (r.delivered_on or date.min, r.id if r.id is not None else -1, r.source_file,
+            r.source_row, r.reference)
+
+
+def ref(r: Delivery) -> str:
+    """How a record is named in a sentence: its reference, else its description."""
+    if r.reference:
+        return r.reference
+    text = r.description.strip() or "record"
+    return f'"{text[:57]}..."' if len(text) > 60 else f'"{text}"'
+
+
+def audit_promise(promise: Promise, deal: Optional[Deal], evidence: Sequence[Delivery],
+                  as_of: date, settings: Optional[AuditSettings] = None,
+                  waiver: Optional[Waiver] = None,
+                  links: Optional[Mapping] = None) -> Optional[Verdict]:
+    """The verdict on one promise as of ``as_of``, from the records matched to it.
+
+    links (dict): delivery id -> (link text, score) for the evidence ("explicit",
+        "auto: same deal, ..."); records not in it are "explicit" when their promise_id
+        is this promise, else "auto".
+    RETURNS (Verdict): or None for a rejected promise (it is never audited).
+    """
+    settings = settings or AuditSettings()
+    if promise.review_state == "rejected":
+        return None
+    due, basis = resolve_due(promise, deal, settings)
+    ctx = _Ctx(promise, deal, as_of, settings, links or {}, due, basis)
+    records = sorted(evidence, key=record_key)
+    if promise.review_state == "superseded":
+        return ctx.verdict("superseded", "superseded",
+                           "Replaced by a later version of the proposal, so it is no longer "
+                           "audited.")
+    if waiver is not None and waiver.on <= as_of:
+        return ctx.verdict("waived", "waiver",
+                           f'Waived on {waiver.on.isoformat()} by {waiver.by}: '
+                           f'"{waiver.reason}".', _dated(records, as_of))
+    if promise.recurrence:
+        return _recurring(ctx, records)
+    if is_measured(promise, records):
+        return _measured(ctx, records)
+    dated = _dated(records, as_of)
+    if promise.quantity is not None and promise.quantity > 1:
+        return _quantity(ctx, dated)
+    return _delivery(ctx, dated)
+
+
+def _dated(records, as_of: date) -> list:
+    return [r for r in records if r.delivered_on is not None and r.delivered_on <= as_of]
+
+
+def _no_due_reason(ctx: _Ctx) -> tuple:
+    if ctx.promise.within_days is not None and ctx.due is None:
+        return "anchor.unknown", f"no due date yet ({ctx.basis})"
+    return "due.none", "the proposal gives no due date"
+
+
+# --- one-off deliverables ---------------------------------------------------------------
+
+
+def _delivery(ctx: _Ctx, records: list) -> Verdict:
+    due, as_of = ctx.due, ctx.as_of
+    window = ctx.settings.window_for(ctx.promise.category)
+    first = records[0] if records else None
+    if due is None:
+        rule, why = _no_due_reason(ctx)
+        if first:
+            return ctx.verdict("kept", "delivery.kept",
+                               f"Delivered on {first.delivered_on.isoformat()} "
+                               f"({ref(first)}); {why}.", records)
+        return ctx.verdict("open", rule, f"Nothing delivered yet and {why}.")
+    if first and first.delivered_on <= due:
+        return ctx.verdict("kept", "delivery.kept",
+                           f"Delivered on {first.delivered_on.isoformat()} ({ref(first)}), "
+                           f"on or before the due date {due.isoformat()}.", records)
+    if first:
+        late = (first.delivered_on - due).days
+        return ctx.verdict("late", "delivery.late",
+                           f"Delivered on {first.delivered_on.isoformat()} ({ref(first)}), "
+                           f"{days(late)} after the due date {due.isoformat()}.", records,
+                           days_late=late)
+    left = (due - as_of).days
+    if left < 0:
+        return ctx.verdict("broken", "delivery.missed",
+                           f"Not delivered; it was due on {due.isoformat()} "
+                           f"({days(left)} ago).")
+    if left <= window:
+        when = "today" if left == 0 else f"in {days(left)}"
+        return ctx.verdict("at_risk", "delivery.at_risk",
+                           f"Not delivered yet and due {when} ({due.isoformat()}).")
+    return ctx.verdict("pending", "delivery.pending",
+                       f"Due on {due.isoformat()}, in {days(left)}; nothing delivered yet.")
+
+
+# --- quantities ("all 340 gateways") -----------------------------------------------------
+
+
+def _verb(promise: Promise) -> str:
+    for pattern, verb in _VERBS:
+        if pattern.search(promise.text):
+            return verb
+    return "delivered"
+
+
+def _quantity(ctx: _Ctx, records: list) -> Verdict:
+    """Quantities add up over the records; a record with no quantity counts as one."""
+    p, due, as_of = ctx.promise, ctx.due, ctx.as_of
+    promised = float(p.quantity)
+    unit, verb = plural(p.unit, promised), _verb(p)
+    total, reached, by_due = 0.0, None, 0.0
+    for r in records:
+        qty = r.quantity if r.quantity is not None else 1.0
+        total += qty
+        if due is not None and r.delivered_on <= due:
+            by_due = total
+        if reached is None and total >= promised - 1e-9:
+            reached = r
+    so_far = f"{num(total)}/{num(promised)} {unit} {verb}"
+    if due is None:
+        rule, why = _no_due_reason(ctx)
+        figures = {"delivered": _n(total), "promised": _n(promised)}
+        if reached:
+            return ctx.verdict("kept", "quantity.kept",
+                               f"All {num(promised)} {unit} {verb}, the last on "
+                               f"{reached.delivered_on.isoformat()}; {why}.", records,
+                               figures=figures)
+        return ctx.verdict("open", rule, f"{so_far} so far; {why}.", records, figures=figures)
+    figures = {"delivered": _n(by_due), "promised": _n(promised)}
+    if reached and reached.delivered_on <= due:
+        return ctx.verdict("kept", "quantity.kept",
+                           f"All {num(promised)} {unit} {verb} by {due.isoformat()} "
+                           f"(the last on {reached.delivered_on.isoformat()}).", records,
+                           figures=figures)
+    if reached:
+        late = (reached.delivered_on - due).days
+        figures["delivered_to_date"] = _n(total)
+        return ctx.verdict("late", "quantity.late",
+                           f"All {num(promised)} {unit} {verb}, but the last on "
+                           f"{reached.delivered_on.isoformat()}, {days(late)} after the due "
+                           f"date {due.isoformat()} ({num(by_due)} by then).", records,
+                           days_late=late, figures=figures)
+    left = (due - as_of).days
+    if left < 0:
+        figures["delivered_to_date"] = _n(total)
+        extra = f" ({num(total)} by {as_of.isoformat()})" if total > by_due else ""
+        return ctx.verdict("broken", "quantity.short",
+                           f"{num(by_due)}/{num(promised)} {unit} {verb} by "
+                           f"{due.isoformat()}{extra}.", records, figures=figures)
+    window = ctx.settings.window_for(p.category)
+    if left <= window:
+        when = "today" if left == 0 else f"in {days(left)}"
+        return ctx.verdict("at_risk", "quantity.at_risk",
+                           f"Only {so_far} and due {when} ({due.isoformat()}).", records,
+                           figures=figures)
+    return ctx.verdict("pending", "quantity.pending",
+                       f"{so_far} so far; due on {due.isoformat()}, in {days(left)}.",
+                       records, figures=figures)
+
+
+def _n(x: float):
+    return int(x) if float(x).is_integer() else round(x, 2)
+
+
+# --- measured levels (uptime, response times) ---------------------------------------------
+
+
+_NOUNS = {"response": "responses", "resolution": "fixes", "measurement": "measurements"}
+
+
+def _subject(p: Promise, ms: list, records) -> str:
+    kinds = {m.kind for m in ms}
+    noun = _NOUNS[kinds.pop()] if len(kinds) == 1 else "measurements"
+    pri = promise_priority(p.text)
+    if pri is not None and any(r.priority for r in records):
+        noun = f"P{pri} {noun}"
+    return f"{noun} {level(p.threshold, p.threshold_unit, p.direction)}"
+
+
+def _describe(m, unit) -> str:
+    what = amount(round(m.value, 2), unit)
+    if m.ongoing:
+        return f"{ref(m.record)} had no {m.kind} after {what}"
+    if m.kind == "measurement":
+        return f"{ref(m.record)} measured {what}"
+    return f"{ref(m.record)} took {what}"
+
+
+def _worst(ms: list, direction: str):
+    bad = [m for m in ms if not m.ok] or ms
+    return (max if direction == "at_most" else min)(bad, key=lambda m: m.value)
+
+
+def _measured(ctx: _Ctx, records: list) -> Verdict:
+    p = ctx.promise
+    keep = admits_priority(p, records)
+    ms = measurements(p, [r for r in records if keep(r)], ctx.as_of, ctx.settings.holidays)
+    used = [m.record for m in ms]
+    if not ms:
+        status = "open" if ctx.due is None else "pending"
+        pri = promise_priority(p.text)
+        what = f"P{pri} " if pri is not None and any(r.priority for r in records) else ""
+        return ctx.verdict(status, "measure.none",
+                           f"No {what}measurement recorded yet for "
+                           f"\"{level(p.threshold, p.threshold_unit, p.direction)}\".")
+    met, total = sum(m.ok for m in ms), len(ms)
+    figures = {"met": met, "total": total, "rate": round(met / total, 2)}
+    head = f"{met} of {total} {_subject(p, ms, records)} ({round(100 * met / total)}%)"
+    if met < total:
+        worst = _worst(ms, p.direction)
+        return ctx.verdict("broken", "measure.breach",
+                           f"{head}; {_describe(worst, p.threshold_unit)}.", used,
+                           figures=figures)
+    latest = ms[-1]
+    if near_limit(latest.value, p.threshold, p.direction, p.threshold_unit,
+                  ctx.settings.measurement_margin):
+        return ctx.verdict("at_risk", "measure.near",
+                           f"{head}, but the latest is close to the limit: "
+                           f"{_describe(latest, p.threshold_unit)}.", used, figures=figures)
+    return ctx.verdict("kept", "measure.met", f"{head}.", used, figures=figures)
+
+
+# --- recurring promises ("quarterly business review") -------------------------------------
+
+
+def _series(ctx: _Ctx):
+    """(first period generator or None, end of series or None, basis in words)."""
+    p, deal, s = ctx.promise, ctx.deal, ctx.settings
+    biz = p.business_days or bool(_BUSINESS.search(p.text))
+    every = ADVERB[p.recurrence]
+    end, end_words = (deal.ends_on if deal else None), ""
+    if end:
+        end_words = f" until the contract ends ({end.isoformat()})"
+    if p.due is not None:
+        gen = periods_ending(p.due, p.recurrence, biz, s.holidays)
+        return gen, end, f"{every}, first due {p.due.isoformat()} (stated in the proposal)" \
+            + end_words
+    if p.anchor and _UNTIL.search(p.text):
+        stop, label, note = anchor_date(deal, p.anchor)
+        if stop is not None:
+            stop = _shift(stop, p, s.holidays)
+            if end is None or stop < end:
+                end = stop
+                end_words = f" until {label} ({stop.isoformat()}{note})"
+        else:
+            end_words += f" until {label} (date not recorded yet)"
+        start, where = _default_start(deal, p)
+    elif p.anchor:
+        start, label, note = anchor_date(deal, p.anchor)
+        if start is not None:
+            start = _shift(start, p, s.holidays)
+        where = f"{label} ({start.isoformat()}{note})" if start else unknown_anchor(deal, p.anchor)
+    else:
+        start, where = _default_start(deal, p)
+    if start is None:
+        return None, end, where
+    gen = periods_from(start, p.recurrence, biz, s.holidays)
+    return gen, end, f"{every} from {where}{end_words}"
+
+
+def _shift(day: date, p: Promise, holidays) -> date:
+    n = p.within_days or 0
+    return add_business_days(day, n, holidays) if p.business_days else day + timedelta(days=n)
+
+
+def _default_start(deal, p: Promise):
+    """Kickoff, else signature, else go-live; measured service levels start at go-live."""
+    order = ("kickoff", "signature", "go_live")
+    if p.category in MeasuredFirst and p.threshold is not None:
+        order = ("go_live", "kickoff", "signature")
+    for anchor in order:
+        day, label, note = anchor_date(deal, anchor)
+        if day is not None:
+            return day, f"{label} ({day.isoformat()}{note})"
+    return None, unknown_anchor(deal, order[0]).replace(" date", ", kickoff and signature dates")
+
+
+def _periods(gen, end: Optional[date], as_of: date) -> tuple:
+    """Periods up to the end of the series (or up to the one running on ``as_of``)."""
+    out = []
+    for s, e in gen:
+        if end is not None and s > end:
+            break
+        if end is None and s > as_of:
+            break
+        out.append((s, min(e, end) if end is not None else e))
+        if len(out) >= MAX_OCCURRENCES:
+            break
+    return out
+
+
+def _recurring(ctx: _Ctx, records: list) -> Verdict:
+    p, as_of = ctx.promise, ctx.as_of
+    gen, end, basis = _series(ctx)
+    if gen is None:
+        return ctx.verdict("open", "anchor.unknown",
+                           f"Recurs {ADVERB[p.recurrence]}, but the {basis}, so its periods "
+                           "cannot be set yet.", due=None, due_basis=basis)
+    periods = _periods(gen, end, as_of)
+    noun = NOUN[p.recurrence]
+    window = min(ctx.settings.window_for(p.category), period_days(p.recurrence) // 2)
+    if is_measured(p, records):
+        occurrences, used, ms = _measured_occurrences(ctx, records, periods, window, noun)
+    else:
+        occurrences, used = _event_occurrences(ctx, records, periods, window, noun)
+        ms = []
+    return _recurring_verdict(ctx, occurrences, used, ms, basis, noun)
+
+
+def _event_occurrences(ctx: _Ctx, records: list, periods: list, window: int, noun: str):
+    as_of = ctx.as_of
+    dated = _dated(records, as_of)
+    dates = [r.delivered_on for r in dated]
+    used: set = set()
+    found: dict = {}
+    for i, (s, e) in enumerate(periods):
+        for j in range(bisect_left(dates, s), bisect_right(dates, e)):
+            if j not in used:
+                used.add(j)
+                found[i] = (j, "kept", 0)
+                break
+    for i, (s, e) in enumerate(periods):
+        if i in found or s > as_of:
+            continue
+        nxt_e = periods[i + 1][1] if i + 1 < len(periods) else e + (e - s) + timedelta(days=1)
+        for j in range(bisect_left(dates, e + timedelta(days=1)), bisect_right(dates, nxt_e)):
+            if j not in used:
+                used.add(j)
+                found[i] = (j, "late", (dates[j] - e).days)
+                break
+    occurrences = []
+    for i, (s, e) in enumerate(periods):
+        if i in found:
+            j, status, late = found[i]
+            r = dated[j]
+            detail = (f"held on {r.delivered_on.isoformat()} ({ref(r)})" if status == "kept"
+                      else f"held on {r.delivered_on.isoformat()}, {days(late)} after the "
+                           f"{noun} ended ({ref(r)})")
+            occurrences.append(Occurrence(e, status, (ctx.evidence(r),), detail))
+        elif e < as_of:
+            occurrences.append(Occurrence(e, "broken", (), f"nothing recorded between "
+                                                            f"{s.isoformat()} and {e.isoformat()}"))
+        elif s <= as_of and (e - as_of).days <= window:
+            occurrences.append(Occurrence(e, "at_risk", (), f"nothing recorded yet; the {noun} "
+                                                             f"ends on {e.isoformat()}"))
+        else:
+            occurrences.append(Occurrence(e, "pending", (), f"{s.isoformat()} to {e.isoformat()}"))
+    return occurrences, [dated[j] for j in sorted(used)]
+
+
+def _measured_occurrences(ctx: _Ctx, records: list, periods: list, window: int, noun: str):
+    p, as_of = ctx.promise, ctx.as_of
+    keep = admits_priority(p, records)
+    ms = measurements(p, [r for r in records if keep(r)], as_of, ctx.settings.holidays)
+    days_ = [m.when.date() for m in ms]
+    occurrences, used = [], []
+    for s, e in periods:
+        inside = ms[bisect_left(days_, s):bisect_right(days_, e)]
+        evidence = tuple(ctx.evidence(m.record) for m in inside)
+        used.extend(m.record for m in inside)
+        if inside:
+            bad = [m for m in inside if not m.ok]
+            if bad:
+                worst = _worst(bad, p.direction)
+                occurrences.append(Occurrence(e, "broken", evidence,
+                                              _describe(worst, p.threshold_unit)))
+            else:
+                occurrences.append(Occurrence(e, "kept", evidence, "; ".join(
+                    _describe(m, p.threshold_unit) for m in inside)))
+        elif e < as_of and (as_of - e).days > window:
+            occurrences.append(Occurrence(e, "broken", (), f"no figure recorded for the {noun} "
+                                                           f"{s.isoformat()} to {e.isoformat()}"))
+        elif e < as_of:
+            occurrences.append(Occurrence(e, "at_risk", (), f"figure for the {noun} ending "
+                                                            f"{e.isoformat()} not recorded yet"))
+        else:
+            occurrences.append(Occurrence(e, "pending", (), f"{s.isoformat()} to {e.isoformat()}"))
+    return occurrences, used, ms
+
+
+def _recurring_verdict(ctx: _Ctx, occurrences: list, used: list, ms: list, basis: str,
+                       noun: str) -> Verdict:
+    p, as_of = ctx.promise, ctx.as_of
+    occ = tuple(occurrences)
+    decided = [o for o in occ if o.status != "pending"]
+    held = sum(o.status in ("kept", "late") for o in occ)
+    due_n = sum(o.status in ("kept", "late", "broken") for o in occ)
+    figures = {"held": held, "due": due_n}
+    upcoming = next((o.due for o in occ if o.due >= as_of), occ[-1].due if occ else None)
+    records = sorted({id(r): r for r in used}.values(), key=record_key)
+    kw = dict(due_basis=basis, figures=figures, occurrences=occ)
+    if not decided:
+        first = f"; the first {noun} ends on {occ[0].due.isoformat()}" if occ else ""
+        return ctx.verdict("pending", "recurring.pending", f"Nothing due yet{first}.", records,
+                           due=upcoming, **kw)
+    worst = min(decided, key=lambda o: (_SEVERITY[o.status], o.due))
+    measured = bool(ms) or is_measured(p, used)
+    what = (f"{held} of {due_n} {plural(noun)} {level(p.threshold, p.threshold_unit, p.direction)}"
+            if measured else f"{held} of {due_n} held ({ADVERB[p.recurrence]})")
+    count = sum(o.status == worst.status for o in decided)
+    more = f" (and {count - 1} more)" if count > 1 else ""
+    if worst.status == "broken":
+        rule = "measure.breach" if measured and worst.evidence else "recurring.missed"
+        return ctx.verdict("broken", rule, f"{what}; the {noun} ending "
+                           f"{worst.due.isoformat()}: {worst.detail}{more}.", records,
+                           due=worst.due, **kw)
+    if worst.status == "late":
+        days_late = max(_late_days(o, records) for o in decided if o.status == "late")
+        return ctx.verdict("late", "recurring.late", f"{what}; the {noun} ending "
+                           f"{worst.due.isoformat()} was {worst.detail}{more}.", records,
+                           due=worst.due, days_late=days_late, **kw)
+    if worst.status == "at_risk":
+        return ctx.verdict("at_risk", "recurring.at_risk", f"{what}; {worst.detail}.", records,
+                           due=worst.due, **kw)
+    if ms and near_limit(ms[-1].value, p.threshold, p.direction, p.threshold_unit,
+                         ctx.settings.measurement_margin):
+        return ctx.verdict("at_risk", "measure.near", f"{what}, but the latest is close to the "
+                           f"limit: {_describe(ms[-1], p.threshold_unit)}.", records,
+                           due=upcoming, **kw)
+    nxt = f"; next {noun} ends on {upcoming.isoformat()}" if upcoming and upcoming >= as_of else ""
+    return ctx.verdict("kept", "measure.met" if measured else "recurring.kept", f"{what}{nxt}.",
+                       records, due=upcoming, **kw)
+
+
+def _late_days(o: Occurrence, records) -> int:
+    return max(((e.date - o.due).days for e in o.evidence if e.date), default=0)

@@ -1,0 +1,185 @@
+"""Words: light tokenising for matching, priorities, and phrases for reasons."""
+from __future__ import annotations
+
+import re
+
+STOPWORDS = frozenset("""
+a an the and or of to for in on at by with within from into per as is are be been being
+will shall would should can could may might must we our us you your they their them it its
+this that these those all any each every no not than later after before until till up
+day days business working hour hours minute minutes time times least most more less
+provide provided provides deliver delivered delivering delivery complete completed
+completion done held hold take taken place made make give given
+client customer vendor supplier company team staff our ours also only
+january february march april may june july august september october november december
+jan feb mar apr jun jul aug sep sept oct nov dec
+monday tuesday wednesday thursday friday saturday sunday
+""".split())
+
+# A few words that mean the same thing in proposals and in export rows.
+_SYNONYM_GROUPS = {
+    "avail": "availability available uptime up-time",
+    "insta": "install installed installing installation installations deploy deployed "
+             "deployment rollout roll-out",
+    "golive": "golive go-live launch launched cutover cut-over",
+    "respo": "respond responds responded response responses acknowledge acknowledged "
+             "answer answered reply replied",
+    "resol": "resolve resolved resolution fix fixed restore restored repair repaired",
+    "incid": "incident incidents outage outages ticket tickets fault faults issue issues",
+    "train": "training trained workshop workshops webinar webinars course courses class "
+             "classes",
+    "meet": "meeting meetings call calls sync standup stand-up catch-up",
+    "qbr": "qbr",
+}
+SYNONYMS = {w: canon for canon, words in _SYNONYM_GROUPS.items() for w in words.split()}
+_EXPANSIONS = {"qbr": "quarterly business review", "qbrs": "quarterly business reviews"}
+_TOKEN = re.compile(r"[a-z][a-z0-9]*(?:-[a-z0-9]+)*")
+_JOINED = (("go live", "go-live"), ("check in", "check-in"), ("e-mail", "email"))
+
+
+def stem(word: str) -> str:
+    """A light stem: plural and -ly dropped, then the first five letters."""
+    if word in SYNONYMS:
+        return SYNONYMS[word]
+    if len(word) > 5 and word.endswith("ly"):
+        word = word[:-2]
+    if len(word) > 4 and word.endswith("ies"):
+        word = word[:-3] + "y"
+    elif len(word) > 3 and word.endswith("s") and not word.endswith("ss"):
+        word = word[:-1]
+    return SYNONYMS.get(word, word[:5])
+
+
+def tokens(text: str, extra_stop=frozenset()) -> dict:
+    """Stems of the meaningful words of ``text``, each with the first word that gave it.
+
+    extra_stop: more words to leave out (the customer's name, for matching).
+    """
+    low = (text or "").lower()
+    for a, b in _JOINED:
+        low = low.replace(a, b)
+    out: dict = {}
+    for found in _TOKEN.findall(low):
+        for word in _EXPANSIONS.get(found, found).split():
+            if word in SYNONYMS:
+                out.setdefault(SYNONYMS[word], word)
+                continue
+            for piece in word.split("-"):
+                if (len(piece) >= 2 and piece not in STOPWORDS and piece not in extra_stop
+                        and not piece[0].isdigit()):
+                    out.setdefault(stem(piece), piece)
+    return out
+
+
+# --- priorities ------------------------------------------------------------------------
+
+_PROMISE_PRIORITY = (
+    (re.compile(r"\b(?:p|priority|prio|severity|sev)[\s-]*([1-5])\b", re.I), None),
+    (re.compile(r"\b(?:critical|urgent)\b", re.I), 1),
+    (re.compile(r"\bhigh[\s-]+priority\b", re.I), 2),
+)
+_PRIORITY_WORDS = {"critical": 1, "urgent": 1, "emergency": 1, "high": 2, "medium": 3,
+                   "normal": 3, "moderate": 3, "low": 4}
+
+
+def promise_priority(text: str):
+    """The priority a promise is limited to (1 for "P1", "priority 1", "critical"), or None."""
+    for pattern, fixed in _PROMISE_PRIORITY:
+        m = pattern.search(text or "")
+        if m:
+            return fixed if fixed is not None else int(m.group(1))
+    return None
+
+
+def record_priority(value):
+    """A record's priority as a number: "P1", "1", "Priority 1", "Sev 1", "Urgent" -> 1."""
+    if value is None:
+        return None
+    text = str(value).strip().lower()
+    m = re.search(r"([1-5])", text)
+    if m:
+        return int(m.group(1))
+    for word, level in _PRIORITY_WORDS.items():
+        if word in text:
+            return level
+    return None
+
+
+def priority_label(level: int) -> str:
+    return f"P{level}"
+
+
+# --- what a measured promise measures ----------------------------------------------------
+
+_RESOLUTION = re.compile(r"\b(resolv|resolution|fix|restor|repair|replac|solv|clos|"
+                         r"workaround|remed)", re.I)
+_RESPONSE = re.compile(r"\b(respon|acknowledg|answer|reply|repli|call(ed)? back|"
+                       r"pick(ed)? up|react)", re.I)
+
+
+def measure_kind(text: str):
+    """"response" or "resolution" for a ticket-time promise, from its wording, or None."""
+    res = _RESOLUTION.search(text or "")
+    resp = _RESPONSE.search(text or "")
+    if res and resp:
+        return "response" if resp.start() < res.start() else "resolution"
+    if res:
+        return "resolution"
+    if resp:
+        return "response"
+    return None
+
+
+# --- phrases ----------------------------------------------------------------------------
+
+_INVARIANT = {"staff", "personnel", "equipment", "software", "hardware", "data", "series",
+              "%", "ms"}
+
+
+def plural(unit, n: float = 2) -> str:
+    """The unit in the plural unless n is 1: gateway -> gateways, day -> days."""
+    unit = unit or "item"
+    if n == 1 or unit in _INVARIANT or unit.endswith("s") and not unit.endswith("ss"):
+        return unit
+    if unit.endswith("y") and unit[-2:-1] not in "aeiou":
+        return unit[:-1] + "ies"
+    if unit.endswith(("sh", "ch", "x", "ss", "z")):
+        return unit + "es"
+    return unit + "s"
+
+
+def num(x) -> str:
+    """3.0 -> "3", 0.6667 -> "0.67", 99.82 -> "99.82"."""
+    if x is None:
+        return "?"
+    if float(x).is_integer():
+        return str(int(x))
+    return f"{x:.2f}".rstrip("0").rstrip(".")
+
+
+def days(n: int) -> str:
+    return "1 day" if abs(n) == 1 else f"{abs(n)} days"
+
+
+def amount(value, unit) -> str:
+    """99.82 "%" -> "99.82%"; 2.5 "hour" -> "2.5 hours"; 4 "business_hour" -> "4 business hours"."""
+    if unit == "%":
+        return f"{num(value)}%"
+    if not unit:
+        return num(value)
+    words = unit.replace("_", " ")
+    head, _, last = words.rpartition(" ")
+    last = plural(last, round(value, 2) if value is not None else 2)
+    return f"{num(value)} {(head + ' ' if head else '')}{last}"
+
+
+def level(threshold, unit, direction) -> str:
+    """"within 1 hour", "at most 2 seconds", "at least 99.9%"."""
+    what = amount(threshold, unit)
+    if direction == "at_most":
+        return f"within {what}" if unit in TIME_UNITS else f"at most {what}"
+    return f"at least {what}"
+
+
+TIME_UNITS = frozenset({"ms", "millisecond", "second", "minute", "hour", "day", "week",
+                        "business_hour", "business_day"})

@@ -1,0 +1,754 @@
+"""The grammar of deadlines in proposal sentences.
+
+Pure functions on strings, no spaCy:
+
+- ``find_dates`` finds every absolute date ("March 31, 2027", "31/03/2027", "Q2 2027",
+  "end of June", "between 5 and 30 October") with its character span.
+- ``find_deadline`` picks the promised deadline of a sentence: an absolute due date or a
+  number of days relative to an event ("within 45 days of contract signature").
+- ``detect_document_date`` and ``detect_locale`` read a whole proposal for the date it
+  was written and whether numeric dates are day-first.
+
+Choices the gold labels leave open, made here once:
+
+- A month without a day ("March 2027") is the month's last day; "end of June" and
+  "late June" are June 30, "mid-June" the 15th, "early June" the 10th and "the
+  beginning / start of June" the 1st.
+- "Q2" is the last day of the quarter, "H1" / "first half of" June 30, "end of 2027"
+  December 31. Fiscal quarters are read as calendar quarters.
+- A date without a year takes the first year that puts it on or after the document
+  date; without a document date it is not resolved at all.
+- Numeric dates: a field above 12 decides the order; otherwise ``locale`` does
+  ("en-US" month first, anything else day first); without a locale, month first.
+  Dotted dates ("31.03.2027") are always day first.
+- A range ("5-30 October", "between 5 and 30 October") is due at its end.
+"""
+from __future__ import annotations
+
+import calendar
+import re
+from dataclasses import dataclass
+from datetime import date
+from functools import lru_cache
+
+from promiseaudit.extract.patterns.quantities_numbers import (
+    load_lexicon,
+    number_grammar,
+    parse_number,
+)
+
+__all__ = [
+    "Deadline",
+    "DateMatch",
+    "find_deadline",
+    "find_dates",
+    "find_date_matches",
+    "detect_document_date",
+    "detect_locale",
+    "event_at",
+]
+
+
+@dataclass(frozen=True)
+class Deadline:
+    """The deadline a sentence promises.
+
+    due (date | None): absolute due date, resolved.
+    within_days (int | None): relative deadline in days (weeks x 7, months x 30,
+        years x 365); negative for "two weeks before go-live".
+    business_days (bool): within_days counts business / working days.
+    anchor (str | None): "signature", "kickoff", "go_live" or the event's own lowercase
+        text ("installation", "site survey", "event").
+    start, end (int): character span of the expression in the sentence.
+    text (str): the expression as written.
+    """
+
+    due: date | None
+    within_days: int | None
+    business_days: bool
+    anchor: str | None
+    start: int
+    end: int
+    text: str
+
+
+@dataclass(frozen=True)
+class DateMatch:
+    """One date expression found in a text.
+
+    date (date | None): resolved date; None when it needs a year and no document
+        date was given.
+    role (str): "point", "range_start" or "range_end".
+    full (bool): written with day, month and year.
+    """
+
+    date: date | None
+    start: int
+    end: int
+    text: str
+    role: str = "point"
+    full: bool = False
+
+
+# --------------------------------------------------------------------------- grammar
+
+_NORMALISE = str.maketrans({
+    "\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-", "\u2014": "-",
+    "\u2212": "-", "\u00a0": " ", "\u202f": " ", "\u2009": " ", "\u2018": "'",
+    "\u2019": "'", "\u201c": '"', "\u201d": '"',
+})
+
+
+def _normalise(text: str) -> str:
+    """Same-length copy with dashes, quotes and odd spaces made plain."""
+    return text.translate(_NORMALISE)
+
+
+def _alt(words) -> str:
+    return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+
+
+@dataclass(frozen=True)
+class _Grammar:
+    months: dict
+    forms: tuple  # (kind, compiled pattern)
+    part_of_month: dict
+    ordinal_quarters: dict
+    ordinal_halves: dict
+    cue_re: re.Pattern
+    strong_cue_re: re.Pattern
+    start_cue_re: re.Pattern
+    label_re: re.Pattern
+    range_gap: re.Pattern
+    rel_after: re.Pattern
+    rel_before: re.Pattern
+    rel_zero: re.Pattern
+    anchors: tuple  # (canonical, compiled pattern)
+    triggers: frozenset
+    strip: tuple
+    stops: frozenset
+    has_duration: re.Pattern
+    has_anchor_word: re.Pattern
+    not_cover_re: re.Pattern
+
+
+_DAY = r"(?:[12]\d|3[01]|0?[1-9])"
+_ABBREVIATIONS = frozenset(("jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept",
+                            "oct", "nov", "dec"))
+_ORD = r"(?:st|nd|rd|th)?"
+_YEAR = r"(?:19|20)\d{2}"
+_RANGE_SEP = r"\s*(?:-|to|until|till|through|thru|and)\s*"
+
+
+@lru_cache(maxsize=1)
+def _grammar() -> _Grammar:
+    lex = load_lexicon("dates_lexicon.json")
+    anc = load_lexicon("dates_anchors.json")
+    months = lex["months"]
+    mon = rf"(?:{_alt(months)})"
+    wd = rf"(?:(?:{_alt(lex['weekdays'])})\.?,?\s+(?:the\s+)?)?"
+    parts = lex["part_of_month"]
+    q_ord = _alt(lex["ordinal_quarters"])
+    h_ord = _alt(lex["ordinal_halves"])
+    end_yr = r"(?![\w/-]|\.\d)"
+    forms = [
+        ("mdy", rf"{wd}(?P<mon>{mon})\.?\s+(?P<d>{_DAY}){_ORD}(?:\s*,\s*|\s+)(?P<y>{_YEAR}){end_yr}"),
+        ("dmy", rf"{wd}(?:the\s+)?(?P<d>{_DAY}){_ORD}(?:\s+of)?[\s-]+(?P<mon>{mon})\.?(?:\s*,\s*|[\s-]+)(?P<y>{_YEAR}){end_yr}"),
+        ("dmy2", rf"(?<![\w/.-])(?P<d>{_DAY})-(?P<mon>{mon})-(?P<y>\d{{2}}){end_yr}"),
+        ("range_dm", rf"(?:between\s+|from\s+)?(?:the\s+)?(?P<d1>{_DAY}){_ORD}{_RANGE_SEP}(?:the\s+)?(?P<d>{_DAY}){_ORD}(?:\s+of)?\s+(?P<mon>{mon})\b\.?(?:\s*,?\s*(?P<y>{_YEAR}){end_yr})?"),
+        ("range_md", rf"(?:between\s+|from\s+)?(?P<mon>{mon})\.?\s+(?P<d1>{_DAY}){_ORD}{_RANGE_SEP}(?P<d>{_DAY}){_ORD}\b(?:\s*,?\s*(?P<y>{_YEAR}){end_yr})?"),
+        ("md", rf"{wd}(?P<mon>{mon})\.?\s+(?:the\s+)?(?P<d>{_DAY}){_ORD}\b(?!\s*(?::\d|\.\d|%))"),
+        ("dm", rf"{wd}(?:the\s+)?(?P<d>{_DAY}){_ORD}(?:\s+of)?\s+(?P<mon>{mon})\b\.?"),
+        ("my", rf"(?P<mon>{mon})\.?\s*,?\s+(?:of\s+)?(?P<y>{_YEAR}){end_yr}"),
+        ("numeric", rf"(?<![\w./:-])(?P<a>\d{{1,2}})(?P<sep>[/.-])(?P<b>\d{{1,2}})(?P=sep)(?P<y>\d{{4}}|\d{{2}})(?![\w/:-]|[.,]\d)"),
+        ("iso", rf"(?<![\w./:-])(?P<y>{_YEAR})(?P<sep>[/.-])(?P<m>\d{{1,2}})(?P=sep)(?P<d>\d{{1,2}})(?![\w/:-]|[.,]\d)"),
+        ("part", rf"(?:(?:the\s+)?(?P<part>{_alt(k for k in parts if k not in ('early', 'mid', 'late'))})\s+of\s+(?:the\s+month\s+of\s+)?|(?P<part2>early|mid|late)[-\s]+)(?P<mon>{mon})\b\.?(?:\s*,?\s*(?P<y>{_YEAR}){end_yr})?"),
+        ("year_end", rf"(?:(?:the\s+)?(?:end|close)\s+of\s+(?:(?:the\s+)?(?:calendar\s+|financial\s+|fiscal\s+)?year\s+)?|(?:year[- ]end|end[- ]of[- ]year|late)\s+|(?P<mid>mid)[-\s]?)(?P<y>{_YEAR}){end_yr}"),
+        ("year_rel", r"(?:the\s+)?(?:end|close)\s+of\s+(?P<which>this|the|next)\s+(?:calendar\s+)?year\b|\b(?P<ye>year[- ]end)\b"),
+        ("quarter", rf"(?:(?:the\s+)?(?:end|close)\s+of\s+)?(?:(?P<q>Q[1-4])|(?:the\s+)?(?P<qo>{q_ord})\s+quarter)(?:\s*(?:,|of|/|-)?\s*(?:FY|CY)?\s*'?(?P<y>{_YEAR}|\d{{2}}){end_yr})?"),
+        ("quarter_y", rf"(?P<y>{_YEAR})\s*[-/]?\s*(?P<q>Q[1-4])\b"),
+        ("half", rf"(?:(?P<h>H[12])(?:\s*,?\s*(?:FY|CY)?\s*'?(?P<y>{_YEAR}|\d{{2}}){end_yr})?|(?:the\s+)?(?P<ho>{h_ord})\s+half\s+of\s+(?:(?P<ty>the|this)\s+year|(?P<y2>{_YEAR}){end_yr}))"),
+    ]
+    compiled = tuple((kind, re.compile(src, re.I)) for kind, src in forms)
+
+    def cue(words) -> re.Pattern:
+        return re.compile(rf"(?:^|[^\w-])(?:{_alt(words)})\s*[:,]?\s*(?:the\s+)?$", re.I)
+
+    num = number_grammar().pattern
+    unit = r"(?P<unit>days?|weeks?|wks?|months?|mos?|years?|yrs?|fortnights?)"
+    dur = (rf"(?:(?P<n>{num})(?:\s*(?:-|to|or)\s*(?P<n2>{num}))?|(?P<a>\ban?\b|\bone\b))"
+           rf"\s*(?P<bus>business|working|work|calendar|clear)?[\s-]*{unit}'?"
+           r"(?![\w-])")
+    lead = (r"(?<![\w-])(?P<lead>within|inside\s+of|inside|in\s+the\s+first|during\s+the\s+first|"
+            r"in|no\s+later\s+than|not\s+later\s+than|by\s+no\s+later\s+than|by|"
+            r"at\s+most|at\s+least|up\s+to|a\s+maximum\s+of|maximum\s+of|"
+            r"no\s+more\s+than|for|during|the|latest)?\s*(?:the\s+)?")
+    rel_after = re.compile(
+        rf"{lead}{dur}\s*(?P<rel>of|after|from|following|post|since|beyond|"
+        r"subsequent\s+to|on\s+from|upon)[\s-]+", re.I)
+    rel_before = re.compile(
+        rf"{lead}{dur}\s*(?P<rel>before|prior\s+to|ahead\s+of|in\s+advance\s+of|"
+        r"preceding|pre)[\s-]+", re.I)
+    rel_zero = re.compile(
+        r"(?:^|(?<=[^\w-]))(?P<rel>by\s+no\s+later\s+than|no\s+later\s+than|not\s+later\s+than|"
+        r"on\s+or\s+before|in\s+time\s+for|prior\s+to|ahead\s+of|in\s+advance\s+of|"
+        r"ready\s+for|before|upon|by|at|on)\s+", re.I)
+    anchors = tuple((c, re.compile(p, re.I)) for c, p in anc["anchors"])
+    anchor_words = r"go[- ]?live|golive|launch|hand[- ]?over|cut[- ]?over|sign|award|order|kick|start|commence|mobili|accept|opening|service|\bpo\b|execution|inception|completion|notice"
+    return _Grammar(
+        months=months,
+        forms=compiled,
+        part_of_month=parts,
+        ordinal_quarters=lex["ordinal_quarters"],
+        ordinal_halves=lex["ordinal_halves"],
+        cue_re=cue(lex["deadline_cues"]),
+        strong_cue_re=cue(lex["strong_cues"]),
+        start_cue_re=cue(lex["start_cues"]),
+        label_re=re.compile(
+            rf"^[\s*_#>|-]*(?:{_alt(lex['document_date_labels'])})\s*[:\-|]", re.I),
+        range_gap=re.compile(rf"^{_RANGE_SEP}(?:the\s+)?$", re.I),
+        rel_after=rel_after,
+        rel_before=rel_before,
+        rel_zero=rel_zero,
+        anchors=anchors,
+        triggers=frozenset(anc["triggers"]),
+        strip=tuple(sorted(anc["strip"], key=len, reverse=True)),
+        stops=frozenset(anc["stops"]),
+        has_duration=re.compile(r"day|week|wk|month|mo\b|mos\b|year|yr|fortnight", re.I),
+        has_anchor_word=re.compile(anchor_words, re.I),
+        not_cover_re=re.compile(
+            r"\||\b(?:by|due|until|deadline|go-?live|live|launch|start|kick|phase|"
+            r"milestone|complet\w*|deliver\w*|install\w*|review|meeting|from|to|before|"
+            r"after|valid|expir\w*|week|target|end|ends|since|founded|established)\b", re.I),
+    )
+
+
+# --------------------------------------------------------------------------- dates
+
+
+def _month_end(year: int, month: int) -> date:
+    return date(year, month, calendar.monthrange(year, month)[1])
+
+
+def _on_or_after(make, document_date: date | None) -> date | None:
+    """Resolve a year-less date: the first year putting it on or after the document date."""
+    if document_date is None:
+        return None
+    for year in (document_date.year, document_date.year + 1):
+        try:
+            value = make(year)
+        except ValueError:
+            continue
+        if value >= document_date:
+            return value
+    return None
+
+
+def _year(text: str | None) -> int | None:
+    if not text:
+        return None
+    value = int(text)
+    return value + 2000 if value < 100 else value
+
+
+def _month_ok(token: str | None) -> bool:
+    # A month name must be written with a capital: "may" is a verb, "march" rarely a date.
+    return bool(token) and token[0].isupper()
+
+
+def _resolve(kind: str, m: re.Match, g: _Grammar, document_date, locale):
+    """Turn one match into (dates, full) or None; dates is [(date|None, role, span)]."""
+    gd = m.groupdict()
+    months = g.months
+    mon = gd.get("mon")
+    if mon is not None and not _month_ok(mon):
+        return None
+    month = months[mon.lower().rstrip(".")] if mon else None
+    year = _year(gd.get("y"))
+    if kind in ("mdy", "dmy", "dmy2", "md", "dm"):
+        day = int(gd["d"])
+        if year is None:
+            return [(_on_or_after(lambda y: date(y, month, day), document_date), "point", None)], False
+        return [(date(year, month, day), "point", None)], True
+    if kind in ("range_dm", "range_md"):
+        d1, d2 = int(gd["d1"]), int(gd["d"])
+        if d1 >= d2:
+            return None
+        if year is None:
+            end = _on_or_after(lambda y: date(y, month, d2), document_date)
+            start = date(end.year, month, d1) if end else None
+        else:
+            start, end = date(year, month, d1), date(year, month, d2)
+        span1 = m.span("d1")
+        return [(start, "range_start", span1), (end, "range_end", None)], year is not None
+    if kind == "my":
+        return [(_month_end(year, month), "point", None)], False
+    if kind == "numeric":
+        a, b, sep = int(gd["a"]), int(gd["b"]), gd["sep"]
+        if len(gd["y"]) == 2 and sep != "/":
+            return None
+        if sep == "." or a > 12:
+            day, month = a, b
+        elif b > 12:
+            month, day = a, b
+        elif locale and not locale.lower().startswith("en-us"):
+            day, month = a, b
+        else:
+            month, day = a, b
+        return [(date(_year(gd["y"]), month, day), "point", None)], True
+    if kind == "iso":
+        return [(date(year, int(gd["m"]), int(gd["d"])), "point", None)], True
+    if kind == "part":
+        part = (gd.get("part") or gd.get("part2")).lower()
+        part = re.sub(r"\s+", " ", part)
+        rule = g.part_of_month[part]
+
+        def make(y):
+            return _month_end(y, month) if rule == "last" else date(y, month, rule)
+
+        value = make(year) if year else _on_or_after(make, document_date)
+        return [(value, "point", None)], False
+    if kind == "year_end":
+        return [(date(year, 6, 30) if gd.get("mid") else date(year, 12, 31), "point", None)], False
+    if kind == "year_rel":
+        if document_date is None:
+            return [(None, "point", None)], False
+        bump = 1 if (gd.get("which") or "").lower() == "next" else 0
+        return [(date(document_date.year + bump, 12, 31), "point", None)], False
+    if kind in ("quarter", "quarter_y"):
+        if gd.get("q"):
+            if gd["q"][0] != "Q":
+                return None
+            q = int(gd["q"][1])
+        else:
+            q = g.ordinal_quarters[gd["qo"].lower()]
+
+        def make(y):
+            return _month_end(y, q * 3)
+
+        return [(make(year) if year else _on_or_after(make, document_date), "point", None)], False
+    if kind == "half":
+        if gd.get("h"):
+            if gd["h"][0] != "H":
+                return None
+            h = int(gd["h"][1])
+        else:
+            h = g.ordinal_halves[gd["ho"].lower()]
+        year = year or _year(gd.get("y2"))
+
+        def make(y):
+            return _month_end(y, h * 6)
+
+        if year:
+            return [(make(year), "point", None)], False
+        if gd.get("h") is None and gd.get("ty") is None:
+            return None
+        return [(_on_or_after(make, document_date), "point", None)], False
+    return None
+
+
+def find_date_matches(text: str, document_date: date | None = None,
+                      locale: str | None = None) -> list[DateMatch]:
+    """Every date expression in ``text``, resolved where possible, in text order.
+
+    Unlike ``find_dates`` this keeps year-less dates that could not be resolved
+    (date None), range starts and whether the date was written in full.
+    """
+    if not text:
+        return []
+    g = _grammar()
+    norm = _normalise(text)
+    found = []
+    for order, (kind, pattern) in enumerate(g.forms):
+        for m in pattern.finditer(norm):
+            found.append((m.start(), m.end(), order, kind, m))
+    # Longest expression wins; earlier forms win ties.
+    found.sort(key=lambda f: (-(f[1] - f[0]), f[2], f[0]))
+    taken: list[tuple[int, int]] = []
+    out: list[DateMatch] = []
+    for start, end, _, kind, m in found:
+        if any(start < e and s < end for s, e in taken):
+            continue
+        try:
+            resolved = _resolve(kind, m, g, document_date, locale)
+        except (ValueError, KeyError, AttributeError):
+            resolved = None
+        if not resolved:
+            continue
+        values, full = resolved
+        taken.append((start, end))
+        if norm[end - 1] == "." and m.groupdict().get("mon") and m.end("mon") == end - 1 \
+                and m.group("mon").lower() not in _ABBREVIATIONS:
+            end -= 1  # "on 3 May." : the full stop ends the sentence
+        for value, role, span in values:
+            s, e = span if span else (start, end)
+            if role == "range_end":
+                s = m.start("d") if kind == "range_dm" else m.start("mon")
+            out.append(DateMatch(value, s, e, text[s:e], role, full))
+    out.sort(key=lambda d: d.start)
+    return _link_ranges(norm, out)
+
+
+def _link_ranges(norm: str, matches: list[DateMatch]) -> list[DateMatch]:
+    """'5 October - 2 November 2027': the first date borrows the year and starts a range."""
+    g = _grammar()
+    out = list(matches)
+    for i in range(len(out) - 1):
+        first, second = out[i], out[i + 1]
+        if first.role != "point" or second.role != "point":
+            continue
+        gap = norm[first.end:second.start]
+        if not g.range_gap.match(gap):
+            continue
+        prefix = norm[max(0, first.start - 9):first.start].lower()
+        if "and" in gap.lower() and not re.search(r"between\s+$", prefix):
+            continue
+        value = first.date
+        if not first.full and second.full and second.date is not None and value is not None:
+            try:
+                value = value.replace(year=second.date.year)
+                if value > second.date:
+                    value = value.replace(year=value.year - 1)
+            except ValueError:
+                pass
+        out[i] = DateMatch(value, first.start, first.end, first.text, "range_start", first.full)
+        out[i + 1] = DateMatch(second.date, second.start, second.end, second.text,
+                               "range_end", second.full)
+    return out
+
+
+def find_dates(text: str, document_date: date | None = None,
+               locale: str | None = None) -> list[tuple[date, int, int]]:
+    """Every absolute date in ``text`` with its character span, in text order.
+
+    text (str): a sentence or a whole document.
+    document_date (date | None): resolves dates written without a year and "Q2".
+    locale (str | None): "en-US" reads 03/04/2027 as March 4, "en-GB" as 3 April.
+    RETURNS (list[tuple[date, int, int]]): (date, start, end); a range gives its start
+        and its end as two entries.
+    """
+    return [(m.date, m.start, m.end)
+            for m in find_date_matches(text, document_date, locale) if m.date is not None]
+
+
+# --------------------------------------------------------------------------- deadlines
+
+
+def _duration_days(m: re.Match) -> tuple[int, bool] | None:
+    gd = m.groupdict()
+    if gd.get("a"):
+        value = 1.0
+    else:
+        value = parse_number(gd["n2"] or gd["n"])
+    if value is None:
+        return None
+    unit = gd["unit"].lower()
+    factor = 1
+    if unit.startswith("w"):
+        factor = 7
+    elif unit.startswith("mo"):
+        factor = 30
+    elif unit.startswith("y"):
+        factor = 365
+    elif unit.startswith("f"):
+        factor = 14
+    business = (gd.get("bus") or "").lower() in ("business", "working", "work")
+    return round(value * factor), business
+
+
+def _event_phrase(norm: str, pos: int, g: _Grammar) -> tuple[str, int] | None:
+    """The event named at ``pos``: (phrase, end offset), cut at punctuation or a stop word."""
+    tail = norm[pos:pos + 90]
+    cut = re.search(r"[,;:!?()\[\]\n\"|]|\.(?:\s|$)", tail)
+    if cut:
+        tail = tail[:cut.start()]
+    end = pos
+    words = []
+    for w in re.finditer(r"[\w][\w'&/.\-]*", tail):
+        token = w.group().lower().rstrip(".")
+        if token in g.stops and words:
+            break
+        if token in g.stops:
+            return None
+        words.append(token)
+        end = pos + w.start() + len(w.group().rstrip("."))
+        if len(words) >= 7:
+            break
+    if not words:
+        return None
+    return " ".join(words), end
+
+
+def _name_event(phrase: str, g: _Grammar) -> str | None:
+    """'the kick-off meeting' -> 'kickoff'; 'the site survey' -> 'site survey'.
+
+    None when the event starts a response clock (a ticket, a fault report).
+    """
+    for canonical, pattern in g.anchors:
+        if pattern.search(phrase):
+            return canonical
+    tokens = phrase.split()
+    if any(t in g.triggers or t.rstrip("s") in g.triggers
+           or (t.endswith("'s") and t[:-2] in g.triggers) for t in tokens):
+        return None
+    text = phrase
+    changed = True
+    while changed:
+        changed = False
+        for word in g.strip:
+            if text.startswith(word + " "):
+                text = text[len(word) + 1:]
+                changed = True
+    words = text.split()
+    if not words or words[0] in g.stops:
+        return None
+    if "of" in words[1:] and words[0] not in ("end", "start", "beginning", "close",
+                                              "conclusion", "commencement"):
+        words = words[:words.index("of", 1)]
+    words = words[:4]
+    if words[-1] in ("of", "the", "a", "an"):
+        words = words[:-1]
+    text = " ".join(words).strip(" '")
+    if text.endswith("'s"):
+        text = text[:-2]
+    return text or None
+
+
+def event_at(text: str, pos: int) -> str | None:
+    """The deadline event named at ``pos`` in ``text`` ("contract signature" ->
+    "signature", "the site survey" -> "site survey"), or None when there is none or it
+    starts a response clock ("the ticket being logged")."""
+    g = _grammar()
+    norm = _normalise(text)
+    rel = re.match(r"\s*(?:of|after|from|following|post|since|before|prior\s+to|ahead\s+of|"
+                   r"in\s+advance\s+of|preceding)[\s-]+", norm[pos:], re.I)
+    if not rel:
+        return None
+    event = _event_phrase(norm, pos + rel.end(), g)
+    return _name_event(event[0], g) if event else None
+
+
+def _relative(sentence: str, norm: str, g: _Grammar) -> Deadline | None:
+    if g.has_duration.search(norm):
+        for pattern, sign in ((g.rel_after, 1), (g.rel_before, -1)):
+            for m in pattern.finditer(norm):
+                rel = m.group("rel").lower()
+                lead = (m.group("lead") or "").lower()
+                if rel == "of" and not (lead.startswith(("within", "inside", "no", "not", "by", "in the first", "during the first"))):
+                    continue
+                event = _event_phrase(norm, m.end(), g)
+                if event is None:
+                    continue
+                anchor = _name_event(event[0], g)
+                if anchor is None:
+                    continue
+                days = _duration_days(m)
+                if days is None:
+                    continue
+                if m.group("lead") and lead not in ("the", "for", "during"):
+                    start = m.start("lead")
+                else:
+                    start = m.start("n") if m.group("n") else m.start("a")
+                end = event[1]
+                return Deadline(None, sign * days[0], days[1], anchor, start, end,
+                                sentence[start:end])
+    if g.has_anchor_word.search(norm):
+        for m in g.rel_zero.finditer(norm):
+            event = _event_phrase(norm, m.end(), g)
+            if event is None:
+                continue
+            anchor = None
+            for canonical, pattern in g.anchors:
+                if pattern.search(event[0]) and _lexicon_head(event[0], pattern):
+                    anchor = canonical
+                    break
+            if anchor is None:
+                continue
+            start, end = m.start("rel"), event[1]
+            return Deadline(None, 0, False, anchor, start, end, sentence[start:end])
+    return None
+
+
+def _lexicon_head(phrase: str, pattern: re.Pattern) -> bool:
+    """For 'by go-live' style deadlines the event must open the phrase, not trail it
+    ('at the end of the launch campaign' is no go-live deadline)."""
+    words = phrase.split()
+    while words and words[0] in ("the", "this", "your", "our", "contract", "project",
+                                 "system", "formal", "final", "successful", "each",
+                                 "receipt", "of", "date", "day", "planned", "scheduled",
+                                 "completion",
+                                 "agreed", "service", "initial", "a", "an"):
+        if pattern.match(" ".join(words)):
+            return True
+        words = words[1:]
+    return bool(words) and bool(pattern.match(" ".join(words)))
+
+
+def _choose_date(norm: str, matches: list[DateMatch], g: _Grammar) -> DateMatch | None:
+    usable = [m for m in matches if m.date is not None and m.role != "range_start"]
+    if not usable:
+        return None
+    strong = [m for m in usable if g.strong_cue_re.search(norm[max(0, m.start - 40):m.start])]
+    if strong:
+        return strong[-1]
+    starts = [m for m in usable if g.start_cue_re.search(norm[max(0, m.start - 40):m.start])]
+    others = [m for m in usable if m not in starts]
+    return (others or starts)[-1]
+
+
+def _cue_start(norm: str, m: DateMatch, g: _Grammar) -> int:
+    """Start of the cue governing the date ('no later than'), or the date's own start."""
+    window_start = max(0, m.start - 40)
+    cue = g.cue_re.search(norm[window_start:m.start])
+    if not cue:
+        return m.start
+    offset = window_start + cue.start()
+    while offset < m.start and not norm[offset].isalnum():
+        offset += 1
+    return offset
+
+
+def find_deadline(sentence: str, document_date: date | None = None,
+                  locale: str | None = None) -> Deadline | None:
+    """The deadline a sentence promises, or None.
+
+    A relative deadline needs an event ("within 45 days of contract signature",
+    "two weeks before launch", "before go-live"); a bare "within 2 business days" is a
+    response time, left to ``quantities.find_threshold``. Otherwise the date governed by
+    "by", "no later than", "on or before", "due" ... is taken, else the last date (a
+    range's end); a start date ("starting 1 March") only when there is no other.
+
+    sentence (str): one sentence, bullet or table row.
+    document_date (date | None): the proposal's date, for year-less dates and "Q2".
+    locale (str | None): "en-US" or "en-GB", for numeric dates.
+    RETURNS (Deadline | None): the deadline; both ``due`` and ``within_days`` are set
+        when the sentence gives a relative deadline and a firm date ("and no later
+        than 30 June 2027").
+    """
+    if not sentence:
+        return None
+    g = _grammar()
+    norm = _normalise(sentence)
+    relative = _relative(sentence, norm, g)
+    matches = [m for m in find_date_matches(sentence, document_date, locale)]
+    if relative is not None:
+        outside = [m for m in matches
+                   if not (relative.start <= m.start < relative.end)
+                   and g.strong_cue_re.search(norm[max(0, m.start - 40):m.start])]
+        due = outside[-1].date if outside and outside[-1].date else None
+        if due is None:
+            return relative
+        return Deadline(due, relative.within_days, relative.business_days, relative.anchor,
+                        relative.start, relative.end, relative.text)
+    chosen = _choose_date(norm, matches, g)
+    if chosen is None:
+        return None
+    start = _cue_start(norm, chosen, g)
+    return Deadline(chosen.date, None, False, None, start, chosen.end,
+                    sentence[start:chosen.end])
+
+
+# --------------------------------------------------------------------------- documents
+
+
+def detect_document_date(text: str) -> date | None:
+    """The date a proposal was written.
+
+    Looks, in order, for a labelled date near the top ("Date: 12 January 2027",
+    "Issued: 2027-01-12"), a cover line that is mostly a date ("London, 12 January
+    2027"), then the earliest full date (day, month and year) in the first ~2000
+    characters.
+    RETURNS (date | None): the date, or None when the top of the text has no full date.
+    """
+    if not text:
+        return None
+    g = _grammar()
+    head = text[:3000]
+    locale = detect_locale(text[:20000])
+    offset = 0
+    lines = []
+    for line in head.splitlines(keepends=True):
+        lines.append((offset, line))
+        offset += len(line)
+    for _, line in lines:
+        if g.label_re.match(line):
+            full = [m for m in find_date_matches(line, None, locale) if m.full and m.date]
+            if full:
+                return full[0].date
+    for start, line in lines:
+        if start > 2000:
+            break
+        full = [m for m in find_date_matches(line, None, locale) if m.full and m.date]
+        rest = line.replace(full[0].text, " ") if len(full) == 1 else ""
+        if len(full) == 1 and len(rest.strip(" \t\r\n*_#>|,.")) <= 30 \
+                and not g.not_cover_re.search(rest):
+            if 1990 <= full[0].date.year <= 2100:
+                return full[0].date
+    dates = [m.date for m in find_date_matches(text[:2000], None, locale)
+             if m.full and m.date and 1990 <= m.date.year <= 2100]
+    return min(dates) if dates else None
+
+
+@dataclass(frozen=True)
+class _LocaleGrammar:
+    numeric: re.Pattern
+    dmy: re.Pattern
+    mdy: re.Pattern
+    gb_words: re.Pattern
+    us_words: re.Pattern
+    gb_markers: tuple
+    us_markers: tuple
+    numeric_weight: int
+    textual_weight: int
+
+
+@lru_cache(maxsize=1)
+def _locale_grammar() -> _LocaleGrammar:
+    lex = load_lexicon("dates_locale.json")
+    months = load_lexicon("dates_lexicon.json")["months"]
+    mon = rf"(?:{_alt(m.capitalize() for m in months)}|{_alt(m.upper() for m in months)})"
+    return _LocaleGrammar(
+        numeric=re.compile(r"(?<![\w./:-])(\d{1,2})([/.-])(\d{1,2})\2(\d{4}|\d{2})(?![\w/:-]|[.,]\d)"),
+        dmy=re.compile(rf"\b{_DAY}{_ORD}(?:\s+of)?\s+{mon}\b\.?,?\s+{_YEAR}\b"),
+        mdy=re.compile(rf"\b{mon}\.?\s+{_DAY}{_ORD},?\s+{_YEAR}\b"),
+        gb_words=re.compile(rf"\b(?:{_alt(lex['gb_words'])})\b", re.I),
+        us_words=re.compile(rf"\b(?:{_alt(lex['us_words'])})\b", re.I),
+        gb_markers=tuple((re.compile(p), w) for p, w in lex["gb_markers"]),
+        us_markers=tuple((re.compile(p), w) for p, w in lex["us_markers"]),
+        numeric_weight=lex["numeric_weight"],
+        textual_weight=lex["textual_date_weight"],
+    )
+
+
+def detect_locale(text: str) -> str | None:
+    """Whether a proposal writes dates day-first ("en-GB") or month-first ("en-US").
+
+    Weighs numeric dates with a first field above 12 (decisive), "31 March 2027" against
+    "March 31, 2027", British against American spelling (organisation, colour,
+    programme), currencies (£, €, A$), company forms (Ltd, Pty, Inc.), phone and
+    postal codes.
+    RETURNS (str | None): "en-GB", "en-US", or None without evidence either way.
+    """
+    if not text:
+        return None
+    lg = _locale_grammar()
+    gb = us = 0
+    for m in lg.numeric.finditer(text):
+        a, sep, b = int(m.group(1)), m.group(2), int(m.group(3))
+        if a > 12 and b <= 12:
+            gb += lg.numeric_weight
+        elif b > 12 and a <= 12:
+            us += lg.numeric_weight
+        elif sep == ".":
+            gb += 1
+    gb += lg.textual_weight * len(lg.dmy.findall(text))
+    us += lg.textual_weight * len(lg.mdy.findall(text))
+    gb += len(lg.gb_words.findall(text))
+    us += len(lg.us_words.findall(text))
+    gb += sum(w * len(p.findall(text)) for p, w in lg.gb_markers)
+    us += sum(w * len(p.findall(text)) for p, w in lg.us_markers)
+    if gb > us:
+        return "en-GB"
+    if us > gb:
+        return "en-US"
+    return None

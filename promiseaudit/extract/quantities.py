@@ -1,0 +1,599 @@
+"""The grammar of recurrences, quantities, thresholds and periods in proposal sentences.
+
+Pure functions on strings, no spaCy:
+
+- ``find_recurrence``: "weekly status calls" -> "weekly"; prices ("$500 per month")
+  are not schedules.
+- ``find_quantity``: "three remote training sessions" -> 3 "session". Durations,
+  percentages, money, dates, times, "Phase 2" and "24/7" are not counts; "a" / "an"
+  never count, the word "one" does.
+- ``find_threshold``: a measured level: "at least 99.9%", "respond within 1 hour",
+  "under 2 seconds". When a time limit and a percentage share a sentence ("95% of calls
+  answered within 30 seconds") the time limit is returned: it is the level the
+  promise is checked against.
+- ``find_period``: how long a warranty or price hold lasts ("a 12-month warranty",
+  "prices held for 24 months") as an ``at_least`` threshold in day/week/month/year.
+- ``parse_number``: "twenty-four", "1,200", "a dozen", "two and a half".
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from promiseaudit.extract.dates import event_at, find_date_matches
+from promiseaudit.extract.patterns.quantities_numbers import (
+    load_lexicon,
+    number_grammar,
+    parse_number,
+)
+
+__all__ = [
+    "Quantity",
+    "Threshold",
+    "find_recurrence",
+    "find_quantity",
+    "find_threshold",
+    "find_period",
+    "parse_number",
+    "singularise",
+]
+
+
+@dataclass(frozen=True)
+class Quantity:
+    """How many of what: ``quantity`` of ``unit`` (lowercase singular head noun)."""
+
+    quantity: float
+    unit: str
+    start: int
+    end: int
+    text: str
+
+
+@dataclass(frozen=True)
+class Threshold:
+    """A measured level. direction: "at_least" or "at_most"; unit: "%", "ms", "second",
+    "minute", "hour", "business_hour", "day", "business_day", "week", "month", "year"
+    or a rate ("mbps")."""
+
+    threshold: float
+    unit: str
+    direction: str
+    start: int
+    end: int
+    text: str
+
+
+_NORMALISE = str.maketrans({
+    "\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-", "\u2014": "-",
+    "\u2212": "-", "\u00a0": " ", "\u202f": " ", "\u2009": " ", "\u2018": "'",
+    "\u2019": "'", "\u201c": '"', "\u201d": '"', "\u2265": ">", "\u2264": "<",
+})
+_GE, _LE = "\u2265", "\u2264"
+
+
+def _alt(words) -> str:
+    return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+
+
+_AT_MOST = (
+    r"within|inside\s+of|inside|in\s+under|in\s+less\s+than|in\s+no\s+more\s+than|"
+    r"under|below|less\s+than|no\s+more\s+than|not\s+more\s+than|no\s+longer\s+than|"
+    r"not\s+longer\s+than|(?:will|shall|does|do|must|should)\s+not\s+exceed|"
+    r"not\s+(?:to\s+)?exceed(?:ing)?|never\s+exceed(?:ing)?|a\s+maximum\s+of|"
+    r"maximum\s+of|maximum|max\.?(?:\s+of)?|at\s+most|up\s+to|no\s+later\s+than|"
+    r"lower\s+than|fewer\s+than|shorter\s+than|faster\s+than|quicker\s+than|"
+    r"capped\s+at|limited\s+to|cap\s+of|ceiling\s+of|sub-|<=|<"
+)
+_AT_LEAST = (
+    r"at\s+least|a\s+minimum\s+of|minimum\s+of|minimum|min\.?(?:\s+of)?|"
+    r"no\s+less\s+than|not\s+less\s+than|no\s+fewer\s+than|not\s+fewer\s+than|"
+    r"no\s+lower\s+than|not\s+lower\s+than|more\s+than|greater\s+than|higher\s+than|"
+    r"better\s+than|in\s+excess\s+of|over|above|exceeding|exceed|upwards\s+of|"
+    r"guaranteed|>=|>"
+)
+_TIME_UNIT = (r"(?P<bus>business|working|work|office|clock)?[\s-]*"
+              r"(?P<unit>milliseconds?|msecs?|ms|seconds?|secs?|s|minutes?|mins?|hours?|"
+              r"hrs?|h|days?|weeks?|wks?|months?|years?|yrs?)(?![\w-])")
+_RESPONSE_NOUNS = (
+    r"response|resolution|fix|repair|turnaround|turn-around|restoration|restore|callback|"
+    r"call-back|attendance|acknowledge?ment|reaction|replacement|swap|dispatch|on-?site|"
+    r"engineer|recovery|rto|rpo|sla|remediation|escalation|answer"
+)
+_MEASURE_NOUNS = (
+    r"response|resolution|fix|repair|turnaround|turn-around|restoration|load|page[- ]load|"
+    r"latency|wait|waiting|queue|answer|recovery|rto|rpo|processing|delivery|dispatch|"
+    r"attendance|arrival|callback|call-back|acknowledge?ment|reaction|lead"
+)
+_NEGATIVE_METRICS = (
+    r"downtime|error|errors|defect|defects|loss|abandon\w*|churn|failure|failures|"
+    r"increase|increases|rise|rises|uplift|escalat\w*|overrun|variance|false\s+positive|"
+    r"rework|outage|unavailab\w*|latency|deviation|shrinkage|wastage|scrap|returns"
+)
+
+
+@dataclass(frozen=True)
+class _QGrammar:
+    recurrences: tuple
+    price_before: re.Pattern
+    price_after: re.Pattern
+    not_recurrence: re.Pattern
+    number: re.Pattern
+    token: re.Pattern
+    masks: tuple
+    time_units: dict
+    measure_units: frozenset
+    money_words: frozenset
+    label_words: frozenset
+    duration_modifiers: frozenset
+    stops: frozenset
+    late_stops: frozenset
+    plurals: dict
+    not_plural: frozenset
+    time_forms: tuple
+    percent: re.Pattern
+    rate: re.Pattern
+    period_forms: tuple
+    negative: re.Pattern
+    response_near: re.Pattern
+
+
+@lru_cache(maxsize=1)
+def _grammar() -> _QGrammar:
+    rec = load_lexicon("quantities_recurrence.json")
+    units = load_lexicon("quantities_units.json")
+    num = number_grammar().pattern
+    recurrences = tuple(
+        (name, re.compile(rf"(?<![\w-])(?:{src})(?![\w-])", re.I))
+        for name, src in rec["patterns"])
+    money = (r"(?:(?:[$£€¥]|\b(?:USD|GBP|EUR|AUD|CAD|NZD|CHF|INR|A\$|NZ\$|US\$|C\$)\s?)\s?"
+             r"\d[\d,]*(?:\.\d+)?(?:\s*(?:k|m|bn|million|billion|thousand)\b)?"
+             r"|\b\d[\d,]*(?:\.\d+)?\s*(?:dollars|pounds|euros|USD|GBP|EUR|AUD|CAD|NZD|pence|cents)\b)")
+    masks = tuple(re.compile(p, re.I) for p in (
+        money,
+        rf"{num}\s*(?:%|per\s*cent|percent|pct\b)",
+        r"\b\d{1,2}(?:[:.]\d{2})?\s*(?:am|pm|a\.m\.|p\.m\.)(?!\w)",
+        r"\b\d{1,2}:\d{2}(?::\d{2})?\b",
+        r"\b(?:24|twenty-four)\s*(?:x|×|/|by)\s*(?:7|seven)(?:\s*(?:x|×|/)\s*365)?\b",
+        r"\b\d+\s*[x×]\s*\d+\b",
+        r"\bv?\d+(?:\.\d+){2,}\b",
+        r"\+\d[\d\s().-]{6,}\d|\(\d{3}\)\s*\d{3}-\d{4}|\b\d{3}-\d{3}-\d{4}\b",
+        r"\b[A-Z]{1,5}-?\d+[A-Z\d-]*\b",
+        r"\b\d+[A-Za-z]+\d+\w*\b",
+        r"\b(?:19|20)\d{2}/\d{2,4}\b",
+        r"\b\d+(?:st|nd|rd|th)\b",
+        r"\b\d+(?:\.\d+)?\s*/\s*\d+\b",
+        rf"{num}\s+out\s+of\s+{num}",
+    ))
+    tunit = _TIME_UNIT
+    n = rf"(?P<n>{num}|an?|one|the)"
+    time_forms = (
+        ("lead", re.compile(
+            rf"(?<![\w-])(?P<lead>{_AT_MOST}|{_AT_LEAST})\s*(?:the\s+)?(?:first\s+)?{n}[\s-]*{tunit}",
+            re.I)),
+        ("tail", re.compile(
+            rf"(?P<n>{num})[\s-]*{tunit}\s*(?:\(\s*[\w\s]+\)\s*)?(?P<tail>or\s+(?:less|fewer|under|"
+            r"shorter|sooner|quicker|faster|better|below|lower|more|longer|above|greater|higher|"
+            r"over))\b", re.I)),
+        ("compound", re.compile(
+            rf"(?P<n>{num})[\s-]*{tunit}[\s-]+(?:guaranteed\s+|maximum\s+|max\s+|target\s+|"
+            rf"emergency\s+|average\s+|initial\s+|first\s+|engineer\s+)?(?:{_RESPONSE_NOUNS})\b",
+            re.I)),
+        ("noun", re.compile(
+            rf"(?:{_MEASURE_NOUNS})\s+(?:time\s+|times\s+|target\s+|sla\s+|objective\s+)?"
+            rf"(?:\([A-Za-z]+\)\s+)?(?:of\s+|is\s+|will\s+be\s+|:\s*|=\s*)?{n}[\s-]*{tunit}",
+            re.I)),
+        ("next_day", re.compile(
+            r"(?<![\w-])(?:next|same)[\s-]+(?P<bus>business|working)?[\s-]*day\b", re.I)),
+        ("sub", re.compile(r"(?<![\w-])sub-?(?P<unit>second|minute|millisecond)\b", re.I)),
+        ("in", re.compile(rf"(?<![\w-])in\s+(?P<n>{num}|an?|one)[\s-]*{tunit}", re.I)),
+    )
+    percent = re.compile(
+        rf"(?:(?<![\w-])(?P<lead>{_AT_MOST}|{_AT_LEAST}|up\s+to)\s*(?:of\s+)?)?"
+        rf"(?P<n>\d+,\d{{1,2}}(?=\s*%)|{num})\s*(?:%|per\s*cent\b|percent\b|pct\b)"
+        r"(?P<tail>\s+or\s+(?:more|higher|greater|above|better|over|less|lower|fewer|below|"
+        r"under|worse))?", re.I)
+    rate = re.compile(
+        rf"(?:(?<![\w-])(?P<lead>{_AT_MOST}|{_AT_LEAST}|up\s+to)\s*)?(?P<n>{num})\s*"
+        r"(?P<unit>[MGK]bps|[MGK]b/s|tps|rps)\b", re.I)
+    punit = r"(?P<unit>years?|yrs?|months?|mos?|weeks?|days?)"
+    period_nouns = (r"warrant(?:y|ies)|guarantee|guaranty|defects?\s+liability|"
+                    r"price\s+(?:hold|lock|freeze|protection|guarantee)|rate\s+lock|term|"
+                    r"contract|subscription|support|maintenance|cover|coverage|licen[cs]es?|"
+                    r"hypercare|period|service\s+plan|care\s+plan|commitment")
+    period_adj = (r"(?:(?:parts?\s+(?:and|&)\s+labou?r|full|comprehensive|limited|"
+                  r"manufacturer'?s?|extended|product|performance|workmanship|on-?site|"
+                  r"free|standard|no-quibble|fixed|initial|minimum|post-go-live|"
+                  r"post-installation|of)\s+)*")
+    period_forms = (
+        re.compile(rf"(?P<n>{num})[\s-]*{punit}'?\s*(?:\(\s*\d+\s*\)\s*)?{period_adj}"
+                   rf"(?:{period_nouns})\b", re.I),
+        re.compile(rf"(?:warrant(?:y|ies|ed|s)?|guarantee[ds]?|held|hold|holds|fixed|frozen|"
+                   rf"locked|firm|valid|honou?red|protected|maintained|covered|covers?|"
+                   rf"supported|extends?|extended|lasts?|runs?|apply|applies|applicable|"
+                   rf"remain(?:s)?(?:\s+\w+)?)\s+(?:[\w-]+\s+){{0,4}}?for\s+(?:a\s+(?:period|"
+                   rf"term|minimum)\s+of\s+|at\s+least\s+|a\s+further\s+|an\s+additional\s+|"
+                   rf"the\s+first\s+|up\s+to\s+|a\s+full\s+|the\s+full\s+|a\s+minimum\s+of\s+)?"
+                   rf"(?P<n>{num}|an?|one)\s*(?:\(\s*\d+\s*\)\s*)?(?:full\s+)?{punit}(?![\w-])", re.I),
+        re.compile(rf"(?:warranty|guarantee|term|hold|period|cover|coverage|validity)\s+"
+                   rf"(?:period\s+)?(?:of|is|:|lasts?|runs?\s+for|for|will\s+be)\s+"
+                   rf"(?:at\s+least\s+|a\s+minimum\s+of\s+)?(?P<n>{num}|an?|one)\s*"
+                   rf"(?:\(\s*\d+\s*\)\s*)?{punit}(?![\w-])", re.I),
+        re.compile(rf"(?<![\w-])for\s+(?:a\s+(?:period|term)\s+of\s+|the\s+first\s+|"
+                   rf"at\s+least\s+|a\s+minimum\s+of\s+|a\s+full\s+|a\s+further\s+|"
+                   rf"an\s+additional\s+)?(?P<n>{num}|an?|one)\s*(?:\(\s*\d+\s*\)\s*)?"
+                   rf"(?:full\s+|calendar\s+)?{punit}(?![\w-])", re.I),
+    )
+    return _QGrammar(
+        recurrences=recurrences,
+        price_before=re.compile(rec["price_before"], re.I),
+        price_after=re.compile(rec["price_after"], re.I),
+        not_recurrence=re.compile(rec["not_recurrence"], re.I),
+        number=re.compile(rf"(?P<num>{num})(?![\w½¼¾]|[.,/:]\d|-\w|\s*%)", re.I),
+        token=re.compile(r"\s*(?:[x×]\s+)?([A-Za-z][\w'&/-]*|\d+(?:\.\d+)?-[A-Za-z][\w-]*)"),
+        masks=masks,
+        time_units=units["time_units"],
+        measure_units=frozenset(units["measure_units"]),
+        money_words=frozenset(units["money_words"]),
+        label_words=frozenset(units["label_words"]),
+        duration_modifiers=frozenset(units["duration_quantity_modifiers"]),
+        stops=frozenset(units["stop_words"]),
+        late_stops=frozenset(units["adjective_stops_after_noun_only"]),
+        plurals=units["plurals"],
+        not_plural=frozenset(units["not_plural"]),
+        time_forms=time_forms,
+        percent=percent,
+        rate=rate,
+        period_forms=period_forms,
+        negative=re.compile(rf"\b(?:{_NEGATIVE_METRICS})\b", re.I),
+        response_near=re.compile(
+            r"\b(?:respond\w*|response|resolv\w*|resolution|fix\w*|restor\w*|repair\w*|"
+            r"answer\w*|acknowledg\w*|arriv\w*|attend\w*|on-?site|turn\w*\s+around|"
+            r"return\w*|replac\w*|dispatch\w*|load\w*|recover\w*|callback|call\s+back|"
+            r"escalat\w*)\b", re.I),
+    )
+
+
+def _normalise(text: str) -> str:
+    return text.translate(_NORMALISE)
+
+
+# --------------------------------------------------------------------------- recurrence
+
+
+def find_recurrence(sentence: str) -> str | None:
+    """How often a promise repeats: "daily", "weekly", "biweekly", "monthly",
+    "quarterly", "semiannually", "annually", or None.
+
+    "99.95% monthly uptime" -> "monthly"; "$500 per month", "monthly fee" and
+    "24 months' warranty" -> None; "24x7" and "8 hours a day" are support hours, not a
+    schedule. The earliest recurrence in the sentence wins.
+    """
+    if not sentence:
+        return None
+    g = _grammar()
+    text = _normalise(sentence)
+    text = g.not_recurrence.sub(lambda m: "#" * len(m.group()), text)
+    best = None
+    for name, pattern in g.recurrences:
+        for m in pattern.finditer(text):
+            if best is not None and m.start() >= best[0]:
+                break
+            if g.price_before.search(text[max(0, m.start() - 60):m.start()]):
+                continue
+            if g.price_after.match(text[m.end():m.end() + 40]):
+                continue
+            best = (m.start(), name)
+            break
+    return best[1] if best else None
+
+
+# --------------------------------------------------------------------------- quantity
+
+
+def singularise(word: str) -> str:
+    """Lowercase singular of an English noun: "sessions" -> "session",
+    "deliveries" -> "delivery", "analyses" -> "analysis", "staff" -> "staff"."""
+    g = _grammar()
+    w = word.lower().strip("'")
+    if "-" in w:
+        head, _, last = w.rpartition("-")
+        return f"{head}-{singularise(last)}" if last else w
+    if w in g.plurals:
+        return g.plurals[w]
+    if w in g.not_plural or len(w) <= 2:
+        return w
+    if w.endswith("'s"):
+        return w[:-2]
+    if w.endswith("ies") and len(w) > 4:
+        return w[:-3] + "y"
+    if w.endswith(("sses", "shes", "ches", "xes", "zzes")):
+        return w[:-2]
+    if w.endswith(("ss", "us", "is")):
+        return w
+    if w.endswith("s"):
+        return w[:-1]
+    return w
+
+
+def _is_plural(word: str) -> bool:
+    g = _grammar()
+    w = word.lower()
+    if w in ("staff", "personnel", "people", "data", "media", "equipment", "series"):
+        return True
+    return singularise(w) != w
+
+
+def _mask(text: str, g: _QGrammar) -> str:
+    chars = list(text)
+    spans = [(m.start, m.end) for m in find_date_matches(text)]
+    for pattern in g.masks:
+        spans.extend(m.span() for m in pattern.finditer(text))
+    for s, e in spans:
+        chars[s:e] = "#" * (e - s)
+    return "".join(chars)
+
+
+_CAPITAL_OK = frozenset((
+    "all", "up", "to", "the", "a", "an", "our", "we", "with", "and", "or", "plus",
+    "including", "over", "about", "approximately", "around", "total", "some", "at",
+    "least", "of", "for", "in", "on", "by", "additional", "extra", "further", "another",
+    "every", "each", "minimum", "maximum", "only", "just", "exactly", "than", "then",
+    "also", "these", "those", "its", "your", "their", "will", "shall", "i", "is", "are",
+))
+
+
+def _skip_for_prefix(text: str, start: int, g: _QGrammar) -> bool:
+    """True when the word before the number names a thing ('Phase 2', 'Windows 11')."""
+    before = text[:start]
+    prev = re.search(r"([A-Za-z][\w.&-]*)\W{0,2}$", before)
+    if not prev:
+        return bool(re.search(r"[#$£€¥]\s*$", before))
+    word = prev.group(1)
+    low = word.lower().rstrip(".")
+    if low in g.label_words:
+        return True
+    if word[0].isupper() and low not in _CAPITAL_OK:
+        lead = before[:prev.start()]
+        if lead.strip(" \t\n-*•·|:>([\"'") == "" or re.search(r"[.:;|•]\s*$", lead):
+            return False  # a capitalised first word ("Provide 3 sessions")
+        return True
+    return False
+
+
+def find_quantity(sentence: str) -> Quantity | None:
+    """The first counted deliverable in a sentence, or None.
+
+    "three remote training sessions" -> 3 "session"; "all 340 vehicles" -> 340
+    "vehicle"; "up to 24 staff" -> 24 "staff"; "twelve (12) workshops" -> 12
+    "workshop". Not counts: durations ("two-hour sessions", "3 weeks"), percentages,
+    money, dates, times, "Phase 2", "24/7", "a dedicated manager".
+    """
+    if not sentence:
+        return None
+    g = _grammar()
+    norm = _normalise(sentence)
+    masked = _mask(norm, g)
+    for m in g.number.finditer(masked):
+        number_text = m.group("num")
+        value = parse_number(number_text)
+        if value is None or value <= 0:
+            continue
+        if _skip_for_prefix(norm, m.start(), g):
+            continue
+        head = _counted_noun(masked, m.end(), value, number_text, g)
+        if head is None:
+            continue
+        unit, end = head
+        return Quantity(value, unit, m.start(), end, sentence[m.start():end])
+    return None
+
+
+def _counted_noun(text: str, pos: int, value: float, number_text: str,
+                  g: _QGrammar) -> tuple[str, int] | None:
+    """The counted noun after a number: (unit, end offset) or None."""
+    words: list[tuple[str, int]] = []
+    while len(words) < 5:
+        t = g.token.match(text, pos)
+        if not t:
+            break
+        word = t.group(1)
+        low = word.lower().strip("'")
+        if not words:
+            if low in g.time_units or low in g.measure_units or low in g.money_words:
+                return None
+            if low in ("business", "working", "calendar", "full", "half", "whole", "clear",
+                       "consecutive") and _next_is_time(text, t.end(), g):
+                return None
+        if low in g.stops and not (low in g.late_stops and not words):
+            break
+        words.append((word, t.end(1)))
+        pos = t.end()
+        if value != 1 and _is_plural(low.split("-")[-1] if "-" in low else low):
+            break
+    if not words:
+        return None
+    head, end = words[-1]
+    low = head.lower()
+    last = low.rsplit("-", 1)[-1]
+    if not re.fullmatch(r"[a-z][a-z'&/-]*[a-z]", low):
+        return None
+    if value != 1 and not _is_plural(last):
+        return None
+    if value == 1 and (_is_plural(last) or number_text.lower() in ("a", "an")):
+        return None
+    if last in g.time_units:
+        mods = {w.lower() for w, _ in words[:-1]} | set(low.split("-")[:-1])
+        if not mods & g.duration_modifiers:
+            return None
+    if last in g.measure_units or low in g.stops:
+        return None
+    return singularise(low), end
+
+
+def _next_is_time(text: str, pos: int, g: _QGrammar) -> bool:
+    t = g.token.match(text, pos)
+    return bool(t) and t.group(1).lower() in g.time_units
+
+
+# --------------------------------------------------------------------------- thresholds
+
+
+def _time_unit(m: re.Match, g: _QGrammar) -> str | None:
+    raw = (m.group("unit") or "").lower()
+    unit = g.time_units.get(raw)
+    if unit is None:
+        return None
+    if unit == "fortnight":
+        unit = "week"
+    bus = (m.groupdict().get("bus") or "").lower()
+    if bus in ("business", "working", "work", "office") and unit in ("hour", "day"):
+        return "business_" + unit
+    return unit
+
+
+def _value(m: re.Match) -> float | None:
+    text = m.group("n").strip().lower()
+    if text in ("a", "an", "one", "the"):
+        return 1.0
+    return parse_number(text)
+
+
+def _direction(lead: str | None, tail: str | None, default: str) -> str:
+    lead = (lead or "").lower()
+    tail = (tail or "").lower()
+    if tail:
+        return "at_most" if re.search(r"less|fewer|under|shorter|sooner|quicker|faster|"
+                                      r"below|lower|better", tail) else "at_least"
+    if lead:
+        return "at_least" if re.match(_AT_LEAST, lead) and not re.match(
+            r"up\s+to", lead) else "at_most"
+    return default
+
+
+def _deadline_follows(norm: str, end: int, unit: str) -> bool:
+    """'within 45 days of contract signature' is a deadline, not a threshold."""
+    if unit not in ("day", "business_day", "week", "month", "year"):
+        return False
+    return event_at(norm, end) is not None
+
+
+def _time_threshold(norm: str, g: _QGrammar) -> Threshold | None:
+    best = None
+    for kind, pattern in g.time_forms:
+        for m in pattern.finditer(norm):
+            if best is not None and m.start() >= best.start:
+                break
+            found = _read_time(kind, m, norm, g)
+            if found is not None:
+                best = found
+                break
+    return best
+
+
+def _read_time(kind: str, m: re.Match, norm: str, g: _QGrammar) -> Threshold | None:
+    if kind == "next_day":
+        unit = "business_day" if m.group("bus") else "day"
+        return Threshold(1.0, unit, "at_most", m.start(), m.end(), m.group())
+    if kind == "sub":
+        unit = {"second": "second", "minute": "minute", "millisecond": "ms"}[
+            m.group("unit").lower()]
+        return Threshold(1.0, unit, "at_most", m.start(), m.end(), m.group())
+    unit = _time_unit(m, g)
+    value = _value(m)
+    if unit is None or value is None:
+        return None
+    if m.group("unit").lower() in ("s", "h") and not re.match(r"\d", m.group("n")):
+        return None
+    if kind == "in" and not g.response_near.search(norm[max(0, m.start() - 50):m.start()]):
+        return None
+    gd = m.groupdict()
+    direction = _direction(gd.get("lead"), gd.get("tail"), "at_most")
+    if kind == "lead" and _deadline_follows(norm, m.end(), unit):
+        return None
+    if kind in ("in", "lead") and unit in ("day", "week", "month", "year") and \
+            re.search(r"\b(?:before|prior\s+to|ahead\s+of)\b", norm[m.end():m.end() + 12], re.I):
+        return None
+    return Threshold(value, unit, direction, m.start(), m.end(), m.group())
+
+
+def find_threshold(sentence: str) -> Threshold | None:
+    """The measured level a sentence promises, or None.
+
+    Time limits come first ("respond within 1 hour" -> 1 "hour" at_most; "within four
+    (4) business hours" -> 4 "business_hour"; "2 seconds or less"; "a 4-hour response";
+    "next business day" -> 1 "business_day"), then percentages ("at least 99.9%",
+    "99.95% monthly uptime", "90% or higher" -> at_least; "downtime below 0.1%" ->
+    at_most), then data rates ("at least 100 Mbps"). A duration tied to an event
+    ("within 45 days of signature") is a deadline and is left to ``find_deadline``.
+    """
+    if not sentence:
+        return None
+    g = _grammar()
+    norm = _normalise(sentence)
+    found = _time_threshold(norm, g)
+    if found is None:
+        found = _percent_threshold(norm, g)
+    if found is None:
+        found = _rate_threshold(norm, g)
+    if found is None:
+        return None
+    return Threshold(found.threshold, found.unit, found.direction, found.start, found.end,
+                     sentence[found.start:found.end])
+
+
+def _percent_threshold(norm: str, g: _QGrammar) -> Threshold | None:
+    for m in g.percent.finditer(norm):
+        raw = m.group("n")
+        value = parse_number(raw.replace(",", ".") if re.fullmatch(r"\d+,\d{1,2}", raw) else raw)
+        if value is None:
+            continue
+        window = norm[max(0, m.start() - 40):m.end() + 40]
+        default = "at_most" if g.negative.search(window) else "at_least"
+        direction = _direction(m.group("lead"), m.group("tail"), default)
+        return Threshold(value, "%", direction, m.start(), m.end(), m.group())
+    return None
+
+
+def _rate_threshold(norm: str, g: _QGrammar) -> Threshold | None:
+    for m in g.rate.finditer(norm):
+        value = parse_number(m.group("n"))
+        if value is None:
+            continue
+        unit = m.group("unit").lower().replace("b/s", "bps")
+        direction = _direction(m.group("lead"), None, "at_least")
+        return Threshold(value, unit, direction, m.start(), m.end(), m.group())
+    return None
+
+
+def find_period(sentence: str) -> Threshold | None:
+    """How long a warranty, price hold or term lasts, as an ``at_least`` threshold.
+
+    "a 12-month warranty" -> 12 "month"; "warranted for 25 years" -> 25 "year";
+    "prices held for 24 months"; "warranty period of three (3) years"; "for two years".
+    The caller decides, by category, whether the period is the promise's threshold.
+    """
+    if not sentence:
+        return None
+    g = _grammar()
+    norm = _normalise(sentence)
+    best = None
+    for pattern in g.period_forms:
+        m = pattern.search(norm)
+        if m is None:
+            continue
+        value = _value(m)
+        unit = g.time_units.get(m.group("unit").lower())
+        if value is None or unit is None:
+            continue
+        start = m.start("n")
+        if best is None or start < best.start:
+            best = Threshold(value, unit, "at_least", start, m.end(), "")
+        if pattern is g.period_forms[0] or pattern is g.period_forms[1]:
+            break
+    if best is None:
+        return None
+    end = best.end
+    return Threshold(best.threshold, best.unit, best.direction, best.start, end,
+                     sentence[best.start:end])

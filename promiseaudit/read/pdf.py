@@ -1,0 +1,525 @@
+"""PDF reader: pypdfium2 for the text of every page, pdfplumber for ruled tables only.
+
+Each page becomes a list of positioned text pieces ("items"). Pieces that sit in a
+table's box are replaced by the table; running headers, footers and page numbers are
+dropped; two-column pages are put back in reading order; then the text is assembled
+and normalised. pypdfium2 and pdfplumber are imported inside the functions that use
+them so that importing promiseaudit stays fast.
+"""
+from __future__ import annotations
+
+import io
+import re
+import statistics
+from dataclasses import dataclass, field
+from typing import Optional
+
+from ..errors import ReadError
+from ..models import Document, Page, Table, TableRow
+from . import normalize
+
+ENCRYPTED_HINT = "export an unprotected copy or pass --password"
+SCANNED_HINT = "run it through OCR first or use the original document"
+DAMAGED_HINT = "re-export it from the original"
+
+# pdfium error codes (fpdfview.h)
+_ERR_PASSWORD = 4
+
+# A wide horizontal gap inside a line of text means two columns (or table cells) that
+# pdfium joined into one line: split there. Measured in multiples of the line height.
+_GAP_SPLIT = 1.2
+# A page whose text-free images cover this share of it is a scanned page.
+_SCAN_COVERAGE = 0.3
+
+
+class _Failure(Exception):
+    """A PDF that cannot be read: carries the outcome and the user-facing message."""
+
+    def __init__(self, outcome: str, message: str):
+        super().__init__(message)
+        self.outcome = outcome
+        self.message = message
+
+
+@dataclass
+class _Item:
+    """A piece of a page in top-down coordinates (points from the top-left corner)."""
+
+    x0: float
+    top: float
+    x1: float
+    bottom: float
+    text: str = ""
+    rows: Optional[list] = None  # a table's cell texts, row by row
+    header: bool = False
+
+    @property
+    def height(self) -> float:
+        return max(self.bottom - self.top, 1.0)
+
+    @property
+    def is_table(self) -> bool:
+        return self.rows is not None
+
+
+@dataclass
+class _RawPage:
+    number: int
+    width: float
+    height: float
+    items: list = field(default_factory=list)
+    ruled: bool = False
+    scanned: bool = False
+
+
+def read_pdf(path: str, data: bytes, name: str, sha256: str,
+             password: Optional[str] = None, strict: bool = True) -> Document:
+    """Read a PDF's bytes into a Document (see ``promiseaudit.read.read_document``)."""
+    try:
+        pages = _read_pages(data, name, password, strict)
+    except _Failure as failure:
+        if strict:
+            raise ReadError(failure.message) from None
+        return Document(path=path, name=name, kind="pdf", sha256=sha256, pages=(),
+                        outcome=failure.outcome, outcome_detail=failure.message)
+    detail = ""
+    skipped = [p.number for p in pages if p.scanned]
+    if skipped:
+        detail = f"{name}: {_page_list(skipped)} no text layer and {'was' if len(skipped) == 1 else 'were'} left out"
+    return Document(path=path, name=name, kind="pdf", sha256=sha256,
+                    pages=tuple(_build_pages(pages)), outcome="parsed", outcome_detail=detail)
+
+
+def _read_pages(data: bytes, name: str, password: Optional[str], strict: bool) -> list[_RawPage]:
+    import pypdfium2 as pdfium
+
+    if not data:
+        raise _Failure("malformed", f"{name}: the file is empty; {DAMAGED_HINT}")
+    if b"%PDF-" not in data[:1024]:
+        raise _Failure("malformed", f"{name}: damaged or not a PDF; {DAMAGED_HINT}")
+    if b"%%EOF" not in data[-2048:]:
+        raise _Failure("malformed", f"{name}: the PDF is cut short (damaged); {DAMAGED_HINT}")
+    try:
+        pdf = pdfium.PdfDocument(data, password=password)
+    except pdfium.PdfiumError as e:
+        if getattr(e, "err_code", None) == _ERR_PASSWORD:
+            if password:
+                raise _Failure("encrypted", f"{name}: the password does not open this PDF; "
+                               "check it or export an unprotected copy") from None
+            raise _Failure("encrypted", f"{name}: password-protected; {ENCRYPTED_HINT}") from None
+        raise _Failure("malformed", f"{name}: damaged or not a PDF; {DAMAGED_HINT}") from None
+    try:
+        if len(pdf) == 0:
+            raise _Failure("malformed", f"{name}: the PDF has no pages; {DAMAGED_HINT}")
+        pages = [_read_page(pdf, index, name) for index in range(len(pdf))]
+    finally:
+        pdf.close()
+
+    scanned = [p.number for p in pages if p.scanned]
+    if scanned and len(scanned) == len(pages):
+        raise _Failure("scanned", f"{name}: no text layer (scanned image?); {SCANNED_HINT}")
+    if scanned and strict:
+        raise _Failure("scanned", f"{name}: {_page_list(scanned)} no text layer (scanned image?); "
+                       f"{SCANNED_HINT}")
+    ruled = [p for p in pages if p.ruled]
+    if ruled:
+        _add_tables(data, password, ruled)
+    return pages
+
+
+def _page_list(numbers: list[int]) -> str:
+    if len(numbers) == 1:
+        return f"page {numbers[0]} has"
+    return "pages " + ", ".join(map(str, numbers[:-1])) + f" and {numbers[-1]} have"
+
+
+def _read_page(pdf, index: int, name: str) -> _RawPage:
+    import pypdfium2 as pdfium
+
+    try:
+        page = pdf[index]
+    except pdfium.PdfiumError:
+        raise _Failure("malformed", f"{name}: page {index + 1} is damaged; {DAMAGED_HINT}") from None
+    try:
+        # get_bbox resolves an inherited MediaBox (get_mediabox would not)
+        left, bottom, right, top = page.get_bbox()
+        raw = _RawPage(number=index + 1, width=right - left, height=top - bottom)
+        textpage = page.get_textpage()
+        try:
+            raw.items = _text_items(textpage, left, top)
+        finally:
+            textpage.close()
+        raw.ruled, image_area = _scan_objects(page.raw)
+        if not raw.items and image_area >= _SCAN_COVERAGE * raw.width * raw.height:
+            raw.scanned = True
+        return raw
+    finally:
+        page.close()
+
+
+def _text_items(textpage, left: float, top: float) -> list[_Item]:
+    """Positioned pieces of text, in pdfium's order: one per line, split at wide gaps."""
+    text = textpage.get_text_range()
+    if not text.strip():
+        return []
+    cuts = {m.start() for m in re.finditer(r"\r\n|\r|\n", text)}
+    # pdfium drops the line break after a line-end hyphen (marked U+FFFE): restore it
+    cuts |= {m.end() for m in re.finditer(normalize.PDFIUM_LINE_HYPHEN, text)}
+    cuts |= _gap_cuts(textpage)
+    items = []
+    bounds = sorted(cuts | {len(text)})
+    start = 0
+    for end in bounds:
+        piece = text[start:end]
+        stripped = piece.strip("\r\n \t")
+        if stripped.endswith(normalize.PDFIUM_LINE_HYPHEN):
+            stripped = stripped[:-1] + "-"
+        if stripped:
+            first = start + piece.index(stripped[0])
+            last = first + len(stripped) - 1
+            box = _box(textpage, first, last)
+            if box:
+                l, b, r, t = box
+                items.append(_Item(l - left, top - t, r - left, top - b, stripped))
+        start = end
+    return items
+
+
+def _box(textpage, first: int, last: int):
+    import pypdfium2 as pdfium
+
+    try:
+        l1, b1, r1, t1 = textpage.get_charbox(first, loose=True)
+        l2, b2, r2, t2 = textpage.get_charbox(last, loose=True) if last != first else (l1, b1, r1, t1)
+    except pdfium.PdfiumError:
+        return None
+    return min(l1, l2), min(b1, b2), max(r1, r2), max(t1, t2)
+
+
+def _gap_cuts(textpage) -> set[int]:
+    """Character indexes where a line must be split because of a wide horizontal gap.
+
+    pdfium joins text that shares a baseline ("left column line | right column line");
+    its text rectangles keep the pieces apart, so a wide gap between two rectangles of
+    one row marks a split.
+    """
+    count = textpage.count_rects()
+    rects = sorted((textpage.get_rect(i) for i in range(count)),
+                   key=lambda r: ((r[1] + r[3]) / 2, r[0]))
+    cuts: set[int] = set()
+    row: list = []
+    for rect in rects + [None]:
+        if rect is not None and row:
+            height = max(row[0][3] - row[0][1], 1.0)
+            if abs((rect[1] + rect[3]) / 2 - (row[0][1] + row[0][3]) / 2) < 0.4 * height:
+                row.append(rect)
+                continue
+        if len(row) > 1:
+            row.sort(key=lambda r: r[0])
+            for a, b in zip(row, row[1:]):
+                height = max(a[3] - a[1], b[3] - b[1], 1.0)
+                if b[0] - a[2] > _GAP_SPLIT * height:
+                    index = textpage.get_index(b[0] + 0.5, (b[1] + b[3]) / 2, 1.0, 1.0)
+                    if index is not None and index > 0:
+                        cuts.add(index)
+        row = [rect] if rect is not None else []
+    return cuts
+
+
+def _scan_objects(page_raw) -> tuple[bool, float]:
+    """(whether the page has ruling lines that could form a table, image area)."""
+    import ctypes
+
+    import pypdfium2.raw as pdfium_c
+
+    lines = {"h": 0, "v": 0}
+    image_area = 0.0
+    l, b, r, t = ctypes.c_float(), ctypes.c_float(), ctypes.c_float(), ctypes.c_float()
+
+    def visit(get_count, get_object, depth):
+        nonlocal image_area
+        for k in range(get_count()):
+            obj = get_object(k)
+            kind = pdfium_c.FPDFPageObj_GetType(obj)
+            if kind == pdfium_c.FPDF_PAGEOBJ_TEXT:
+                continue
+            if kind == pdfium_c.FPDF_PAGEOBJ_FORM and depth < 3:
+                visit(lambda: pdfium_c.FPDFFormObj_CountObjects(obj),
+                      lambda i: pdfium_c.FPDFFormObj_GetObject(obj, i), depth + 1)
+                continue
+            if kind not in (pdfium_c.FPDF_PAGEOBJ_PATH, pdfium_c.FPDF_PAGEOBJ_IMAGE):
+                continue
+            if not pdfium_c.FPDFPageObj_GetBounds(obj, l, b, r, t):
+                continue
+            width, height = r.value - l.value, t.value - b.value
+            if kind == pdfium_c.FPDF_PAGEOBJ_IMAGE:
+                image_area += max(width, 0) * max(height, 0)
+            elif height <= 3 and width >= 8:
+                lines["h"] += 1
+            elif width <= 3 and height >= 8:
+                lines["v"] += 1
+            elif width >= 8 and height >= 8:
+                lines["h"] += 2
+                lines["v"] += 2
+
+    visit(lambda: pdfium_c.FPDFPage_CountObjects(page_raw),
+          lambda i: pdfium_c.FPDFPage_GetObject(page_raw, i), 0)
+    return lines["h"] >= 2 and lines["v"] >= 2, image_area
+
+
+# --- tables (pdfplumber, ruled pages only) ----------------------------------------------
+
+
+def _add_tables(data: bytes, password: Optional[str], pages: list[_RawPage]) -> None:
+    """Find ruled tables on ``pages`` and swap the text inside them for table items."""
+    import pdfplumber
+    from pdfminer.pdfparser import PDFSyntaxError
+    from pdfminer.psparser import PSException
+
+    try:
+        plumb = pdfplumber.open(io.BytesIO(data), password=password or "")
+    except (PDFSyntaxError, PSException, ValueError, KeyError, TypeError):
+        return  # tables are a bonus: their text is still there as prose
+    try:
+        for raw in pages:
+            page = plumb.pages[raw.number - 1]
+            try:
+                tables = [(t.bbox, t.extract()) for t in page.find_tables()]
+            except (PSException, ValueError, KeyError, TypeError, IndexError):
+                tables = []
+            finally:
+                page.close()
+            for bbox, cells in tables:
+                rows = _clean_rows(cells)
+                if len(rows) < 2 or max(len(r) for r in rows) < 2:
+                    continue
+                _place_table(raw, bbox, rows)
+    finally:
+        plumb.close()
+
+
+def _clean_rows(cells: list) -> list[list[str]]:
+    """Cell texts tidied: ligatures, hyphenation inside cells, spacing; empty rows and
+    columns dropped."""
+    rows = []
+    for row in cells:
+        clean = []
+        for cell in row:
+            text = normalize.normalize_chars(cell or "")
+            text = re.sub(r"(?<=[a-z])-\n(?=[a-z])", "", text)
+            clean.append(re.sub(r"\s+", " ", text).strip())
+        rows.append(clean)
+    width = max((len(r) for r in rows), default=0)
+    rows = [r + [""] * (width - len(r)) for r in rows]
+    keep = [c for c in range(width) if any(r[c] for r in rows)]
+    rows = [[r[c] for c in keep] for r in rows]
+    return [r for r in rows if any(r)]
+
+
+def _place_table(raw: _RawPage, bbox, rows: list[list[str]]) -> None:
+    x0, top, x1, bottom = bbox
+    inside = []
+    for item in raw.items:
+        cx, cy = (item.x0 + item.x1) / 2, (item.top + item.bottom) / 2
+        if not item.is_table and x0 - 1 <= cx <= x1 + 1 and top - 1 <= cy <= bottom + 1:
+            inside.append(item)
+    table = _Item(x0, top, x1, bottom, rows=rows, header=normalize.looks_like_header(rows))
+    covered = {id(it) for it in inside}
+    # the table takes the place of the first text it covered (pdfium's reading order)
+    items, placed = [], False
+    for item in raw.items:
+        if id(item) in covered:
+            if not placed:
+                items.append(table)
+                placed = True
+            continue
+        items.append(item)
+    if not placed:
+        position = next((i for i, it in enumerate(items) if it.top >= top), len(items))
+        items.insert(position, table)
+    raw.items = items
+
+
+# --- page furniture, reading order, assembly ------------------------------------------
+
+
+def _build_pages(pages: list[_RawPage]) -> list[Page]:
+    _drop_furniture(pages)
+    vocab = normalize.vocabulary(
+        normalize.normalize_chars(it.text) for p in pages for it in p.items if not it.is_table
+    )
+    return [_assemble(p.number, _reading_order(p), vocab) for p in pages]
+
+
+def _edge_rows(items: list[_Item], height: float) -> tuple[list[_Item], list[_Item]]:
+    """Prose items on the first two and last two rows of a page, within its outer bands."""
+    prose = sorted((it for it in items if not it.is_table), key=lambda it: it.top)
+    if not prose:
+        return [], []
+
+    def rows(ordered):
+        found, seen = [], []
+        for it in ordered:
+            centre = (it.top + it.bottom) / 2
+            if not any(abs(centre - s) < 0.5 * it.height for s in seen):
+                if len(seen) == 2:
+                    break
+                seen.append(centre)
+            found.append(it)
+        return found
+
+    top = [it for it in rows(prose) if it.bottom <= 0.2 * height]
+    bottom = [it for it in rows(prose[::-1]) if it.top >= 0.8 * height]
+    return top, bottom
+
+
+def _drop_furniture(pages: list[_RawPage]) -> None:
+    """Remove running headers/footers (repeated at the same height on most pages) and
+    page numbers."""
+    edges = [_edge_rows(p.items, p.height) for p in pages]
+
+    def key(it: _Item) -> tuple:
+        return normalize.furniture_key(it.text), round(it.top / 4)
+
+    repeated_top = normalize.repeated_keys([{key(it) for it in top} for top, _ in edges])
+    repeated_bottom = normalize.repeated_keys([{key(it) for it in bottom} for _, bottom in edges])
+    for page, (top, bottom) in zip(pages, edges):
+        drop = set()
+        for zone, repeated in ((top, repeated_top), (bottom, repeated_bottom)):
+            for it in zone:
+                if key(it) in repeated or normalize.is_page_number(it.text):
+                    drop.add(id(it))
+        if drop:
+            page.items = [it for it in page.items if id(it) not in drop]
+
+
+def _reading_order(page: _RawPage) -> list[_Item]:
+    """pdfium's order, except on multi-column pages: column by column, and full-width
+    pieces (titles, wide tables) between the column blocks."""
+    items = page.items
+    gutter = _find_gutter(items, page.width)
+    if gutter is None:
+        return items
+    ordered, left, right = [], [], []
+
+    def flush():
+        ordered.extend(sorted(left, key=lambda it: it.top))
+        ordered.extend(sorted(right, key=lambda it: it.top))
+        left.clear()
+        right.clear()
+
+    for it in sorted(items, key=lambda it: it.top):
+        if it.x1 <= gutter:
+            left.append(it)
+        elif it.x0 >= gutter:
+            right.append(it)
+        else:
+            flush()
+            ordered.append(it)
+    flush()
+    return ordered
+
+
+def _find_gutter(items: list[_Item], width: float) -> Optional[float]:
+    """The x of the gap between two text columns, or None for a single-column page."""
+    if len(items) < 6:
+        return None
+    starts = sorted({round(it.x0) for it in items if 0.3 * width <= it.x0 <= 0.75 * width})
+    for start in starts:
+        gutter = start - 0.5
+        left = [it for it in items if it.x1 <= gutter]
+        right = [it for it in items if it.x0 >= gutter]
+        if len(left) < 3 or len(right) < 3:
+            continue
+        # columns hold running text, not short labels and values
+        if statistics.median(it.x1 - it.x0 for it in left) < 0.25 * width:
+            continue
+        if statistics.median(it.x1 - it.x0 for it in right) < 0.25 * width:
+            continue
+        side_by_side = sum(
+            1 for a in right if any(b.top < a.bottom and a.top < b.bottom for b in left)
+        )
+        if side_by_side >= 3:
+            return gutter
+    return None
+
+
+def _assemble(number: int, items: list[_Item], vocab: set[str]) -> Page:
+    """Join the ordered items into page text: lines, blank lines between paragraphs,
+    one " | " line per table row."""
+    blocks: list = []  # ("prose", [lines]) or ("table", item)
+    gap = _paragraph_gap(items)
+    prev: Optional[_Item] = None
+    for it in items:
+        if it.is_table:
+            blocks.append(("table", it))
+            prev = None
+            continue
+        text = normalize.normalize_chars(it.text)
+        if prev is None or not blocks or blocks[-1][0] != "prose":
+            blocks.append(("prose", [text]))
+        elif _same_row(prev, it):
+            blocks[-1][1][-1] += " " + text
+        elif _new_paragraph(prev, it, gap):
+            blocks.append(("prose", [text]))
+        else:
+            blocks[-1][1].append(text)
+        prev = it
+
+    parts: list[str] = []
+    tables: list[Table] = []
+    offset = 0
+    for kind, block in blocks:
+        if parts:
+            parts.append("\n\n")
+            offset += 2
+        if kind == "prose":
+            lines = normalize.join_hyphenated_lines(block, vocab)
+            lines = [re.sub(r"[ \t]{2,}", " ", line).strip() for line in lines]
+            text = "\n".join(line for line in lines if line)
+            parts.append(text)
+            offset += len(text)
+            continue
+        rows = []
+        for i, cells in enumerate(block.rows):
+            if i:
+                parts.append("\n")
+                offset += 1
+            line = " | ".join(cells)
+            parts.append(line)
+            rows.append(TableRow(cells=tuple(cells), start=offset, end=offset + len(line)))
+            offset += len(line)
+        if block.header:
+            tables.append(Table(header=rows[0].cells, rows=tuple(rows[1:])))
+        else:
+            tables.append(Table(header=(), rows=tuple(rows)))
+    return Page(number=number, text="".join(parts), tables=tuple(tables))
+
+
+def _same_row(prev: _Item, it: _Item) -> bool:
+    overlap = min(prev.bottom, it.bottom) - max(prev.top, it.top)
+    return overlap > 0.5 * min(prev.height, it.height) and it.x0 >= prev.x1 - 1
+
+
+def _new_paragraph(prev: _Item, it: _Item, gap: float) -> bool:
+    if it.top < prev.top - 1:  # back up the page: a new column
+        return True
+    if abs(it.height - prev.height) > 0.15 * min(it.height, prev.height):  # font size change
+        return True
+    return it.top - prev.bottom > gap
+
+
+def _paragraph_gap(items: list[_Item]) -> float:
+    """The vertical gap above which two lines belong to different paragraphs."""
+    gaps, heights = [], []
+    prose = [it for it in items if not it.is_table]
+    for a, b in zip(prose, prose[1:]):
+        space = b.top - a.bottom
+        if -0.5 * a.height < space < a.height:
+            gaps.append(max(space, 0.0))
+        heights.append(a.height)
+    if not heights:
+        return 5.0
+    height = statistics.median(heights)
+    line_gap = statistics.median(gaps) if gaps else 0.0
+    return line_gap + 0.35 * height

@@ -1,0 +1,177 @@
+"""HTML and text reports from ``AuditData``: the manager's audit, the weekly report and
+the pre-call brief.
+
+Templates live in the top-level ``templates/`` folder, installed as
+``promiseaudit/templates``. ``make_environment`` builds a fresh Jinja environment (no
+module-level state); every function takes an optional ``env`` so callers can reuse one.
+"""
+from __future__ import annotations
+
+import re
+from datetime import date
+from pathlib import Path
+from typing import Optional
+
+import jinja2
+
+from ..errors import PromiseAuditError
+from ..models import AuditData
+from .formatting import (
+    DateFormatter,
+    category_label,
+    number,
+    percent,
+    status_label,
+)
+from .text import brief_text
+from .views import ReportFilters, brief_context, manager_context, weekly_context
+
+__all__ = [
+    "ReportFilters",
+    "make_environment",
+    "manager_report",
+    "weekly_report",
+    "brief_html",
+    "brief_text",
+    "iso_week_bounds",
+    "template_dirs",
+]
+
+# Status colours: (text, background, border). Each badge also carries its label, so a
+# report printed in grey still reads correctly.
+STATUS_COLOURS = {
+    "kept": ("#05603a", "#d1fadf", "#6ce9a6"),
+    "late": ("#5925dc", "#f4ebff", "#b692f6"),
+    "broken": ("#ffffff", "#b42318", "#b42318"),
+    "at_risk": ("#93370d", "#fef0c7", "#f79009"),
+    "pending": ("#1849a9", "#e0eaff", "#84adff"),
+    "open": ("#344054", "#f2f4f7", "#98a2b3"),
+    "waived": ("#344054", "#f9fafb", "#98a2b3"),
+    "superseded": ("#667085", "#ffffff", "#d0d5dd"),
+}
+UNKNOWN_COLOURS = ("#344054", "#ffffff", "#98a2b3")
+
+
+def template_dirs(template_dir: Optional[str] = None) -> list[str]:
+    """Where templates are looked up, first match wins: the user's folder, the installed
+    copy (``promiseaudit/templates``), then the source tree's ``templates/``."""
+    package = Path(__file__).resolve().parent.parent
+    dirs = []
+    if template_dir is not None:
+        if not Path(template_dir).is_dir():
+            raise PromiseAuditError(
+                f"Template folder {template_dir} not found; give a folder of .html templates"
+            )
+        dirs.append(str(template_dir))
+    for candidate in (package / "templates", package.parent / "templates"):
+        if candidate.is_dir() and str(candidate) not in dirs:
+            dirs.append(str(candidate))
+    return dirs
+
+
+def _format_date(value, fmt: str = "%Y-%m-%d", missing: str = "Not recorded yet") -> str:
+    return DateFormatter(fmt)(value, missing)
+
+
+def _status_style(status: str) -> str:
+    fg, bg, border = STATUS_COLOURS.get(status, UNKNOWN_COLOURS)
+    return (f"color:{fg};background-color:{bg};border:1px solid {border};"
+            "border-radius:3px;padding:1px 6px;font-size:12px;font-weight:bold;"
+            "white-space:nowrap;")
+
+
+def make_environment(template_dir: Optional[str] = None) -> jinja2.Environment:
+    """A Jinja environment for the reports: autoescaping, StrictUndefined, our filters.
+
+    template_dir (str | None): a folder whose templates override the shipped ones.
+    """
+    dirs = template_dirs(template_dir)
+    if not dirs:
+        raise PromiseAuditError(
+            "The report templates are missing from this installation; reinstall promiseaudit"
+        )
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(dirs),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters.update({
+        "format_date": _format_date,
+        "status_label": status_label,
+        "category_label": category_label,
+        "number": number,
+        "percent": percent,
+        "status_style": _status_style,
+    })
+    env.globals["status_colours"] = STATUS_COLOURS
+    return env
+
+
+def _render(env: Optional[jinja2.Environment], name: str, context: dict) -> str:
+    env = env or make_environment()
+    try:
+        template = env.get_template(name)
+    except jinja2.TemplateNotFound:
+        raise PromiseAuditError(
+            f"Report template {name} not found in {', '.join(template_dirs()) or 'any folder'}; "
+            "reinstall promiseaudit or add it to your template folder"
+        ) from None
+    return template.render(**context)
+
+
+def manager_report(data: AuditData, filters: ReportFilters = ReportFilters(),
+                   date_format: str = "%Y-%m-%d",
+                   env: Optional[jinja2.Environment] = None) -> str:
+    """The manager's audit (HTML): headline figures, kept rate by rep, customer and
+    category with a trend, every broken and at-risk promise with its evidence, and every
+    proposal read with its outcome."""
+    fmt = DateFormatter(date_format)
+    ctx = manager_context(data, filters, fmt)
+    return _render(env, "manager.html", ctx)
+
+
+def weekly_report(data: AuditData, week_start: date, week_end: date,
+                  date_format: str = "%Y-%m-%d",
+                  env: Optional[jinja2.Environment] = None) -> str:
+    """The weekly report (HTML suited to e-mail): what broke this week, what is due or at
+    risk in the next two weeks, what was kept, what changed since last week's snapshot.
+
+    ``data.as_of`` is the week's end; ``data.previous`` the statuses at last week's
+    snapshot. The output has no timestamps: the same data gives the same bytes.
+    """
+    fmt = DateFormatter(date_format)
+    ctx = weekly_context(data, week_start, week_end, fmt)
+    return _render(env, "weekly.html", ctx)
+
+
+def brief_html(data: AuditData, deal_id: Optional[str] = None, customer: Optional[str] = None,
+               date_format: str = "%Y-%m-%d",
+               env: Optional[jinja2.Environment] = None) -> str:
+    """The one-page pre-call brief for a deal or a customer (HTML)."""
+    fmt = DateFormatter(date_format)
+    ctx = brief_context(data, deal_id, customer, fmt)
+    return _render(env, "brief.html", ctx)
+
+
+_ISO_WEEK = re.compile(r"^\s*(\d{4})-?W(\d{1,2})\s*$", re.I)
+
+
+def iso_week_bounds(week: str) -> tuple[date, date]:
+    """ "2027-W28" -> (Monday, Sunday) of that ISO week."""
+    m = _ISO_WEEK.match(week or "")
+    if not m:
+        raise PromiseAuditError(
+            f"'{week}' is not a week; write it as YEAR-Wnn, for example 2027-W28"
+        )
+    year, num = int(m.group(1)), int(m.group(2))
+    try:
+        monday = date.fromisocalendar(year, num, 1)
+    except ValueError:
+        weeks = date(year, 12, 28).isocalendar().week
+        raise PromiseAuditError(
+            f"'{week}': {year} has weeks 1 to {weeks}; pick a week in that range"
+        ) from None
+    return monday, date.fromisocalendar(year, num, 7)

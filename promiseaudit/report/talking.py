@@ -1,0 +1,261 @@
+"""Figures and talking points in plain words, worked out from a promise and its verdict.
+
+``figure_lines`` turns ``Verdict.figures`` and occurrences into sentences such as
+"310/340 gateways delivered (91%)", "2 of 3 P1 responses within 1 hour, 67%" or
+"3 of 4 held". ``talking_points`` suggests what a rep says about each problem.
+"""
+from __future__ import annotations
+
+from datetime import date
+from typing import Callable, Optional
+
+from ..models import Occurrence, Promise, Verdict
+from .formatting import (
+    RECURRENCE_PERIODS,
+    amount,
+    humanise_key,
+    number,
+    percent,
+    plural,
+    priority_of,
+    shorten,
+    threshold_phrase,
+)
+
+# What a quote is about, for sentences like "the missed go-live of 15 April".
+SUBJECT_WORDS = (
+    ("go-live", "go-live"), ("go live", "go-live"), ("golive", "go-live"),
+    ("cut-over", "cut-over"), ("cutover", "cut-over"), ("launch", "launch"),
+    ("migration", "data migration"), ("migrat", "data migration"),
+    ("site survey", "site survey"), ("survey", "survey"),
+    ("install", "installation"), ("pilot", "pilot"), ("roll-out", "roll-out"),
+    ("rollout", "roll-out"), ("workshop", "workshop"), ("training", "training"),
+    ("health report", "health report"), ("report", "report"), ("handover", "handover"),
+    ("integration", "integration"), ("onboarding", "onboarding"),
+    ("business review", "business review"), ("status call", "status call"),
+    ("review", "review"), ("audit", "audit"), ("hypercare", "hypercare period"),
+    ("deep clean", "deep clean"), ("replace", "replacement"), ("repair", "repair"),
+)
+CATEGORY_SUBJECTS = {
+    "delivery": "delivery",
+    "service_level": "service level",
+    "training": "training",
+    "check_in": "check-in",
+    "support": "support response",
+    "warranty": "warranty repair",
+    "pricing": "price commitment",
+}
+MEASURE_WORDS = (
+    ("uptime", "Uptime"), ("availab", "Availability"), ("respon", "Response time"),
+    ("resol", "Resolution time"), ("latency", "Latency"), ("accuracy", "Accuracy"),
+)
+MEASURED_KEYS = ("measured", "actual", "worst", "value")
+_QUANTITY_KEYS = {"delivered", "promised"}
+_COMPLIANCE_KEYS = {"met", "total", "rate", "priority", "what"}
+_HELD_KEYS = {"held", "scheduled"}
+_LEVEL_KEYS = set(MEASURED_KEYS) | {"threshold", "promised_level", "period", "unit"}
+
+
+def subject(promise: Promise) -> str:
+    """A short name for what was promised ("go-live", "training", "site survey")."""
+    text = promise.text.lower()
+    for word, name in SUBJECT_WORDS:
+        if word in text:
+            return name
+    return CATEGORY_SUBJECTS.get(promise.category, "promise")
+
+
+def measure_name(promise: Promise) -> str:
+    text = promise.text.lower()
+    for word, name in MEASURE_WORDS:
+        if word in text:
+            return name
+    return "The measured level"
+
+
+def period_name(promise: Promise, due: date) -> str:
+    """The period an occurrence covers: "March 2027", "Q1 2027", "the week ending ..."."""
+    rec = promise.recurrence
+    if rec == "monthly":
+        return due.strftime("%B %Y")
+    if rec == "quarterly":
+        return f"Q{(due.month - 1) // 3 + 1} {due.year}"
+    if rec == "annually":
+        return str(due.year)
+    return ""
+
+
+def held_counts(verdict: Verdict) -> Optional[tuple[int, int]]:
+    """(held, fallen due) over a recurring promise's occurrences, or None."""
+    due = [o for o in verdict.occurrences if o.status in ("kept", "late", "broken")]
+    if not due:
+        return None
+    return sum(1 for o in due if o.status != "broken"), len(due)
+
+
+def _compliance_line(promise: Promise, figures: dict) -> str:
+    met, total = figures["met"], figures["total"]
+    rate = figures.get("rate")
+    if rate is None and total:
+        rate = met / total
+    pct = percent(rate, "")
+    tail = f", {pct}" if pct else ""
+    level = threshold_phrase(promise.threshold, promise.threshold_unit, promise.direction)
+    if promise.category == "check_in" or (promise.recurrence and not level):
+        return f"{number(met)} of {number(total)} held"
+    if promise.category == "support":
+        prio = str(figures.get("priority") or priority_of(promise.text))
+        what = figures.get("what") or ((prio + " " if prio else "") + plural("response", total))
+        return f"{number(met)} of {number(total)} {what} {level}{tail}".replace("  ", " ")
+    if promise.recurrence:
+        periods = RECURRENCE_PERIODS.get(promise.recurrence, "periods")
+        return f"{number(met)} of {number(total)} {periods} {level}{tail}"
+    what = figures.get("what") or "measurements"
+    return f"{number(met)} of {number(total)} {what} {level}{tail}".replace("  ", " ")
+
+
+def measured_value(promise: Promise, verdict: Verdict) -> Optional[tuple[float, str]]:
+    """The worst measured value of a level promise and the period it was in, if known."""
+    for key in MEASURED_KEYS:
+        value = verdict.figures.get(key)
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            return float(value), str(verdict.figures.get("period") or "")
+    worst: Optional[tuple[float, Occurrence]] = None
+    pick_low = promise.direction != "at_most"
+    for occ in verdict.occurrences:
+        if occ.status != "broken":
+            continue
+        for ev in occ.evidence:
+            if ev.value is None:
+                continue
+            if worst is None or (ev.value < worst[0] if pick_low else ev.value > worst[0]):
+                worst = (ev.value, occ)
+    if worst is None:
+        return None
+    return worst[0], period_name(promise, worst[1].due)
+
+
+def figure_lines(promise: Promise, verdict: Verdict) -> list[str]:
+    """The verdict's figures as short sentences; unknown keys are shown by name."""
+    f = verdict.figures or {}
+    # The promised level is already in the quote; only measurements need a line.
+    lines, used = [], {"threshold", "promised_level", "unit", "period"}
+    if "delivered" in f and "promised" in f:
+        delivered, promised = f["delivered"], f["promised"]
+        unit = plural(promise.unit, promised) or "delivered"
+        share = percent(delivered / promised, "") if promised else ""
+        tail = f" ({share})" if share else ""
+        verb = " delivered" if promise.unit else ""
+        lines.append(f"{number(delivered)}/{number(promised)} {unit}{verb}{tail}")
+        used |= _QUANTITY_KEYS
+    if "met" in f and "total" in f:
+        lines.append(_compliance_line(promise, f))
+        used |= _COMPLIANCE_KEYS
+    if "held" in f and ("scheduled" in f or "total" in f):
+        lines.append(f"{number(f['held'])} of {number(f.get('scheduled', f.get('total')))} held")
+        used |= _HELD_KEYS | {"total"}
+    measured = measured_value(promise, verdict) if promise.threshold is not None else None
+    if measured is not None:
+        value, period = measured
+        promised = threshold_phrase(promise.threshold, promise.threshold_unit, promise.direction)
+        when = f" in {period}" if period else ""
+        lines.append(f"Measured {amount(value, promise.threshold_unit)}{when}; "
+                     f"promised {promised}")
+        used |= _LEVEL_KEYS
+    if not (used & ({"met", "held"})):
+        counts = held_counts(verdict)
+        if counts and promise.recurrence:
+            lines.append(f"{counts[0]} of {counts[1]} held")
+    for key in sorted(set(f) - used):
+        value = f[key]
+        if isinstance(value, (dict, list, tuple)):
+            continue
+        lines.append(f"{humanise_key(key)}: {number(value)}")
+    return lines
+
+
+def talking_points(promise: Promise, verdict: Verdict, as_of: date,
+                   fmt: Callable[[Optional[date]], str]) -> list[str]:
+    """What a rep could say about a broken, at-risk or late promise (empty otherwise)."""
+    status = verdict.status
+    if status not in ("broken", "at_risk", "late"):
+        return []
+    what = subject(promise)
+    due = fmt(verdict.due, "the agreed date")
+    points = []
+    if status == "broken":
+        points.append(_broken_point(promise, verdict, what, due))
+    elif status == "at_risk":
+        if verdict.due is not None:
+            days = (verdict.due - as_of).days
+            when = ("today" if days == 0 else
+                    f"in {days} day{'s' if days != 1 else ''}" if days > 0 else "now")
+            points.append(
+                f"The {what} is due {due} ({when}) and nothing is recorded as delivered "
+                "yet; confirm it is on track, or warn them now and agree a new date."
+            )
+        else:
+            points.append(f"The {what} has nothing recorded as delivered yet; confirm "
+                          "it is on track and agree a date.")
+    else:
+        late = (f" {verdict.days_late} day{'s' if verdict.days_late != 1 else ''} late"
+                if verdict.days_late else " late")
+        points.append(f"The {what} came{late} (due {due}); acknowledge it if they raise "
+                      "it and confirm nothing else is outstanding.")
+    if status != "late" and promise.condition:
+        points.append(f"It depended on a condition ({shorten(promise.condition, 80)}); "
+                      "check whether that was met before you apologise.")
+    if status == "broken" and promise.strength == "soft":
+        points.append("The proposal worded this as an aim, not a firm commitment; "
+                      "still treat it as something they expect.")
+    return points
+
+
+def _broken_point(promise: Promise, verdict: Verdict, what: str, due: str) -> str:
+    f = verdict.figures or {}
+    if "delivered" in f and "promised" in f and f["promised"] and f["delivered"] is not None:
+        missing = f["promised"] - f["delivered"]
+        unit = plural(promise.unit, missing) or "items"
+        return (f"Only {number(f['delivered'])} of {number(f['promised'])} "
+                f"{plural(promise.unit, f['promised']) or 'items'} were delivered by {due}; "
+                f"give a date for the remaining {number(missing)} {unit} and say what is "
+                "holding them up.")
+    level = threshold_phrase(promise.threshold, promise.threshold_unit, promise.direction)
+    if promise.category == "support" and "met" in f and "total" in f:
+        missed = f["total"] - f["met"]
+        prio = str(f.get("priority") or priority_of(promise.text))
+        noun = (prio + " " if prio else "") + plural("response", missed)
+        return (f"{number(missed)} of {number(f['total'])} {noun} missed the promise "
+                f"({level}); walk through those tickets and what changes to prevent a repeat.")
+    if promise.threshold is not None and promise.category in ("service_level", "support"):
+        measured = measured_value(promise, verdict)
+        credit = ("the service credit due" if "credit" in promise.text.lower()
+                  else "any service credit the contract gives")
+        if measured is not None:
+            value, period = measured
+            when = f" in {period}" if period else ""
+            return (f"{measure_name(promise)} was {amount(value, promise.threshold_unit)}{when} "
+                    f"against {amount(promise.threshold, promise.threshold_unit)} promised; "
+                    f"explain the cause, what has changed, and {credit}.")
+        return (f"{measure_name(promise)} fell short of the promised level ({level}); "
+                f"explain the cause, what has changed, and {credit}.")
+    if promise.recurrence or promise.category == "check_in":
+        counts = held_counts(verdict)
+        if "met" in f and "total" in f:
+            counts = (f["met"], f["total"])
+        if counts:
+            missed = counts[1] - counts[0]
+            noun = plural(what, missed)
+            return (f"{number(missed)} of {number(counts[1])} scheduled {noun} did not "
+                    f"happen ({number(counts[0])} of {number(counts[1])} held); apologise "
+                    "and book the next one during this call.")
+        return (f"The {what} did not happen as promised; apologise and book the next one "
+                "during this call.")
+    if promise.category == "pricing":
+        return (f"The price commitment was not honoured (\u201c{shorten(promise.text, 70)}\u201d); "
+                "check the invoices and offer a correction.")
+    if promise.category == "warranty":
+        return (f"The warranty promise was missed (\u201c{shorten(promise.text, 70)}\u201d); "
+                "apologise and give a firm repair date.")
+    return (f"Acknowledge the missed {what} of {due}; offer a new date and explain what is "
+            "being done to deliver it.")
