@@ -1,7 +1,7 @@
 """Due dates: stated in the proposal, or counted from signature, kickoff or go-live."""
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 from typing import Optional
 
 from ..models import Deal, Promise

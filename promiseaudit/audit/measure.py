@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from typing import Optional
+from typing import Callable, Optional
 
 from ..models import Delivery, Promise
 from .calendar import HOURS_PER_DAY, business_hours_between
@@ -72,7 +72,7 @@ def elapsed(start: datetime, end: datetime, unit: str, holidays) -> Optional[flo
     return max(0.0, (end - start).total_seconds()) / factor
 
 
-def admits_priority(promise: Promise, records) -> callable:
+def admits_priority(promise: Promise, records) -> Callable:
     """A filter keeping the records of the priority the promise names ("P1 incidents").
 
     Records without a priority are kept only when none of the records carries one.

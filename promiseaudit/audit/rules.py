@@ -15,10 +15,11 @@ from typing import Mapping, Optional, Sequence
 from ..models import Deal, Delivery, Evidence, Occurrence, Promise, Verdict
 from .calendar import add_business_days
 from .due import anchor_date, resolve_due, unknown_anchor
-from .measure import (admits_priority, is_measured, measurements, near_limit)
-from .recurrence import ADVERB, NOUN, period_days, periods_ending, periods_from
+from .measure import admits_priority, is_measured, is_timed, measurements, near_limit
+from .recurrence import (ADVERB, NOUN, calendar_periods, period_days, periods_ending,
+                         periods_from)
 from .settings import AuditSettings, Waiver
-from .words import amount, days, level, num, plural, promise_priority
+from .words import amount, days, duration, level, num, plural, promise_priority
 
 MAX_OCCURRENCES = 1000
 # Worst first: a recurring promise takes the status of its worst due occurrence.
@@ -34,7 +35,7 @@ _VERBS = (
 )
 _UNTIL = re.compile(r"\b(until|till|up to|through|prior to|before|ahead of)\b", re.I)
 _BUSINESS = re.compile(r"\b(business|working|week) ?days?\b|\bweekdays?\b", re.I)
-MeasuredFirst = ("service_level", "support")
+_FROM_GO_LIVE = ("service_level", "support")  # measured levels start at go-live
 
 
 @dataclass(frozen=True)
@@ -101,7 +102,7 @@ def audit_promise(promise: Promise, deal: Optional[Deal], evidence: Sequence[Del
         return None
     due, basis = resolve_due(promise, deal, settings)
     ctx = _Ctx(promise, deal, as_of, settings, links or {}, due, basis)
-    records = sorted(evidence, key=record_key)
+    records = sorted((r for r in evidence if _known_by(r, as_of)), key=record_key)
     if promise.review_state == "superseded":
         return ctx.verdict("superseded", "superseded",
                            "Replaced by a later version of the proposal, so it is no longer "
@@ -109,7 +110,7 @@ def audit_promise(promise: Promise, deal: Optional[Deal], evidence: Sequence[Del
     if waiver is not None and waiver.on <= as_of:
         return ctx.verdict("waived", "waiver",
                            f'Waived on {waiver.on.isoformat()} by {waiver.by}: '
-                           f'"{waiver.reason}".', _dated(records, as_of))
+                           f'"{waiver.reason.strip().rstrip(".")}".', _dated(records, as_of))
     if promise.recurrence:
         return _recurring(ctx, records)
     if is_measured(promise, records):
@@ -118,6 +119,14 @@ def audit_promise(promise: Promise, deal: Optional[Deal], evidence: Sequence[Del
     if promise.quantity is not None and promise.quantity > 1:
         return _quantity(ctx, dated)
     return _delivery(ctx, dated)
+
+
+def _known_by(r: Delivery, as_of: date) -> bool:
+    """Whether a record existed on ``as_of``: delivered by then, or a ticket opened by
+    then (its later response or fix is ignored by the measurement)."""
+    if r.delivered_on is not None and r.delivered_on <= as_of:
+        return True
+    return r.opened_at is not None and r.opened_at.date() <= as_of
 
 
 def _dated(records, as_of: date) -> list:
@@ -143,7 +152,7 @@ def _delivery(ctx: _Ctx, records: list) -> Verdict:
             return ctx.verdict("kept", "delivery.kept",
                                f"Delivered on {first.delivered_on.isoformat()} "
                                f"({ref(first)}); {why}.", records)
-        return ctx.verdict("open", rule, f"Nothing delivered yet and {why}.")
+        return ctx.verdict("open", rule, f"Nothing recorded against it yet and {why}.")
     if first and first.delivered_on <= due:
         return ctx.verdict("kept", "delivery.kept",
                            f"Delivered on {first.delivered_on.isoformat()} ({ref(first)}), "
@@ -196,21 +205,21 @@ def _quantity(ctx: _Ctx, records: list) -> Verdict:
         figures = {"delivered": _n(total), "promised": _n(promised)}
         if reached:
             return ctx.verdict("kept", "quantity.kept",
-                               f"All {num(promised)} {unit} {verb}, the last on "
+                               f"{_all(promised)} {unit} {verb}, the last on "
                                f"{reached.delivered_on.isoformat()}; {why}.", records,
                                figures=figures)
         return ctx.verdict("open", rule, f"{so_far} so far; {why}.", records, figures=figures)
     figures = {"delivered": _n(by_due), "promised": _n(promised)}
     if reached and reached.delivered_on <= due:
         return ctx.verdict("kept", "quantity.kept",
-                           f"All {num(promised)} {unit} {verb} by {due.isoformat()} "
+                           f"{_all(promised)} {unit} {verb} by {due.isoformat()} "
                            f"(the last on {reached.delivered_on.isoformat()}).", records,
                            figures=figures)
     if reached:
         late = (reached.delivered_on - due).days
         figures["delivered_to_date"] = _n(total)
         return ctx.verdict("late", "quantity.late",
-                           f"All {num(promised)} {unit} {verb}, but the last on "
+                           f"{_all(promised)} {unit} {verb}, but the last on "
                            f"{reached.delivered_on.isoformat()}, {days(late)} after the due "
                            f"date {due.isoformat()} ({num(by_due)} by then).", records,
                            days_late=late, figures=figures)
@@ -230,6 +239,10 @@ def _quantity(ctx: _Ctx, records: list) -> Verdict:
     return ctx.verdict("pending", "quantity.pending",
                        f"{so_far} so far; due on {due.isoformat()}, in {days(left)}.",
                        records, figures=figures)
+
+
+def _all(n: float) -> str:
+    return "Both" if n == 2 else f"All {num(n)}"
 
 
 def _n(x: float):
@@ -252,7 +265,10 @@ def _subject(p: Promise, ms: list, records) -> str:
 
 
 def _describe(m, unit) -> str:
-    what = amount(round(m.value, 2), unit)
+    if m.kind == "measurement":
+        what = amount(round(m.value, 2), unit)
+    else:
+        what = duration(m.value, unit)
     if m.ongoing:
         return f"{ref(m.record)} had no {m.kind} after {what}"
     if m.kind == "measurement":
@@ -274,8 +290,9 @@ def _measured(ctx: _Ctx, records: list) -> Verdict:
         status = "open" if ctx.due is None else "pending"
         pri = promise_priority(p.text)
         what = f"P{pri} " if pri is not None and any(r.priority for r in records) else ""
+        noun = "tickets" if is_timed(p) else "measurements"
         return ctx.verdict(status, "measure.none",
-                           f"No {what}measurement recorded yet for "
+                           f"No {what}{noun} recorded yet to check against "
                            f"\"{level(p.threshold, p.threshold_unit, p.direction)}\".")
     met, total = sum(m.ok for m in ms), len(ms)
     figures = {"met": met, "total": total, "rate": round(met / total, 2)}
@@ -328,7 +345,11 @@ def _series(ctx: _Ctx):
         start, where = _default_start(deal, p)
     if start is None:
         return None, end, where
-    gen = periods_from(start, p.recurrence, biz, s.holidays)
+    if p.threshold is not None and period_days(p.recurrence) >= 30:
+        gen = calendar_periods(start, p.recurrence)
+        every = every.replace("every ", "every calendar ")
+    else:
+        gen = periods_from(start, p.recurrence, biz, s.holidays)
     return gen, end, f"{every} from {where}{end_words}"
 
 
@@ -340,7 +361,7 @@ def _shift(day: date, p: Promise, holidays) -> date:
 def _default_start(deal, p: Promise):
     """Kickoff, else signature, else go-live; measured service levels start at go-live."""
     order = ("kickoff", "signature", "go_live")
-    if p.category in MeasuredFirst and p.threshold is not None:
+    if p.category in _FROM_GO_LIVE and p.threshold is not None:
         order = ("go_live", "kickoff", "signature")
     for anchor in order:
         day, label, note = anchor_date(deal, anchor)
@@ -349,11 +370,15 @@ def _default_start(deal, p: Promise):
     return None, unknown_anchor(deal, order[0]).replace(" date", ", kickoff and signature dates")
 
 
-def _periods(gen, end: Optional[date], as_of: date) -> tuple:
-    """Periods up to the end of the series (or up to the one running on ``as_of``)."""
+def _periods(gen, end: Optional[date], as_of: date) -> list:
+    """Periods up to the end of the series (or up to the one running on ``as_of``).
+
+    A last period cut short by the end of the series (the final days of the contract,
+    or of the weeks before go-live) is not owed, unless it is the only one.
+    """
     out = []
     for s, e in gen:
-        if end is not None and s > end:
+        if end is not None and (s > end or (e > end and out)):
             break
         if end is None and s > as_of:
             break
@@ -393,15 +418,22 @@ def _event_occurrences(ctx: _Ctx, records: list, periods: list, window: int, nou
                 used.add(j)
                 found[i] = (j, "kept", 0)
                 break
+    # A period with none takes a spare record from the next period, as held late. The
+    # earliest record of that period is the late one; the next period keeps another.
     for i, (s, e) in enumerate(periods):
         if i in found or s > as_of:
             continue
         nxt_e = periods[i + 1][1] if i + 1 < len(periods) else e + (e - s) + timedelta(days=1)
-        for j in range(bisect_left(dates, e + timedelta(days=1)), bisect_right(dates, nxt_e)):
-            if j not in used:
-                used.add(j)
-                found[i] = (j, "late", (dates[j] - e).days)
-                break
+        nxt = range(bisect_left(dates, e + timedelta(days=1)), bisect_right(dates, nxt_e))
+        spare = next((j for j in nxt if j not in used), None)
+        if spare is None:
+            continue
+        used.add(spare)
+        first = nxt[0]
+        if first != spare and found.get(i + 1, (None,))[0] == first:
+            found[i + 1] = (spare, "kept", 0)
+            spare = first
+        found[i] = (spare, "late", (dates[spare] - e).days)
     occurrences = []
     for i, (s, e) in enumerate(periods):
         if i in found:

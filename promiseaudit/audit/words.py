@@ -105,10 +105,6 @@ def record_priority(value):
     return None
 
 
-def priority_label(level: int) -> str:
-    return f"P{level}"
-
-
 # --- what a measured promise measures ----------------------------------------------------
 
 _RESOLUTION = re.compile(r"\b(resolv|resolution|fix|restor|repair|replac|solv|clos|"
@@ -171,6 +167,19 @@ def amount(value, unit) -> str:
     head, _, last = words.rpartition(" ")
     last = plural(last, round(value, 2) if value is not None else 2)
     return f"{num(value)} {(head + ' ' if head else '')}{last}"
+
+
+def duration(value: float, unit) -> str:
+    """A ticket time in words: 2.1667 "hour" -> "2 hours 10 minutes"; 0.8333 -> "50 minutes".
+    Business units keep one or two decimals: "3.5 business hours"."""
+    if unit in ("hour", "minute"):
+        minutes = round(value * 60) if unit == "hour" else round(value)
+        h, m = divmod(minutes, 60)
+        parts = [amount(h, "hour")] if h else []
+        if m or not h:
+            parts.append(amount(m, "minute"))
+        return " ".join(parts)
+    return amount(round(value, 2), unit)
 
 
 def level(threshold, unit, direction) -> str:

@@ -34,6 +34,7 @@ from functools import lru_cache
 from promiseaudit.extract.patterns.quantities_numbers import (
     load_lexicon,
     number_grammar,
+    number_starts,
     parse_number,
 )
 
@@ -120,8 +121,8 @@ class _Grammar:
     start_cue_re: re.Pattern
     label_re: re.Pattern
     range_gap: re.Pattern
-    rel_after: re.Pattern
-    rel_before: re.Pattern
+    rel_duration: re.Pattern
+    lead_before: re.Pattern
     rel_zero: re.Pattern
     anchors: tuple  # (canonical, compiled pattern)
     triggers: frozenset
@@ -133,6 +134,9 @@ class _Grammar:
 
 
 _DAY = r"(?:[12]\d|3[01]|0?[1-9])"
+_PERIOD_BEFORE = re.compile(r"\b(?:period|term|duration|for)\s+(?:of\s+)?$", re.I)
+_EVENT_PARTICIPLES = frozenset(("signed", "countersigned", "executed", "awarded", "accepted",
+                                "placed", "issued", "launched"))
 _ABBREVIATIONS = frozenset(("jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept",
                             "oct", "nov", "dec"))
 _ORD = r"(?:st|nd|rd|th)?"
@@ -169,32 +173,45 @@ def _grammar() -> _Grammar:
         ("quarter_y", rf"(?P<y>{_YEAR})\s*[-/]?\s*(?P<q>Q[1-4])\b"),
         ("half", rf"(?:(?P<h>H[12])(?:\s*,?\s*(?:FY|CY)?\s*'?(?P<y>{_YEAR}|\d{{2}}){end_yr})?|(?:the\s+)?(?P<ho>{h_ord})\s+half\s+of\s+(?:(?P<ty>the|this)\s+year|(?P<y2>{_YEAR}){end_yr}))"),
     ]
-    compiled = tuple((kind, re.compile(src, re.I)) for kind, src in forms)
+    # Each form runs only when its cheap gate finds something in the text.
+    month_gate = re.compile(rf"\b(?:{_alt(months)})\b", re.I)
+    gates = {
+        "numeric": re.compile(r"\d[/.-]\d"), "iso": re.compile(r"\d[/.-]\d"),
+        "year_end": re.compile(r"(?:19|20)\d\d"), "year_rel": re.compile(r"year", re.I),
+        "quarter": re.compile(r"Q[1-4]|quarter", re.I), "quarter_y": re.compile(r"Q[1-4]"),
+        "half": re.compile(r"H[12]|half", re.I),
+    }
+    compiled = tuple((kind, re.compile(src, re.I), gates.get(kind, month_gate))
+                     for kind, src in forms)
 
     def cue(words) -> re.Pattern:
         return re.compile(rf"(?:^|[^\w-])(?:{_alt(words)})\s*[:,]?\s*(?:the\s+)?$", re.I)
 
     num = number_grammar().pattern
+    bare = number_grammar().bare
     unit = r"(?P<unit>days?|weeks?|wks?|months?|mos?|years?|yrs?|fortnights?)"
-    dur = (rf"(?:(?P<n>{num})(?:\s*(?:-|to|or)\s*(?P<n2>{num}))?|(?P<a>\ban?\b|\bone\b))"
+    dur = (rf"(?:(?P<n>{num})(?:\s*(?:-|to|or)\s*(?P<n2>{bare}))?|(?P<a>\ban?\b|\bone\b)|(?P<z>(?<=first\s)))"
            rf"\s*(?P<bus>business|working|work|calendar|clear)?[\s-]*{unit}'?"
            r"(?![\w-])")
-    lead = (r"(?<![\w-])(?P<lead>within|inside\s+of|inside|in\s+the\s+first|during\s+the\s+first|"
+    lead = (r"(?<![\w-])(?P<lead>within\s+the\s+first|within|inside\s+of|inside|"
+            r"in\s+the\s+first|during\s+the\s+first|for\s+the\s+first|for\s+at\s+least|"
+            r"for\s+a\s+(?:period|term|minimum)\s+of|for\s+up\s+to|for\s+a\s+further|"
             r"in|no\s+later\s+than|not\s+later\s+than|by\s+no\s+later\s+than|by|"
             r"at\s+most|at\s+least|up\s+to|a\s+maximum\s+of|maximum\s+of|"
-            r"no\s+more\s+than|for|during|the|latest)?\s*(?:the\s+)?")
-    rel_after = re.compile(
-        rf"{lead}{dur}\s*(?P<rel>of|after|from|following|post|since|beyond|"
-        r"subsequent\s+to|on\s+from|upon)[\s-]+", re.I)
-    rel_before = re.compile(
-        rf"{lead}{dur}\s*(?P<rel>before|prior\s+to|ahead\s+of|in\s+advance\s+of|"
-        r"preceding|pre)[\s-]+", re.I)
+            r"no\s+more\s+than|for|during|the|latest)\s*(?:the\s+)?$")
+    # Matched only where a number starts (see number_starts): far cheaper than a scan.
+    rel_duration = re.compile(
+        rf"{dur}\s*(?:(?P<after>of|after|from|following|post|since|beyond|subsequent\s+to|"
+        r"on\s+from|upon)|(?P<before>before|prior\s+to|ahead\s+of|in\s+advance\s+of|"
+        r"preceding|pre))[\s-]+", re.I)
+    lead_before = re.compile(lead, re.I)
     rel_zero = re.compile(
         r"(?:^|(?<=[^\w-]))(?P<rel>by\s+no\s+later\s+than|no\s+later\s+than|not\s+later\s+than|"
         r"on\s+or\s+before|in\s+time\s+for|prior\s+to|ahead\s+of|in\s+advance\s+of|"
-        r"ready\s+for|before|upon|by|at|on)\s+", re.I)
+        r"ready\s+for|before|upon|by|at|on|(?:on\s+)?the\s+(?:same\s+)?day\s+"
+        r"(?:of|(?:that\s+)?(?:you|we|they)))\s+", re.I)
     anchors = tuple((c, re.compile(p, re.I)) for c, p in anc["anchors"])
-    anchor_words = r"go[- ]?live|golive|launch|hand[- ]?over|cut[- ]?over|sign|award|order|kick|start|commence|mobili|accept|opening|service|\bpo\b|execution|inception|completion|notice"
+    anchor_words = r"go[- ]?live|golive|launch|hand[- ]?over|cut[- ]?over|sign|award|order|kick|start|commence|mobili|accept|opening|service|\bpo\b|execution|inception|completion|notice|shift|\bday\b|before|prior\s+to|ahead\s+of|in\s+advance"
     return _Grammar(
         months=months,
         forms=compiled,
@@ -207,8 +224,8 @@ def _grammar() -> _Grammar:
         label_re=re.compile(
             rf"^[\s*_#>|-]*(?:{_alt(lex['document_date_labels'])})\s*[:\-|]", re.I),
         range_gap=re.compile(rf"^{_RANGE_SEP}(?:the\s+)?$", re.I),
-        rel_after=rel_after,
-        rel_before=rel_before,
+        rel_duration=rel_duration,
+        lead_before=lead_before,
         rel_zero=rel_zero,
         anchors=anchors,
         triggers=frozenset(anc["triggers"]),
@@ -359,7 +376,12 @@ def find_date_matches(text: str, document_date: date | None = None,
     g = _grammar()
     norm = _normalise(text)
     found = []
-    for order, (kind, pattern) in enumerate(g.forms):
+    opened = {}
+    for order, (kind, pattern, gate) in enumerate(g.forms):
+        if gate not in opened:
+            opened[gate] = gate.search(norm) is not None
+        if not opened[gate]:
+            continue
         for m in pattern.finditer(norm):
             found.append((m.start(), m.end(), order, kind, m))
     # Longest expression wins; earlier forms win ties.
@@ -369,6 +391,10 @@ def find_date_matches(text: str, document_date: date | None = None,
     for start, end, _, kind, m in found:
         if any(start < e and s < end for s, e in taken):
             continue
+        if kind in ("quarter", "quarter_y", "half") and (
+                "fy" in m.group().lower()
+                or re.search(r"(?:fiscal|financial|FY)\s*$", norm[max(0, start - 12):start], re.I)):
+            continue  # fiscal quarters follow the customer's own year: not resolvable
         try:
             resolved = _resolve(kind, m, g, document_date, locale)
         except (ValueError, KeyError, AttributeError):
@@ -436,7 +462,7 @@ def find_dates(text: str, document_date: date | None = None,
 
 def _duration_days(m: re.Match) -> tuple[int, bool] | None:
     gd = m.groupdict()
-    if gd.get("a"):
+    if gd.get("a") or gd.get("z") is not None:
         value = 1.0
     else:
         value = parse_number(gd["n2"] or gd["n"])
@@ -466,6 +492,12 @@ def _event_phrase(norm: str, pos: int, g: _Grammar) -> tuple[str, int] | None:
     words = []
     for w in re.finditer(r"[\w][\w'&/.\-]*", tail):
         token = w.group().lower().rstrip(".")
+        if token == "being" and words:
+            nxt = re.match(r"\s*([a-z]+)", tail[w.end():].lower())
+            if nxt and nxt.group(1) in _EVENT_PARTICIPLES:
+                words.append(nxt.group(1))
+                end = pos + w.end() + nxt.end()
+            break
         if token in g.stops and words:
             break
         if token in g.stops:
@@ -528,30 +560,64 @@ def event_at(text: str, pos: int) -> str | None:
     return _name_event(event[0], g) if event else None
 
 
-def _relative(sentence: str, norm: str, g: _Grammar) -> Deadline | None:
+def _free_zero_event(phrase: str, g: _Grammar) -> str | None:
+    """'before any permit application is filed' -> 'permit application'. Only events of
+    two words or more: 'before use' or 'before the end' are no deadlines."""
+    if re.search(r"\d", phrase) or re.match(r"(?:the\s+)?(?:end|start|beginning|close|middle|"
+                                            r"rest|time|deadline|date)\b", phrase):
+        return None
+    name = _name_event(phrase, g)
+    if name is None or name in ("signature", "kickoff", "go_live") or len(name.split()) < 2:
+        return None
+    return name
+
+
+_FIRST = re.compile(r"\bfirst\s", re.I)
+
+
+def _relative_at(sentence: str, norm: str, m: re.Match, g: _Grammar) -> Deadline | None:
+    """A duration + relation matched at ``m``: the deadline it makes, if any."""
+    window_start = max(0, m.start() - 40)
+    lead_m = g.lead_before.search(norm, window_start, m.start())
+    lead = " ".join(lead_m.group("lead").lower().split()) if lead_m else ""
+    before = norm[max(0, m.start() - 25):m.start()]
+    if lead == "for the first":
+        if _has_recurrence(norm):
+            return None  # "every month for the first six months": a schedule
+    elif lead.startswith("for") or _PERIOD_BEFORE.search(before):
+        return None  # "warranted for 36 months from installation" is a period
+    if re.search(r"\b(?:every|each)\s+$", before, re.I):
+        return None  # "every two weeks from purchase order" is a recurrence
+    if m.group("z") is not None and not lead.endswith("first"):
+        return None
+    rel = (m.group("after") or m.group("before")).lower()
+    if rel == "of" and not lead.startswith(("within", "inside", "no", "not", "by",
+                                            "in the first", "during the first")):
+        return None
+    event = _event_phrase(norm, m.end(), g)
+    if event is None:
+        return None
+    anchor = _name_event(event[0], g)
+    days = _duration_days(m)
+    if anchor is None or days is None:
+        return None
+    start = lead_m.start("lead") if lead_m and lead not in ("the", "for", "during") else m.start()
+    end = event[1]
+    sign = 1 if m.group("after") else -1
+    return Deadline(None, sign * days[0], days[1], anchor, start, end, sentence[start:end])
+
+
+def _relative(sentence: str, norm: str, g: _Grammar,
+              dates: list[DateMatch] = ()) -> Deadline | None:
     if g.has_duration.search(norm):
-        for pattern, sign in ((g.rel_after, 1), (g.rel_before, -1)):
-            for m in pattern.finditer(norm):
-                rel = m.group("rel").lower()
-                lead = (m.group("lead") or "").lower()
-                if rel == "of" and not (lead.startswith(("within", "inside", "no", "not", "by", "in the first", "during the first"))):
-                    continue
-                event = _event_phrase(norm, m.end(), g)
-                if event is None:
-                    continue
-                anchor = _name_event(event[0], g)
-                if anchor is None:
-                    continue
-                days = _duration_days(m)
-                if days is None:
-                    continue
-                if m.group("lead") and lead not in ("the", "for", "during"):
-                    start = m.start("lead")
-                else:
-                    start = m.start("n") if m.group("n") else m.start("a")
-                end = event[1]
-                return Deadline(None, sign * days[0], days[1], anchor, start, end,
-                                sentence[start:end])
+        starts = number_starts(norm) + [m.end() for m in _FIRST.finditer(norm)]
+        for pos in sorted(starts):
+            m = g.rel_duration.match(norm, pos)
+            if m is None:
+                continue
+            found = _relative_at(sentence, norm, m, g)
+            if found is not None:
+                return found
     if g.has_anchor_word.search(norm):
         for m in g.rel_zero.finditer(norm):
             event = _event_phrase(norm, m.end(), g)
@@ -562,6 +628,10 @@ def _relative(sentence: str, norm: str, g: _Grammar) -> Deadline | None:
                 if pattern.search(event[0]) and _lexicon_head(event[0], pattern):
                     anchor = canonical
                     break
+            rel = " ".join(m.group("rel").lower().split())
+            if anchor is None and rel in ("before", "prior to", "ahead of", "in advance of") \
+                    and not any(d.start < event[1] and m.end() < d.end for d in dates):
+                anchor = _free_zero_event(event[0], g)
             if anchor is None:
                 continue
             start, end = m.start("rel"), event[1]
@@ -594,6 +664,23 @@ def _choose_date(norm: str, matches: list[DateMatch], g: _Grammar) -> DateMatch 
     starts = [m for m in usable if g.start_cue_re.search(norm[max(0, m.start - 40):m.start])]
     others = [m for m in usable if m not in starts]
     return (others or starts)[-1]
+
+
+def _bounds_a_schedule(norm: str, m: DateMatch, g: _Grammar) -> bool:
+    """'From July 1, we'll meet weekly until the Summit': the date bounds a recurring
+    promise and is not its due date."""
+    before = norm[max(0, m.start - 40):m.start]
+    bound = g.start_cue_re.search(before) or re.search(
+        r"(?:until|till|through|thru|up\s+to)\s*(?:the\s+)?$", before, re.I)
+    if not bound:
+        return False
+    return _has_recurrence(norm)
+
+
+def _has_recurrence(text: str) -> bool:
+    from promiseaudit.extract.quantities import find_recurrence  # noqa: PLC0415 (cycle)
+
+    return find_recurrence(text) is not None
 
 
 def _cue_start(norm: str, m: DateMatch, g: _Grammar) -> int:
@@ -629,8 +716,8 @@ def find_deadline(sentence: str, document_date: date | None = None,
         return None
     g = _grammar()
     norm = _normalise(sentence)
-    relative = _relative(sentence, norm, g)
-    matches = [m for m in find_date_matches(sentence, document_date, locale)]
+    matches = find_date_matches(sentence, document_date, locale)
+    relative = _relative(sentence, norm, g, matches)
     if relative is not None:
         outside = [m for m in matches
                    if not (relative.start <= m.start < relative.end)
@@ -642,6 +729,8 @@ def find_deadline(sentence: str, document_date: date | None = None,
                         relative.start, relative.end, relative.text)
     chosen = _choose_date(norm, matches, g)
     if chosen is None:
+        return None
+    if _bounds_a_schedule(norm, chosen, g):
         return None
     start = _cue_start(norm, chosen, g)
     return Deadline(chosen.date, None, False, None, start, chosen.end,

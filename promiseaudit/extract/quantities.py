@@ -25,6 +25,7 @@ from promiseaudit.extract.dates import event_at, find_date_matches
 from promiseaudit.extract.patterns.quantities_numbers import (
     load_lexicon,
     number_grammar,
+    number_starts,
     parse_number,
 )
 
@@ -90,9 +91,35 @@ _AT_LEAST = (
     r"at\s+least|a\s+minimum\s+of|minimum\s+of|minimum|min\.?(?:\s+of)?|"
     r"no\s+less\s+than|not\s+less\s+than|no\s+fewer\s+than|not\s+fewer\s+than|"
     r"no\s+lower\s+than|not\s+lower\s+than|more\s+than|greater\s+than|higher\s+than|"
-    r"better\s+than|in\s+excess\s+of|over|above|exceeding|exceed|upwards\s+of|"
+    r"better\s+than|in\s+excess\s+of|over|above|exceeding|exceeds|exceed|upwards\s+of|"
     r"guaranteed|>=|>"
 )
+# Leads that make sense before a time: "over the next 3 months" is no threshold.
+_AT_LEAST_TIME = (
+    r"at\s+least|a\s+minimum\s+of|minimum\s+of|minimum|no\s+less\s+than|not\s+less\s+than|"
+    r"more\s+than|longer\s+than|in\s+excess\s+of|exceeding|exceeds|exceed"
+)
+# "within 20 miles" of a venue or "up to 450 attendees" are no measured levels.
+_MEASURE_LEADS = (
+    r"at\s+least|a\s+minimum\s+of|minimum\s+of|no\s+less\s+than|not\s+less\s+than|"
+    r"no\s+more\s+than|not\s+more\s+than|less\s+than|under|below|a\s+maximum\s+of|"
+    r"maximum\s+of|at\s+most|(?:will|shall|does|must)\s+not\s+exceed|not\s+exceed(?:ing)?"
+)
+_COUNT_LEADS = (
+    r"(?:no|not)\s+more\s+than|(?:no|not)\s+fewer\s+than|at\s+least|in\s+excess\s+of|"
+    r"more\s+than|fewer\s+than|(?:will|shall|does|must)\s+not\s+exceed"
+)
+_MEASURE_UNITS = {
+    "mm": "mm", "millimetre": "mm", "millimetres": "mm", "millimeter": "mm", "millimeters": "mm",
+    "cm": "cm", "centimetre": "cm", "centimetres": "cm", "centimeter": "cm", "centimeters": "cm",
+    "m": "meter", "metre": "meter", "metres": "meter", "meter": "meter", "meters": "meter",
+    "km": "km", "kilometre": "km", "kilometres": "km", "kilometer": "km", "kilometers": "km",
+    "ft": "foot", "feet": "foot", "foot": "foot", "inch": "inch", "inches": "inch",
+    "mile": "mile", "miles": "mile", "kg": "kg", "kilogram": "kg", "kilograms": "kg",
+    "tonne": "tonne", "tonnes": "tonne", "kw": "kw", "kwh": "kwh", "kwp": "kwp", "mw": "mw",
+    "mwh": "mwh", "db": "db", "lux": "lux", "°c": "°c", "°f": "°f", "degrees": "degree",
+    "litre": "litre", "litres": "litre", "liter": "liter", "liters": "liter",
+}
 _TIME_UNIT = (r"(?P<bus>business|working|work|office|clock)?[\s-]*"
               r"(?P<unit>milliseconds?|msecs?|ms|seconds?|secs?|s|minutes?|mins?|hours?|"
               r"hrs?|h|days?|weeks?|wks?|months?|years?|yrs?)(?![\w-])")
@@ -115,10 +142,11 @@ _NEGATIVE_METRICS = (
 
 @dataclass(frozen=True)
 class _QGrammar:
-    recurrences: tuple
+    recurrences: re.Pattern
     price_before: re.Pattern
     price_after: re.Pattern
     not_recurrence: re.Pattern
+    condition: re.Pattern
     number: re.Pattern
     token: re.Pattern
     masks: tuple
@@ -134,6 +162,8 @@ class _QGrammar:
     time_forms: tuple
     percent: re.Pattern
     rate: re.Pattern
+    measure: re.Pattern
+    count: re.Pattern
     period_forms: tuple
     negative: re.Pattern
     response_near: re.Pattern
@@ -144,19 +174,24 @@ def _grammar() -> _QGrammar:
     rec = load_lexicon("quantities_recurrence.json")
     units = load_lexicon("quantities_units.json")
     num = number_grammar().pattern
-    recurrences = tuple(
-        (name, re.compile(rf"(?<![\w-])(?:{src})(?![\w-])", re.I))
-        for name, src in rec["patterns"])
+    recurrences = re.compile(
+        r"(?<![\w-])(?:" + "|".join(f"(?P<{name}>{src})" for name, src in rec["patterns"])
+        + r")(?![\w-])", re.I)
     money = (r"(?:(?:[$£€¥]|\b(?:USD|GBP|EUR|AUD|CAD|NZD|CHF|INR|A\$|NZ\$|US\$|C\$)\s?)\s?"
              r"\d[\d,]*(?:\.\d+)?(?:\s*(?:k|m|bn|million|billion|thousand)\b)?"
              r"|\b\d[\d,]*(?:\.\d+)?\s*(?:dollars|pounds|euros|USD|GBP|EUR|AUD|CAD|NZD|pence|cents)\b)")
-    masks = tuple(re.compile(p, re.I) for p in (
+    gated = {  # slow masks run only when their gate finds something
+        0: r"[$£€¥]|USD|GBP|EUR|AUD|CAD|NZD|CHF|INR|dollar|pound|euro|pence|cent",
+        1: r"%|cent|pct", 13: r"out\s+of",
+    }
+    masks = tuple((re.compile(p, re.I), re.compile(gated[i], re.I) if i in gated else None)
+                  for i, p in enumerate((
         money,
         rf"{num}\s*(?:%|per\s*cent|percent|pct\b)",
         r"\b\d{1,2}(?:[:.]\d{2})?\s*(?:am|pm|a\.m\.|p\.m\.)(?!\w)",
         r"\b\d{1,2}:\d{2}(?::\d{2})?\b",
         r"\b(?:24|twenty-four)\s*(?:x|×|/|by)\s*(?:7|seven)(?:\s*(?:x|×|/)\s*365)?\b",
-        r"\b\d+\s*[x×]\s*\d+\b",
+        r"\b\d+\s*[x×]\s*\d+\b(?!-)",
         r"\bv?\d+(?:\.\d+){2,}\b",
         r"\+\d[\d\s().-]{6,}\d|\(\d{3}\)\s*\d{3}-\d{4}|\b\d{3}-\d{3}-\d{4}\b",
         r"\b[A-Z]{1,5}-?\d+[A-Z\d-]*\b",
@@ -165,12 +200,12 @@ def _grammar() -> _QGrammar:
         r"\b\d+(?:st|nd|rd|th)\b",
         r"\b\d+(?:\.\d+)?\s*/\s*\d+\b",
         rf"{num}\s+out\s+of\s+{num}",
-    ))
+    )))
     tunit = _TIME_UNIT
     n = rf"(?P<n>{num}|an?|one|the)"
     time_forms = (
         ("lead", re.compile(
-            rf"(?<![\w-])(?P<lead>{_AT_MOST}|{_AT_LEAST})\s*(?:the\s+)?(?:first\s+)?{n}[\s-]*{tunit}",
+            rf"(?<![\w-])(?P<lead>{_AT_MOST}|{_AT_LEAST_TIME})\s*(?:the\s+)?(?:first\s+)?{n}\s*{tunit}",
             re.I)),
         ("tail", re.compile(
             rf"(?P<n>{num})[\s-]*{tunit}\s*(?:\(\s*[\w\s]+\)\s*)?(?P<tail>or\s+(?:less|fewer|under|"
@@ -181,14 +216,24 @@ def _grammar() -> _QGrammar:
             rf"emergency\s+|average\s+|initial\s+|first\s+|engineer\s+)?(?:{_RESPONSE_NOUNS})\b",
             re.I)),
         ("noun", re.compile(
-            rf"(?:{_MEASURE_NOUNS})\s+(?:time\s+|times\s+|target\s+|sla\s+|objective\s+)?"
+            rf"(?:{_MEASURE_NOUNS})\s+(?:(?:time|times|target|sla|objective)\s+){{0,2}}"
             rf"(?:\([A-Za-z]+\)\s+)?(?:of\s+|is\s+|will\s+be\s+|:\s*|=\s*)?{n}[\s-]*{tunit}",
             re.I)),
         ("next_day", re.compile(
             r"(?<![\w-])(?:next|same)[\s-]+(?P<bus>business|working)?[\s-]*day\b", re.I)),
         ("sub", re.compile(r"(?<![\w-])sub-?(?P<unit>second|minute|millisecond)\b", re.I)),
-        ("in", re.compile(rf"(?<![\w-])in\s+(?P<n>{num}|an?|one)[\s-]*{tunit}", re.I)),
+        ("in", re.compile(rf"(?<![\w-])in\s+(?P<n>{num}|an?|one)\s*{tunit}", re.I)),
+        ("every", re.compile(
+            rf"(?<![\w-])every\s+(?P<n>{num})\s*(?P<unit>seconds?|secs?|minutes?|mins?|hours?|hrs?)"
+            r"(?![\w-])", re.I)),
     )
+    measure_units = _alt(_MEASURE_UNITS)
+    measure = re.compile(
+        rf"(?<![\w-])(?P<lead>{_MEASURE_LEADS}|to\s+within|to\s+a\s+(?:depth|height|"
+        r"thickness|width|minimum|level)\s+of|(?:depth|height|thickness|width|diameter|"
+        rf"clearance|coverage)\s+of)\s+(?P<n>{num})\s*(?P<unit>{measure_units})(?![\w-])", re.I)
+    count = re.compile(
+        rf"(?<![\w-])(?P<lead>{_COUNT_LEADS})\s+(?P<n>{num})(?=\s)", re.I)
     percent = re.compile(
         rf"(?:(?<![\w-])(?P<lead>{_AT_MOST}|{_AT_LEAST}|up\s+to)\s*(?:of\s+)?)?"
         rf"(?P<n>\d+,\d{{1,2}}(?=\s*%)|{num})\s*(?:%|per\s*cent\b|percent\b|pct\b)"
@@ -198,17 +243,19 @@ def _grammar() -> _QGrammar:
         rf"(?:(?<![\w-])(?P<lead>{_AT_MOST}|{_AT_LEAST}|up\s+to)\s*)?(?P<n>{num})\s*"
         r"(?P<unit>[MGK]bps|[MGK]b/s|tps|rps)\b", re.I)
     punit = r"(?P<unit>years?|yrs?|months?|mos?|weeks?|days?)"
+    hunit = r"(?P<unit>years?|yrs?|months?|mos?|weeks?|days?|hours?|hrs?)"
     period_nouns = (r"warrant(?:y|ies)|guarantee|guaranty|defects?\s+liability|"
                     r"price\s+(?:hold|lock|freeze|protection|guarantee)|rate\s+lock|term|"
-                    r"contract|subscription|support|maintenance|cover|coverage|licen[cs]es?|"
-                    r"hypercare|period|service\s+plan|care\s+plan|commitment")
+                    r"subscription|support|maintenance|cover|coverage|licen[cs]es?|"
+                    r"hypercare|period|service\s+plan|care\s+plan|commitment|training|"
+                    r"induction|coaching|consult\w*|mentoring|onboarding|monitoring|access")
     period_adj = (r"(?:(?:parts?\s+(?:and|&)\s+labou?r|full|comprehensive|limited|"
                   r"manufacturer'?s?|extended|product|performance|workmanship|on-?site|"
                   r"free|standard|no-quibble|fixed|initial|minimum|post-go-live|"
                   r"post-installation|of)\s+)*")
     period_forms = (
-        re.compile(rf"(?P<n>{num})[\s-]*{punit}'?\s*(?:\(\s*\d+\s*\)\s*)?{period_adj}"
-                   rf"(?:{period_nouns})\b", re.I),
+        re.compile(rf"(?P<n>{num})[\s-]*{hunit}'?\s*(?:\(\s*\d+\s*\)\s*)?(?:of\s+)?"
+                   rf"{period_adj}(?:[\w&'-]+\s+){{0,4}}?(?:{period_nouns})\b", re.I),
         re.compile(rf"(?:warrant(?:y|ies|ed|s)?|guarantee[ds]?|held|hold|holds|fixed|frozen|"
                    rf"locked|firm|valid|honou?red|protected|maintained|covered|covers?|"
                    rf"supported|extends?|extended|lasts?|runs?|apply|applies|applicable|"
@@ -230,6 +277,7 @@ def _grammar() -> _QGrammar:
         price_before=re.compile(rec["price_before"], re.I),
         price_after=re.compile(rec["price_after"], re.I),
         not_recurrence=re.compile(rec["not_recurrence"], re.I),
+        condition=re.compile(rec["condition"], re.I),
         number=re.compile(rf"(?P<num>{num})(?![\w½¼¾]|[.,/:]\d|-\w|\s*%)", re.I),
         token=re.compile(r"\s*(?:[x×]\s+)?([A-Za-z][\w'&/-]*|\d+(?:\.\d+)?-[A-Za-z][\w-]*)"),
         masks=masks,
@@ -245,6 +293,8 @@ def _grammar() -> _QGrammar:
         time_forms=time_forms,
         percent=percent,
         rate=rate,
+        measure=measure,
+        count=count,
         period_forms=period_forms,
         negative=re.compile(rf"\b(?:{_NEGATIVE_METRICS})\b", re.I),
         response_near=re.compile(
@@ -262,6 +312,9 @@ def _normalise(text: str) -> str:
 # --------------------------------------------------------------------------- recurrence
 
 
+_SUPPORT_HOURS_GATE = re.compile(r"\b(?:a|per|each)\s+(?:day|week|year)\b|24|365|seven", re.I)
+
+
 def find_recurrence(sentence: str) -> str | None:
     """How often a promise repeats: "daily", "weekly", "biweekly", "monthly",
     "quarterly", "semiannually", "annually", or None.
@@ -274,19 +327,16 @@ def find_recurrence(sentence: str) -> str | None:
         return None
     g = _grammar()
     text = _normalise(sentence)
-    text = g.not_recurrence.sub(lambda m: "#" * len(m.group()), text)
-    best = None
-    for name, pattern in g.recurrences:
-        for m in pattern.finditer(text):
-            if best is not None and m.start() >= best[0]:
-                break
-            if g.price_before.search(text[max(0, m.start() - 60):m.start()]):
-                continue
-            if g.price_after.match(text[m.end():m.end() + 40]):
-                continue
-            best = (m.start(), name)
-            break
-    return best[1] if best else None
+    if _SUPPORT_HOURS_GATE.search(text):
+        text = g.not_recurrence.sub(lambda m: "#" * len(m.group()), text)
+    text = g.condition.sub(lambda m: "#" * len(m.group()), text)
+    for m in g.recurrences.finditer(text):
+        if g.price_before.search(text[max(0, m.start() - 60):m.start()]):
+            continue
+        if g.price_after.match(text[m.end():m.end() + 40]):
+            continue
+        return m.lastgroup
+    return None
 
 
 # --------------------------------------------------------------------------- quantity
@@ -296,6 +346,8 @@ def singularise(word: str) -> str:
     """Lowercase singular of an English noun: "sessions" -> "session",
     "deliveries" -> "delivery", "analyses" -> "analysis", "staff" -> "staff"."""
     g = _grammar()
+    if re.fullmatch(r"[A-Z][A-Z0-9]+'?s", word):
+        return word[:-1].rstrip("'").lower()  # KPIs, APIs, PCs
     w = word.lower().strip("'")
     if "-" in w:
         head, _, last = w.rpartition("-")
@@ -317,19 +369,22 @@ def singularise(word: str) -> str:
     return w
 
 
-def _is_plural(word: str) -> bool:
-    g = _grammar()
+def _is_plural(word: str, head: bool = False) -> bool:
+    """Whether a word is a plural noun; ``head`` also accepts mass plurals ("data")."""
     w = word.lower()
-    if w in ("staff", "personnel", "people", "data", "media", "equipment", "series"):
+    if w in ("staff", "personnel", "people"):
         return True
-    return singularise(w) != w
+    if head and w in ("data", "media", "equipment", "series", "hardware", "software"):
+        return True
+    return singularise(word) != w
 
 
 def _mask(text: str, g: _QGrammar) -> str:
     chars = list(text)
     spans = [(m.start, m.end) for m in find_date_matches(text)]
-    for pattern in g.masks:
-        spans.extend(m.span() for m in pattern.finditer(text))
+    for pattern, gate in g.masks:
+        if gate is None or gate.search(text):
+            spans.extend(m.span() for m in pattern.finditer(text))
     for s, e in spans:
         chars[s:e] = "#" * (e - s)
     return "".join(chars)
@@ -375,19 +430,42 @@ def find_quantity(sentence: str) -> Quantity | None:
     g = _grammar()
     norm = _normalise(sentence)
     masked = _mask(norm, g)
-    for m in g.number.finditer(masked):
+    for pos in number_starts(masked):
+        m = g.number.match(masked, pos)
+        if m is None:
+            continue
         number_text = m.group("num")
-        value = parse_number(number_text)
+        if _YEAR.fullmatch(number_text):
+            continue  # "the 2025 awards night"
+        if _DOTTED_THOUSANDS.fullmatch(number_text):
+            value = float(number_text.replace(".", ""))  # "14.000 articles"
+        else:
+            value = parse_number(number_text)
         if value is None or value <= 0:
             continue
-        if _skip_for_prefix(norm, m.start(), g):
+        if _skip_for_prefix(norm, m.start(), g) or _LIMIT_BEFORE.search(norm[:m.start()]):
             continue
         head = _counted_noun(masked, m.end(), value, number_text, g)
         if head is None:
             continue
         unit, end = head
+        if value == 1 and _RATIO_AFTER.match(masked, end):
+            continue  # "one gateway per branch" is a ratio, not a count
         return Quantity(value, unit, m.start(), end, sentence[m.start():end])
     return None
+
+
+_YEAR = re.compile(r"(?:19|20)\d\d")
+_DOTTED_THOUSANDS = re.compile(r"\d{1,3}(?:\.\d{3})+")
+_LIMIT_BEFORE = re.compile(
+    r"\b(?:(?:no|not|never)\s+(?:[\w-]+\s+){0,3}?more\s+than|fewer\s+than|less\s+than|at\s+most|"
+    r"(?:a\s+)?maximum\s+of)\s*$", re.I)
+_RATIO_AFTER = re.compile(r"\s+(?:per|for\s+each|for\s+every|in\s+each|at\s+each|each|a|an)\b",
+                          re.I)
+_PARTITIVE = re.compile(
+    r"\s*of\s+(?:(?:your|our|their|its|his|her|these|those|the)\s+)?(?:[A-Za-z][\w&-]*'s\s+)?",
+    re.I)
+_MEASURED = re.compile(r"\s*\d+(?:\.\d+)?\s*-?\s*([A-Za-z°²]+)\b")
 
 
 def _counted_noun(text: str, pos: int, value: float, number_text: str,
@@ -395,22 +473,43 @@ def _counted_noun(text: str, pos: int, value: float, number_text: str,
     """The counted noun after a number: (unit, end offset) or None."""
     words: list[tuple[str, int]] = []
     while len(words) < 5:
+        measured = _MEASURED.match(text, pos)
+        if measured and measured.group(1).lower() in g.measure_units:
+            pos = measured.end()  # "three 110 kW string inverters"
+            continue
         t = g.token.match(text, pos)
         if not t:
             break
         word = t.group(1)
         low = word.lower().strip("'")
+        if not words and low == "of":
+            partitive = _PARTITIVE.match(text, pos)
+            if partitive and partitive.end() - partitive.start() > len(t.group()):
+                pos = partitive.end()  # "up to 8 of your planners"
+                continue
         if not words:
-            if low in g.time_units or low in g.measure_units or low in g.money_words:
+            base = low[:-2] if low.endswith("'s") else low
+            acronym = word.isupper() and len(word) > 1  # "HR" is a department, not hours
+            if (base in g.time_units and not acronym) or low in g.measure_units \
+                    or low in g.money_words:
                 return None
             if low in ("business", "working", "calendar", "full", "half", "whole", "clear",
                        "consecutive") and _next_is_time(text, t.end(), g):
                 return None
+        if low in ("and", "&") and words and value != 1 and \
+                not _is_plural(last_part(words[-1][0])):
+            pos = t.end()  # "20 of your HR and payroll administrators"
+            continue
         if low in g.stops and not (low in g.late_stops and not words):
             break
         words.append((word, t.end(1)))
         pos = t.end()
-        if value != 1 and _is_plural(low.split("-")[-1] if "-" in low else low):
+        if word[0].isupper() and not word.isupper():
+            model = re.match(r"\s+\d+(?:\.\d+)?\b(?![.,/:]\d)", text[pos:])
+            if model:  # "120 Windows 11 laptops": a product name, not the counted noun
+                pos += model.end()
+                continue
+        if value != 1 and _is_plural(last_part(word)):
             break
     if not words:
         return None
@@ -419,9 +518,9 @@ def _counted_noun(text: str, pos: int, value: float, number_text: str,
     last = low.rsplit("-", 1)[-1]
     if not re.fullmatch(r"[a-z][a-z'&/-]*[a-z]", low):
         return None
-    if value != 1 and not _is_plural(last):
+    if value != 1 and not _is_plural(last_part(head), head=True):
         return None
-    if value == 1 and (_is_plural(last) or number_text.lower() in ("a", "an")):
+    if value == 1 and (_is_plural(last_part(head)) or number_text.lower() in ("a", "an")):
         return None
     if last in g.time_units:
         mods = {w.lower() for w, _ in words[:-1]} | set(low.split("-")[:-1])
@@ -429,7 +528,12 @@ def _counted_noun(text: str, pos: int, value: float, number_text: str,
             return None
     if last in g.measure_units or low in g.stops:
         return None
-    return singularise(low), end
+    return singularise(head), end
+
+
+def last_part(word: str) -> str:
+    """The last part of a hyphenated word, keeping its case ("on-site visits" -> "visits")."""
+    return word.rsplit("-", 1)[-1]
 
 
 def _next_is_time(text: str, pos: int, g: _QGrammar) -> bool:
@@ -460,16 +564,38 @@ def _value(m: re.Match) -> float | None:
     return parse_number(text)
 
 
-def _direction(lead: str | None, tail: str | None, default: str) -> str:
+def _direction(lead: str | None, tail: str | None, default: str,
+               before: str = "", higher_is_better: bool = False,
+               breach: bool = False) -> str:
+    """at_least / at_most from the comparison words. ``breach``: the level sits in a
+    condition describing a failure ("If uptime falls below 99.9%, we credit ..."), so
+    the promise is the opposite of the comparison."""
+    if lead and re.search(r"\b(?:not|never|no)\b(?:\s+[\w-]+){0,3}\s*$", before, re.I) \
+            and re.match(_AT_LEAST, lead.lower()):
+        return "at_most"  # "will not increase by more than 3%"
     lead = (lead or "").lower()
     tail = (tail or "").lower()
     if tail:
-        return "at_most" if re.search(r"less|fewer|under|shorter|sooner|quicker|faster|"
-                                      r"below|lower|better", tail) else "at_least"
-    if lead:
-        return "at_least" if re.match(_AT_LEAST, lead) and not re.match(
+        if "better" in tail:
+            found = "at_least" if higher_is_better else "at_most"
+        elif "worse" in tail:
+            found = "at_most" if higher_is_better else "at_least"
+        else:
+            found = "at_most" if re.search(r"less|fewer|under|shorter|sooner|quicker|faster|"
+                                           r"below|lower", tail) else "at_least"
+    elif lead:
+        found = "at_least" if re.match(_AT_LEAST, lead) and not re.match(
             r"up\s+to", lead) else "at_most"
-    return default
+        if breach and not re.match(r"within|inside|up\s+to|at\s+(?:least|most)|a?\s*"
+                                   r"(?:minimum|maximum)|min|max", lead):
+            found = "at_least" if found == "at_most" else "at_most"
+    else:
+        found = default
+    return found
+
+
+def _in_condition(norm: str, start: int, g: _QGrammar) -> bool:
+    return any(m.start() <= start < m.end() for m in g.condition.finditer(norm))
 
 
 def _deadline_follows(norm: str, end: int, unit: str) -> bool:
@@ -479,10 +605,20 @@ def _deadline_follows(norm: str, end: int, unit: str) -> bool:
     return event_at(norm, end) is not None
 
 
+_NUMBER_FIRST = ("tail", "compound")
+
+
 def _time_threshold(norm: str, g: _QGrammar) -> Threshold | None:
     best = None
+    starts = None
     for kind, pattern in g.time_forms:
-        for m in pattern.finditer(norm):
+        if kind in _NUMBER_FIRST:
+            if starts is None:
+                starts = number_starts(norm)
+            matches = (m for m in (pattern.match(norm, p) for p in starts) if m)
+        else:
+            matches = pattern.finditer(norm)
+        for m in matches:
             if best is not None and m.start() >= best.start:
                 break
             found = _read_time(kind, m, norm, g)
@@ -509,7 +645,9 @@ def _read_time(kind: str, m: re.Match, norm: str, g: _QGrammar) -> Threshold | N
     if kind == "in" and not g.response_near.search(norm[max(0, m.start() - 50):m.start()]):
         return None
     gd = m.groupdict()
-    direction = _direction(gd.get("lead"), gd.get("tail"), "at_most")
+    direction = _direction(gd.get("lead"), gd.get("tail"), "at_most",
+                           norm[max(0, m.start() - 40):m.start()],
+                           breach=_in_condition(norm, m.start(), g))
     if kind == "lead" and _deadline_follows(norm, m.end(), unit):
         return None
     if kind in ("in", "lead") and unit in ("day", "week", "month", "year") and \
@@ -538,12 +676,18 @@ def find_threshold(sentence: str) -> Threshold | None:
     if found is None:
         found = _rate_threshold(norm, g)
     if found is None:
+        found = _measure_threshold(norm, g)
+    if found is None:
+        found = _count_threshold(norm, g)
+    if found is None:
         return None
     return Threshold(found.threshold, found.unit, found.direction, found.start, found.end,
                      sentence[found.start:found.end])
 
 
 def _percent_threshold(norm: str, g: _QGrammar) -> Threshold | None:
+    if "%" not in norm and not _PERCENT_GATE.search(norm):
+        return None
     for m in g.percent.finditer(norm):
         raw = m.group("n")
         value = parse_number(raw.replace(",", ".") if re.fullmatch(r"\d+,\d{1,2}", raw) else raw)
@@ -551,12 +695,20 @@ def _percent_threshold(norm: str, g: _QGrammar) -> Threshold | None:
             continue
         window = norm[max(0, m.start() - 40):m.end() + 40]
         default = "at_most" if g.negative.search(window) else "at_least"
-        direction = _direction(m.group("lead"), m.group("tail"), default)
+        direction = _direction(m.group("lead"), m.group("tail"), default,
+                               norm[max(0, m.start() - 40):m.start()], higher_is_better=True,
+                               breach=_in_condition(norm, m.start(), g))
         return Threshold(value, "%", direction, m.start(), m.end(), m.group())
     return None
 
 
+_PERCENT_GATE = re.compile(r"cent|pct", re.I)
+_RATE_GATE = re.compile(r"bps|b/s|tps|rps", re.I)
+
+
 def _rate_threshold(norm: str, g: _QGrammar) -> Threshold | None:
+    if not _RATE_GATE.search(norm):
+        return None
     for m in g.rate.finditer(norm):
         value = parse_number(m.group("n"))
         if value is None:
@@ -564,6 +716,46 @@ def _rate_threshold(norm: str, g: _QGrammar) -> Threshold | None:
         unit = m.group("unit").lower().replace("b/s", "bps")
         direction = _direction(m.group("lead"), None, "at_least")
         return Threshold(value, unit, direction, m.start(), m.end(), m.group())
+    return None
+
+
+def _measure_threshold(norm: str, g: _QGrammar) -> Threshold | None:
+    """'accuracy to within 10 meters', 'mulch to a depth of 75 mm'."""
+    for m in g.measure.finditer(norm):
+        value = parse_number(m.group("n"))
+        unit = _MEASURE_UNITS.get(m.group("unit").lower())
+        if value is None or unit is None:
+            continue
+        lead = m.group("lead").lower()
+        if re.match(r"to\s+within", lead):
+            direction = "at_most"
+        elif re.match(r"to\s+a|depth|height|thickness|width|diameter|clearance|coverage", lead):
+            direction = "at_least"
+        else:
+            direction = _direction(lead, None, "at_least",
+                                   norm[max(0, m.start() - 40):m.start()],
+                                   breach=_in_condition(norm, m.start(), g))
+        return Threshold(value, unit, direction, m.start(), m.end(), m.group())
+    return None
+
+
+def _count_threshold(norm: str, g: _QGrammar) -> Threshold | None:
+    """'no more than 10 vehicles out of service', 'at least 1.5 million impressions'."""
+    if not g.count.search(norm):
+        return None
+    masked = _mask(norm, g)
+    for m in g.count.finditer(masked):
+        value = parse_number(m.group("n"))
+        if value is None or value < 2:
+            continue
+        head = _counted_noun(masked, m.end(), value, m.group("n"), g)
+        if head is None:
+            continue
+        unit, end = head
+        direction = _direction(m.group("lead"), None, "at_least",
+                               norm[max(0, m.start() - 40):m.start()],
+                               breach=_in_condition(norm, m.start(), g))
+        return Threshold(value, unit, direction, m.start(), end, norm[m.start():end])
     return None
 
 
@@ -578,22 +770,29 @@ def find_period(sentence: str) -> Threshold | None:
         return None
     g = _grammar()
     norm = _normalise(sentence)
-    best = None
-    for pattern in g.period_forms:
-        m = pattern.search(norm)
-        if m is None:
-            continue
-        value = _value(m)
-        unit = g.time_units.get(m.group("unit").lower())
-        if value is None or unit is None:
-            continue
-        start = m.start("n")
-        if best is None or start < best.start:
-            best = Threshold(value, unit, "at_least", start, m.end(), "")
-        if pattern is g.period_forms[0] or pattern is g.period_forms[1]:
-            break
-    if best is None:
-        return None
-    end = best.end
-    return Threshold(best.threshold, best.unit, best.direction, best.start, end,
-                     sentence[best.start:end])
+    for index, pattern in enumerate(g.period_forms):
+        if index == len(g.period_forms) - 1 and not _PERIOD_CONTEXT.search(norm):
+            break  # a bare "for two years" counts only in a warranty / price sentence
+        if index == 0:  # opens with a number: match only where numbers start
+            matches = (m for m in (pattern.match(norm, p) for p in number_starts(norm)) if m)
+        else:
+            matches = pattern.finditer(norm)
+        for m in matches:
+            if _DEADLINE_LEAD.search(norm[max(0, m.start("n") - 20):m.start("n")]):
+                continue  # "within 45 days of contract signature" is a deadline
+            value = _value(m)
+            unit = g.time_units.get(m.group("unit").lower())
+            if value is None or unit is None:
+                continue
+            start, end = m.start("n"), m.end()
+            return Threshold(value, unit, "at_least", start, end, sentence[start:end])
+    return None
+
+
+_DEADLINE_LEAD = re.compile(
+    r"\b(?:within|in|by|no\s+later\s+than|not\s+later\s+than|after|before|every|each)"
+    r"\s+(?:the\s+)?$", re.I)
+_PERIOD_CONTEXT = re.compile(
+    r"\b(?:warrant\w*|guarantee\w*|pric\w+|rates?|fees?|hold|held|fixed|frozen|locked|"
+    r"valid\w*|cover\w*|support\w*|licen[cs]\w*|subscription\w*|term|maintenance|"
+    r"discount\w*|honou?r\w*)\b", re.I)

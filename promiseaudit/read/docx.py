@@ -41,6 +41,7 @@ def read_docx(path: str, data: bytes, name: str, sha256: str, strict: bool = Tru
 def _open(data: bytes, name: str):
     import docx
     from docx.opc.exceptions import PackageNotFoundError
+    from lxml.etree import XMLSyntaxError
 
     if data.startswith(_OLE_MAGIC):
         if "EncryptionInfo".encode("utf-16-le") in data:
@@ -50,14 +51,9 @@ def _open(data: bytes, name: str):
                        "open it in Word and save it as .docx")
     try:
         return docx.Document(io.BytesIO(data))
-    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError, OSError):
+    except (PackageNotFoundError, zipfile.BadZipFile, XMLSyntaxError, KeyError, ValueError, OSError):
         raise _Failure("malformed", f"{name}: damaged or not a Word document; "
                        "open it in Word and save it again as .docx") from None
-    except Exception as e:  # lxml raises its own syntax errors for broken XML parts
-        if type(e).__module__.startswith("lxml"):
-            raise _Failure("malformed", f"{name}: damaged or not a Word document; "
-                           "open it in Word and save it again as .docx") from None
-        raise
 
 
 def _read_page(data: bytes, name: str) -> Page:

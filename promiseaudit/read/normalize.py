@@ -32,6 +32,8 @@ _CHAR_MAP = str.maketrans(
         "\u2011": "-",  # non-breaking hyphen
         "\u2028": "\n",
         "\u2029": "\n",
+        # control characters other than tab and newline
+        **{chr(c): None for c in (*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F)},
     }
 )
 
@@ -60,7 +62,8 @@ _WORDS = re.compile(r"\w+(?:-\w+)*")
 
 
 def normalize_chars(text: str) -> str:
-    """Expand ligatures, turn special spaces into spaces, drop soft hyphens.
+    """Expand ligatures, turn special spaces into spaces, drop soft hyphens, zero-width
+    and control characters (tab and newline stay).
 
     text (str): raw text from any reader.
     RETURNS (str): the same text with only visual-form characters replaced.
@@ -118,7 +121,7 @@ def join_hyphenated_lines(lines: Sequence[str], vocab: set[str]) -> list[str]:
     out = [_resolve_fffe(line, vocab) for line in lines]
     i = 0
     while i < len(out) - 1:
-        before = _WORD_BEFORE_BREAK.search(out[i])
+        before = _WORD_BEFORE_BREAK.search(out[i]) if out[i].endswith("-") else None
         stripped = out[i + 1].lstrip()
         after = _WORD_AFTER_BREAK.match(stripped)
         if before and after:
@@ -174,7 +177,7 @@ def is_page_number(text: str) -> bool:
     return bool(_PAGE_NUMBER.match(furniture_key(text)))
 
 
-def repeated_keys(keys_per_page: Sequence[set], min_share: float = 0.5) -> set:
+def repeated_keys(keys_per_page: Sequence[set], min_share: float = 0.6) -> set:
     """Keys found on at least ``min_share`` of the pages (and on two pages or more).
 
     keys_per_page (list[set]): for each page, the keys of its top (or bottom) lines,
@@ -201,6 +204,7 @@ def looks_like_header(rows: list) -> bool:
     for cell in first:
         if not cell or len(cell) > 40 or len(cell.split()) > 6:
             return False
-        if _VALUE_CELL.match(cell) or cell.endswith("."):
+        # column names carry no figures and are not sentences
+        if _VALUE_CELL.match(cell) or cell.endswith(".") or any(c.isdigit() for c in cell):
             return False
     return True

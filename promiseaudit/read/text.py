@@ -28,8 +28,7 @@ def decode(data: bytes) -> str:
 def read_text(path: str, data: bytes, name: str, sha256: str, kind: str) -> Document:
     """Read a .txt or .md file's bytes into a Document (one page per form feed)."""
     text = decode(data).replace("\r\n", "\n").replace("\r", "\n")
-    text = normalize.normalize_chars(text)
-    chunks = text.split("\f")
+    chunks = [normalize.normalize_chars(chunk) for chunk in text.split("\f")]
     while len(chunks) > 1 and not chunks[-1].strip():
         chunks.pop()
     pages = []

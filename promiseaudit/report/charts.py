@@ -5,8 +5,8 @@ from typing import Callable, Optional
 
 from .formatting import DUE_STATUSES, percent
 
-WIDTH, HEIGHT = 680, 210
-LEFT, RIGHT, TOP, BOTTOM = 48, 20, 16, 40
+WIDTH, HEIGHT = 1000, 220
+LEFT, RIGHT, TOP, BOTTOM = 48, 48, 20, 40
 
 
 def kept_rate(counts: dict) -> tuple[Optional[float], int]:

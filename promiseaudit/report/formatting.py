@@ -63,13 +63,13 @@ OUTCOME_ADVICE = {
     "malformed": "Save or export the proposal again and ingest the new file.",
 }
 RECURRENCE_PERIODS = {
-    "daily": "days",
-    "weekly": "weeks",
-    "biweekly": "fortnights",
-    "monthly": "months",
-    "quarterly": "quarters",
-    "semiannually": "half-years",
-    "annually": "years",
+    "daily": "day",
+    "weekly": "week",
+    "biweekly": "fortnight",
+    "monthly": "month",
+    "quarterly": "quarter",
+    "semiannually": "half-year",
+    "annually": "year",
 }
 TIME_UNITS = {"minute", "minutes", "hour", "hours", "day", "days", "business day",
               "business days", "week", "weeks", "business hour", "business hours"}

@@ -30,7 +30,9 @@ SUBJECT_WORDS = (
     ("site survey", "site survey"), ("survey", "survey"),
     ("install", "installation"), ("pilot", "pilot"), ("roll-out", "roll-out"),
     ("rollout", "roll-out"), ("workshop", "workshop"), ("training", "training"),
-    ("health report", "health report"), ("report", "report"), ("handover", "handover"),
+    ("health report", "health report"), ("documentation", "documentation"),
+    ("report", "report"), ("handover", "handover"), ("design", "design"),
+    ("configuration", "configuration"), ("upgrade", "upgrade"),
     ("integration", "integration"), ("onboarding", "onboarding"),
     ("business review", "business review"), ("status call", "status call"),
     ("review", "review"), ("audit", "audit"), ("hypercare", "hypercare period"),
@@ -47,22 +49,35 @@ CATEGORY_SUBJECTS = {
 }
 MEASURE_WORDS = (
     ("uptime", "Uptime"), ("availab", "Availability"), ("respon", "Response time"),
-    ("resol", "Resolution time"), ("latency", "Latency"), ("accuracy", "Accuracy"),
+    ("resol", "Resolution time"), ("replac", "Replacement time"), ("latency", "Latency"),
+    ("accuracy", "Accuracy"),
 )
 MEASURED_KEYS = ("measured", "actual", "worst", "value")
 _QUANTITY_KEYS = {"delivered", "promised"}
 _COMPLIANCE_KEYS = {"met", "total", "rate", "priority", "what"}
-_HELD_KEYS = {"held", "scheduled"}
+_HELD_KEYS = {"held", "due", "scheduled", "total"}
+
+
+def _held(f: dict) -> Optional[tuple]:
+    """(held, fallen due) from a recurring verdict's figures ({"held": 3, "due": 4})."""
+    if "held" not in f:
+        return None
+    total = next((f[k] for k in ("due", "scheduled", "total") if k in f), None)
+    return None if total is None else (f["held"], total)
 _LEVEL_KEYS = set(MEASURED_KEYS) | {"threshold", "promised_level", "period", "unit"}
 
 
 def subject(promise: Promise) -> str:
     """A short name for what was promised ("go-live", "training", "site survey")."""
     text = promise.text.lower()
+    # The word nearest the start names the thing promised; later ones are usually the
+    # anchor ("a health report within 10 days after go-live").
+    best = None
     for word, name in SUBJECT_WORDS:
-        if word in text:
-            return name
-    return CATEGORY_SUBJECTS.get(promise.category, "promise")
+        at = text.find(word)
+        if at >= 0 and (best is None or at < best[0]):
+            best = (at, name)
+    return best[1] if best else CATEGORY_SUBJECTS.get(promise.category, "promise")
 
 
 def measure_name(promise: Promise) -> str:
@@ -108,8 +123,9 @@ def _compliance_line(promise: Promise, figures: dict) -> str:
         what = figures.get("what") or ((prio + " " if prio else "") + plural("response", total))
         return f"{number(met)} of {number(total)} {what} {level}{tail}".replace("  ", " ")
     if promise.recurrence:
-        periods = RECURRENCE_PERIODS.get(promise.recurrence, "periods")
-        return f"{number(met)} of {number(total)} {periods} {level}{tail}"
+        period = plural(RECURRENCE_PERIODS.get(promise.recurrence, "period"), total)
+        level = level.replace("at least ", "at or above ").replace("at most ", "at or below ")
+        return f"{number(met)} of {number(total)} {period} {level}{tail}"
     what = figures.get("what") or "measurements"
     return f"{number(met)} of {number(total)} {what} {level}{tail}".replace("  ", " ")
 
@@ -151,9 +167,13 @@ def figure_lines(promise: Promise, verdict: Verdict) -> list[str]:
     if "met" in f and "total" in f:
         lines.append(_compliance_line(promise, f))
         used |= _COMPLIANCE_KEYS
-    if "held" in f and ("scheduled" in f or "total" in f):
-        lines.append(f"{number(f['held'])} of {number(f.get('scheduled', f.get('total')))} held")
-        used |= _HELD_KEYS | {"total"}
+    held = _held(f)
+    if held is not None and "met" not in f:
+        if promise.threshold is not None and promise.recurrence:
+            lines.append(_compliance_line(promise, {"met": held[0], "total": held[1]}))
+        else:
+            lines.append(f"{number(held[0])} of {number(held[1])} held")
+        used |= _HELD_KEYS
     measured = measured_value(promise, verdict) if promise.threshold is not None else None
     if measured is not None:
         value, period = measured
@@ -224,10 +244,10 @@ def _broken_point(promise: Promise, verdict: Verdict, what: str, due: str) -> st
     if promise.category == "support" and "met" in f and "total" in f:
         missed = f["total"] - f["met"]
         prio = str(f.get("priority") or priority_of(promise.text))
-        noun = (prio + " " if prio else "") + plural("response", missed)
+        noun = (prio + " " if prio else "") + plural("response", f["total"])
         return (f"{number(missed)} of {number(f['total'])} {noun} missed the promise "
                 f"({level}); walk through those tickets and what changes to prevent a repeat.")
-    if promise.threshold is not None and promise.category in ("service_level", "support"):
+    if promise.threshold is not None:
         measured = measured_value(promise, verdict)
         credit = ("the service credit due" if "credit" in promise.text.lower()
                   else "any service credit the contract gives")
@@ -240,12 +260,12 @@ def _broken_point(promise: Promise, verdict: Verdict, what: str, due: str) -> st
         return (f"{measure_name(promise)} fell short of the promised level ({level}); "
                 f"explain the cause, what has changed, and {credit}.")
     if promise.recurrence or promise.category == "check_in":
-        counts = held_counts(verdict)
+        counts = _held(f) or held_counts(verdict)
         if "met" in f and "total" in f:
             counts = (f["met"], f["total"])
         if counts:
             missed = counts[1] - counts[0]
-            noun = plural(what, missed)
+            noun = plural(what, counts[1])
             return (f"{number(missed)} of {number(counts[1])} scheduled {noun} did not "
                     f"happen ({number(counts[0])} of {number(counts[1])} held); apologise "
                     "and book the next one during this call.")

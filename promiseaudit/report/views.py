@@ -72,7 +72,9 @@ class Item:
         self.status = verdict.status
         self.status_label = status_label(verdict.status)
         self.due = verdict.due if verdict.due is not None else promise.due
-        self.due_text = fmt(self.due, "No date yet")
+        ongoing = promise.threshold is not None or promise.recurrence is not None
+        self.due_text = fmt(self.due, "Ongoing" if ongoing and self.status != "open"
+                            else "No date yet")
         self.due_basis = verdict.due_basis
         self.reason = verdict.reason or NOT_RECORDED
         self.rule = verdict.rule
@@ -319,19 +321,22 @@ def weekly_context(data: AuditData, start: date, end: date, fmt: Callable) -> di
     for it in items:
         if it.status in ("kept", "late", "waived", "superseded"):
             continue
-        when = None
+        when, status = None, it.status
         if it.verdict.occurrences:
             occ = it.next_occurrence(end + timedelta(days=1))
-            when = occ.due if occ else None
+            if occ is not None:
+                when, status = occ.due, occ.status
         elif it.status in ("pending", "at_risk", "open"):
             when = it.due
         if (when is not None and end < when <= horizon) or it.status == "at_risk":
-            upcoming.append((when or it.due or FAR, it))
+            if it.status == "at_risk":
+                status = "at_risk"
+            upcoming.append((when or it.due or FAR, it, status))
     upcoming.sort(key=lambda p: (p[0], p[1].customer.casefold(), p[1].id))
 
     kept = []
     for it in items:
-        dates = []
+        dates, status = [], it.status
         if it.status in ("kept", "late"):
             dates = [e.date for e in it.verdict.evidence if _in(e.date, start, end)]
         for o in it.verdict.occurrences:
@@ -339,11 +344,12 @@ def weekly_context(data: AuditData, start: date, end: date, fmt: Callable) -> di
                 seen = [e.date for e in o.evidence if _in(e.date, start, end)]
                 if seen or _in(o.due, start, end):
                     dates.append(max(seen) if seen else o.due)
+                    status = o.status
         changed = bool(prev) and it.status in ("kept", "late") and prev.get(it.id) not in (
             "kept", "late")
         if dates or changed:
             when = max(dates) if dates else None
-            kept.append((when or FAR, it, fmt(when, "This week")))
+            kept.append((when or FAR, it, fmt(when, "This week"), status))
     kept.sort(key=lambda p: (p[0], p[1].customer.casefold(), p[1].id))
 
     changes, gone = [], 0
@@ -366,9 +372,11 @@ def weekly_context(data: AuditData, start: date, end: date, fmt: Callable) -> di
         "previous_as_of": fmt(data.previous_as_of, "") if data.previous_as_of else "",
         "has_previous": bool(prev),
         "broke": broke,
-        "upcoming": [{"item": it, "when": fmt(when if when != FAR else None, "No date yet")}
-                     for when, it in upcoming],
-        "kept": [{"item": it, "when": text} for _, it, text in kept],
+        "upcoming": [{"item": it, "when": fmt(when if when != FAR else None, "No date yet"),
+                      "status": status, "label": status_label(status)}
+                     for when, it, status in upcoming],
+        "kept": [{"item": it, "when": text, "status": status, "label": status_label(status)}
+                 for _, it, text, status in kept],
         "changes": changes,
         "gone": gone,
         "totals": tally(items),

@@ -33,10 +33,13 @@ class NumberGrammar:
 
     pattern (str): regex source for one number, with an optional "(45)" echo; embed it
         in larger patterns compiled with ``re.I``. It carries no groups.
-    values (dict): every number word -> value.
+    bare (str): the same without the look-behind that keeps a number from starting
+        inside a word, for the second number of a range ("2-3 weeks").
     """
 
     pattern: str
+    bare: str
+    first_words: frozenset
     digits: str
     units: dict
     tens: dict
@@ -60,21 +63,42 @@ def number_grammar() -> NumberGrammar:
     thousands = rf"(?:{group}|a)\s+thousand(?:,?\s+(?:and\s+)?{group})?"
     words = rf"(?:{thousands}|{group})(?:\s+and\s+a\s+(?:half|quarter))?"
     digits = (rf"(?:(?:\d{{1,3}}(?:,\d{{3}})+|\d+)(?:\.\d+)?[{frac_chars}]?"
-              rf"|[{frac_chars}])")
+              rf"(?:\s+(?:{_alt(scales)})(?![\w-]))?|[{frac_chars}])")
     dozen = rf"(?:(?:a|half\s+a|{group}|\d+)\s+dozen)"
     half = r"(?:half\s+an?)(?=\s)"
     number = (rf"(?:(?<![\w.,/$£€¥#:\-\u2013]){digits}"
               rf"|(?<![\w\-]){dozen}|(?<![\w\-]){half}|(?<![\w\-]){words})")
     echo = rf"(?:\s*\(\s*{digits}\s*\))?"
     pattern = rf"(?:{number}{echo})"
+    bare = rf"(?:(?:{digits}|{dozen}|{half}|{words}){echo})"
     return NumberGrammar(
-        pattern=pattern, digits=digits, units=units, tens=tens, scales=scales,
+        pattern=pattern, bare=bare, digits=digits,
+        first_words=frozenset(list(units) + list(tens) + ["a", "an", "half", "three-quarters"]), units=units, tens=tens, scales=scales,
         fractions=fractions, full=re.compile(pattern, re.I),
     )
 
 
+_TOKENS = re.compile(r"[\d½¼¾⅓⅔]+|[A-Za-z]+")
+
+
+def number_starts(text: str) -> list[int]:
+    """Offsets where a number may start (digits, fractions, number words, "a"/"an").
+
+    Patterns that open with a number are matched only there: scanning every offset
+    with the full number grammar costs ten times more.
+    """
+    words = number_grammar().first_words
+    out = []
+    for m in _TOKENS.finditer(text):
+        token = m.group()
+        if not token[0].isalpha() or token.lower() in words:
+            out.append(m.start())
+    return out
+
+
 _ECHO = re.compile(r"^(.*?)\s*\(\s*([\d.,½¼¾⅓⅔]+)\s*\)$")
 _DIGITS = re.compile(r"^(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$")
+_SCALED = re.compile(r"^((?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?)\s+([a-z]+)$")
 _FRAC = re.compile(r"^(\d*)\s*([½¼¾⅓⅔])$")
 
 
@@ -95,6 +119,9 @@ def parse_number(text: str) -> float | None:
         return inner if inner is not None else parse_number(echo.group(1))
     if _DIGITS.match(t):
         return float(t.replace(",", ""))
+    scaled = _SCALED.match(t)
+    if scaled and scaled.group(2) in g.scales:
+        return float(scaled.group(1).replace(",", "")) * g.scales[scaled.group(2)]
     frac = _FRAC.match(t)
     if frac:
         return float(frac.group(1) or 0) + g.fractions[frac.group(2)]
@@ -121,6 +148,8 @@ def _parse_words(t: str, g: NumberGrammar) -> float | None:
     seen = False
     tokens = [tok for tok in re.split(r"[\s\-,]+", t) if tok]
     for i, tok in enumerate(tokens):
+        if tok == "and" and seen and tokens[i - 1] in g.scales:
+            continue
         if tok in g.units:
             current += g.units[tok]
         elif tok in g.tens:
@@ -130,8 +159,6 @@ def _parse_words(t: str, g: NumberGrammar) -> float | None:
         elif tok in g.scales:
             total += (current or 1) * g.scales[tok]
             current = 0
-        elif tok == "and" and seen:
-            continue
         elif tok == "a" and i == 0 and len(tokens) > 1 and tokens[1] in g.scales:
             continue
         else:

@@ -1,0 +1,83 @@
+"""Report speed on a seeded synthetic ledger of 10,000 promises (target: < 2 s each).
+
+    /work/venv/bin/python bench/bench_report.py              # 10,000 promises
+    /work/venv/bin/python bench/bench_report.py --promises 50000 --repeat 3
+
+The data comes from ``tests/report_data.synthetic_audit_data`` (random.Random(42)): 500
+deals, every status, unreviewed candidates, evidence, monthly check-ins with occurrences
+and 13 weeks of history. Prints the best of ``--repeat`` runs for each report and export,
+with the output size. The Jinja environment is built once, as the CLI would per run.
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from datetime import timedelta
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
+
+from report_data import synthetic_audit_data  # noqa: E402
+
+from promiseaudit.export import export_csv, export_ics, export_json  # noqa: E402
+from promiseaudit.report import (  # noqa: E402
+    ReportFilters,
+    brief_html,
+    brief_text,
+    make_environment,
+    manager_report,
+    weekly_report,
+)
+
+
+def timed(fn, repeat: int):
+    best, out = None, None
+    for _ in range(repeat):
+        start = time.perf_counter()
+        out = fn()
+        took = time.perf_counter() - start
+        best = took if best is None else min(best, took)
+    return best, out
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--promises", type=int, default=10_000)
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--seed", type=int, default=42)
+    args = parser.parse_args(argv)
+
+    start = time.perf_counter()
+    data = synthetic_audit_data(args.promises, seed=args.seed)
+    print(f"synthetic data: {len(data.promises):,} promises, {len(data.deals):,} deals, "
+          f"built in {time.perf_counter() - start:.2f} s")
+    start = time.perf_counter()
+    env = make_environment()
+    print(f"environment: {time.perf_counter() - start:.3f} s")
+    deal = sorted(data.deals)[0]
+    customer = data.deals[deal].customer
+    rep = data.deals[deal].rep
+    week_end = data.as_of
+    jobs = [
+        ("manager report", lambda: manager_report(data, env=env)),
+        ("manager report, one rep", lambda: manager_report(data, ReportFilters(rep=rep), env=env)),
+        ("weekly report", lambda: weekly_report(data, week_end - timedelta(days=6), week_end,
+                                                env=env)),
+        ("brief (customer, html)", lambda: brief_html(data, customer=customer, env=env)),
+        ("brief (deal, text)", lambda: brief_text(data, deal_id=deal)),
+        ("export csv", lambda: export_csv(data)),
+        ("export json", lambda: export_json(data)),
+        ("export ics", lambda: export_ics(data)),
+    ]
+    worst = 0.0
+    for name, job in jobs:
+        took, out = timed(job, args.repeat)
+        worst = max(worst, took)
+        print(f"{name:<26} {took:7.3f} s  {len(out) / 1e6:6.2f} MB")
+    print(f"slowest: {worst:.3f} s ({'within' if worst < 2 else 'OVER'} the 2 s target)")
+    return 0 if worst < 2 else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

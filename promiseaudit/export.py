@@ -1,0 +1,222 @@
+"""Exports of the promise register: CSV for the delivery team, JSON, and calendar (ics).
+
+The CSV round trip: ``promiseaudit export --format csv -o register.csv`` writes one row
+per promise. The delivery team fills in ``delivered_on`` (YYYY-MM-DD) and, where they
+apply, ``quantity``, ``value``, ``reference`` and ``description``; for a promise
+delivered in parts they copy the row once per delivery. ``promiseaudit deliveries import
+register.csv`` then reads the filled rows as delivery records: the import uses the
+canonical columns (deal_id, category, delivered_on, description, quantity, value,
+reference, promise_id) and ignores the register's other columns. ``promise_id`` links
+each record to its promise explicitly, so nothing is left to automatic matching.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from datetime import date, datetime, time, timedelta, timezone
+from typing import Optional
+
+from dateutil.relativedelta import relativedelta
+
+from .models import AuditData, Deal, Promise, Verdict
+from .report.formatting import (
+    REVIEW_LABELS,
+    DateFormatter,
+    category_label,
+    shorten,
+    status_label,
+)
+
+# Filled in by the delivery team; the names are the delivery import's canonical columns.
+FILL_IN_COLUMNS = ("delivered_on", "quantity", "value", "reference", "description")
+REGISTER_COLUMNS = (
+    "promise_id", "deal_id", "customer", "rep", "category", "promise", "source", "page",
+    "due", "status", "review_state",
+) + FILL_IN_COLUMNS
+
+RECURRENCE_STEPS = {
+    "daily": relativedelta(days=1),
+    "weekly": relativedelta(weeks=1),
+    "biweekly": relativedelta(weeks=2),
+    "monthly": relativedelta(months=1),
+    "quarterly": relativedelta(months=3),
+    "semiannually": relativedelta(months=6),
+    "annually": relativedelta(years=1),
+}
+CALENDAR_HORIZON_DAYS = 366
+LIMITED_SERIES = re.compile(
+    r"\b(until|till|through|throughout|during|for the first|for (\w+|\d+) (weeks|months|years))\b",
+    re.I,
+)
+
+
+def _rows(data: AuditData):
+    """(promise, verdict, deal) for every audited promise, by deal, due date and id."""
+    rows = []
+    for p in data.promises:
+        v = data.verdicts.get(p.id)
+        if v is None or p.review_state == "rejected":
+            continue
+        rows.append((p, v, data.deals.get(p.deal_id)))
+    rows.sort(key=lambda r: (r[0].deal_id or "", _due(r[0], r[1]) or date.max, r[0].id or ""))
+    return rows
+
+
+def _due(p: Promise, v: Verdict) -> Optional[date]:
+    return v.due if v.due is not None else p.due
+
+
+def export_csv(data: AuditData) -> str:
+    """The promise register as CSV, with empty columns for the delivery team to fill in
+    (see the module docstring for the round trip through ``deliveries import``)."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(REGISTER_COLUMNS)
+    for p, v, deal in _rows(data):
+        due = _due(p, v)
+        writer.writerow([
+            p.id, p.deal_id, (deal.customer if deal else "") or "", (deal.rep if deal else "") or "",
+            p.category, p.text, p.source, p.page, due.isoformat() if due else "",
+            status_label(v.status), REVIEW_LABELS.get(p.review_state, p.review_state),
+            "", "", "", "", "",
+        ])
+    return out.getvalue()
+
+
+def _deal_dict(deal: Deal) -> dict:
+    return {k: (v.isoformat() if isinstance(v, date) else v) for k, v in deal.__dict__.items()}
+
+
+def export_json(data: AuditData) -> str:
+    """Every audited promise with its deal and verdict, the deals and the proposals read,
+    as JSON with one record per line (dates as YYYY-MM-DD; stable order)."""
+    promises = []
+    for p, v, deal in _rows(data):
+        item = p.to_dict()
+        item["customer"] = deal.customer if deal else None
+        item["rep"] = deal.rep if deal else None
+        item["verdict"] = v.to_dict()
+        promises.append(item)
+    counts: dict = {}
+    for item in promises:
+        status = item["verdict"]["status"]
+        counts[status] = counts.get(status, 0) + 1
+    # One record per line: readable, diff-friendly, and fast (json's C encoder only runs
+    # without indent).
+    def block(items) -> str:
+        if not items:
+            return "[]"
+        return "[\n" + ",\n".join("    " + json.dumps(i, ensure_ascii=False) for i in items) \
+            + "\n  ]"
+
+    documents = [{k: v for k, v in d.__dict__.items() if k != "ingested_at"}
+                 for d in sorted(data.documents, key=lambda d: d.id)]
+    return (
+        "{\n"
+        f'  "as_of": {json.dumps(data.as_of.isoformat())},\n'
+        f'  "counts": {json.dumps(dict(sorted(counts.items())))},\n'
+        f'  "promises": {block(promises)},\n'
+        f'  "deals": {block([_deal_dict(d) for _, d in sorted(data.deals.items())])},\n'
+        f'  "documents": {block(documents)}\n'
+        "}\n"
+    )
+
+
+def _checkin_dates(p: Promise, v: Verdict, deal: Optional[Deal], as_of: date) -> list[date]:
+    """Future occurrences of a recurring check-in: the audit's own, continued by the
+    recurrence up to the contract end (or a year ahead when the end is not recorded).
+    A series the quote limits ("weekly calls until go-live") is not continued: the audit
+    knows where it ends."""
+    dates = {o.due for o in v.occurrences if o.due >= as_of and o.status in ("pending", "at_risk")}
+    step = RECURRENCE_STEPS.get(p.recurrence or "")
+    known = sorted(o.due for o in v.occurrences)
+    last = known[-1] if known else v.due
+    if step is None or last is None or LIMITED_SERIES.search(p.text):
+        return sorted(dates)
+    limit = as_of + timedelta(days=CALENDAR_HORIZON_DAYS)
+    if deal and deal.ends_on:
+        limit = min(limit, deal.ends_on)
+    # Count from the audit's last occurrence, so the audit's dates stay authoritative, and
+    # multiply the step so month ends do not drift (31 Jan, 28 Feb, 31 Mar).
+    n, day = 0, last
+    while day <= limit and n < 1000:
+        if day >= as_of:
+            dates.add(day)
+        n += 1
+        day = last + step * n
+    return sorted(dates)
+
+
+def _fold(line: str) -> bytes:
+    """One content line folded at 75 octets (RFC 5545 3.1), never inside a UTF-8 character.
+
+    icalendar folds character by character, which took seconds for ten thousand events;
+    values are still encoded (escaped) by icalendar's own property types.
+    """
+    raw = line.encode("utf-8")
+    if len(raw) <= 75:
+        return raw
+    parts, start, limit = [], 0, 75
+    while start < len(raw):
+        end = min(start + limit, len(raw))
+        while end < len(raw) and (raw[end] & 0xC0) == 0x80:
+            end -= 1
+        parts.append(raw[start:end])
+        start, limit = end, 74  # a continuation line starts with one space
+    return b"\r\n ".join(parts)
+
+
+def export_ics(data: AuditData, date_format: str = "%Y-%m-%d") -> bytes:
+    """Due dates as an iCalendar file: one all-day event per promise due date and per
+    future occurrence of a recurring check-in. UIDs are the promise id plus the date and
+    DTSTAMP is the audit date, so the same data always gives the same file."""
+    from icalendar import vDate, vDatetime, vText
+
+    fmt = DateFormatter(date_format)
+    stamp = vDatetime(datetime.combine(data.as_of, time(0, 0), tzinfo=timezone.utc)).to_ical()
+    stamp_line = b"DTSTAMP:" + stamp
+
+    def text(name: str, value: str) -> bytes:
+        return _fold(f"{name}:{vText(value).to_ical().decode('utf-8')}")
+
+    events = []
+    for p, v, deal in _rows(data):
+        if v.status in ("waived", "superseded"):
+            continue
+        if p.category == "check_in" and p.recurrence:
+            days = _checkin_dates(p, v, deal, data.as_of)
+        else:
+            due = _due(p, v)
+            days = [due] if due else []
+        for day in days:
+            events.append((day, p.id or "", p, v, deal))
+    events.sort(key=lambda e: (e[0], e[1]))
+    out = [b"BEGIN:VCALENDAR", b"VERSION:2.0",
+           b"PRODID:-//promiseaudit//Promise due dates//EN", b"CALSCALE:GREGORIAN",
+           text("X-WR-CALNAME", "Promise due dates")]
+    for day, _, p, v, deal in events:
+        customer = (deal.customer if deal else None) or p.deal_id or "Customer"
+        lines = [f"\u201c{p.text}\u201d", f"Status on {fmt(data.as_of)}: {status_label(v.status)}"]
+        if v.reason:
+            lines.append(v.reason)
+        lines += [
+            f"Due {fmt(day)}" + (f" ({v.due_basis})" if v.due_basis else ""),
+            f"Deal {p.deal_id}" + (f", rep {deal.rep}" if deal and deal.rep else ""),
+            f"From {p.source}, page {p.page}",
+        ]
+        out += [
+            b"BEGIN:VEVENT",
+            text("UID", f"{p.id}-{day:%Y%m%d}@promiseaudit"),
+            stamp_line,
+            b"DTSTART;VALUE=DATE:" + vDate(day).to_ical(),
+            b"DTEND;VALUE=DATE:" + vDate(day + timedelta(days=1)).to_ical(),
+            text("SUMMARY", f"{customer}: {shorten(p.text, 70)}"),
+            text("DESCRIPTION", "\n".join(lines)),
+            text("CATEGORIES", category_label(p.category)),
+            b"TRANSP:TRANSPARENT",
+            b"END:VEVENT",
+        ]
+    out.append(b"END:VCALENDAR")
+    return b"\r\n".join(out) + b"\r\n"

@@ -1,0 +1,321 @@
+"""Who is the seller and who is the customer in a proposal.
+
+A promise is something the seller commits to; "Harlan will provide site access" is the
+customer's duty. The names come from the document itself: cover-page fields ("Prepared
+for:", "Client:", "From:"), definitions ('Acme Ltd (the "Provider")'), the letterhead
+and "About <X>" headings. Each company name also yields its short forms ("Harlan Farm &
+Home Supply, Inc." -> "Harlan", "Harlan Farm"), because that is how proposals refer to
+the parties in running text.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Iterable, Optional
+
+_DEFINITION = re.compile(
+    r"(?P<before>[^\n.;:]{2,120}?)\s*\(\s*(?:in the following:?\s*|hereinafter:?\s*|hereafter:?\s*)?"
+    r"(?:the\s+)?[\"“”'‘’](?P<alias>[^\"“”'‘’]{1,40})[\"“”'‘’]"
+    r"(?:\s*(?:or|and|,)\s*(?:the\s+)?[\"“”'‘’]?(?P<alias2>[^\"“”'‘’)]{1,40})[\"“”'‘’]?)?\s*\)"
+)
+_FIELD_LINE = re.compile(r"^\W*(?P<key>[A-Za-z][A-Za-z .'’/-]{1,30}?)\s*(?:\*\*|__)?\s*[:|]\s*(?:\*\*|__)?\s*(?P<value>.+?)\s*\|?\s*$")
+_PREPARED_NO_COLON = re.compile(r"^\W*(?P<key>prepared for|prepared by|submitted to|submitted by|a proposal (?:from|for|to|by)|proposal (?:from|for|by)|from|for)\s+(?P<value>\*\*.+|[A-Z].+)$", re.I)
+_ABOUT = re.compile(r"^\W*(?:\d+(?:\.\d+)*\.?\s+)?(?:about|why(?: choose)?)\s+(?P<name>[A-Z][\w&.' -]{1,50}?)\s*[?:]?\s*$", re.I)
+_PROPOSES = re.compile(r"(?:^|[.!?][ \t]+|\n)(?P<name>[A-Z][\w&'’-]+(?:[ \t]+[A-Z][\w&'’.-]+){0,4})(?:,?[ \t]+(?:Inc|LLC|Ltd|GmbH|Co)\.?)?(?:[ \t]*\([^)\n]*\))?[ \t]+(?:proposes|is pleased to|is delighted to|hereby offers|offers to)\b")
+_TITLE_FOR = re.compile(r"\b(?:proposal|offer|tender|quotation|services|solution)\s+(?:for|to)\s+(?P<name>[A-Z][^\n:]{2,80})$", re.I)
+_BEHALF = re.compile(r"\bon behalf of\s+(?P<name>[A-Z][^\n:]{2,80}?)\s*[:.]?\s*$", re.I | re.M)
+_PAIR = re.compile(r"^\W*(?P<a>[A-Z][^×\n]{2,60}?)\s+[×x]\s+(?P<b>[A-Z][^\n]{2,60}?)\W*$")
+_WORD = re.compile(r"[A-Za-zÀ-ÿ][\w&'’.-]*")
+
+
+@dataclass
+class Parties:
+    """The two sides of a proposal as they are written in it.
+
+    seller_names / customer_names: names and short forms (case-sensitive surface text).
+    seller_roles / customer_roles: lowercase role words ("provider", "client"), including
+        the document's own defined terms.
+    """
+
+    seller_names: list = field(default_factory=list)
+    customer_names: list = field(default_factory=list)
+    seller_roles: list = field(default_factory=list)
+    customer_roles: list = field(default_factory=list)
+    seller_people: list = field(default_factory=list)
+    customer_people: list = field(default_factory=list)
+
+    def __post_init__(self):
+        self._compiled = None
+
+    def _compile(self):
+        def alt(names):
+            names = sorted({n for n in names if n}, key=len, reverse=True)
+            if not names:
+                return None
+            return re.compile(r"(?<![\w-])(?:" + "|".join(re.escape(n) for n in names) + r")(?:['’]s)?(?![\w-])")
+
+        def roles(words):
+            words = sorted({w for w in words if w}, key=len, reverse=True)
+            if not words:
+                return None
+            return re.compile(r"(?<![\w-])(?:the\s+)?(?:" + "|".join(re.escape(w) for w in words)
+                              + r")(?:['’]s|s)?(?![\w-])", re.I)
+
+        self._compiled = {
+            "seller": alt(self.seller_names + self.seller_people),
+            "customer": alt(self.customer_names + self.customer_people),
+            "seller_role": roles(self.seller_roles),
+            "customer_role": roles(self.customer_roles),
+        }
+        return self._compiled
+
+    def matcher(self, which: str):
+        compiled = self._compiled or self._compile()
+        return compiled[which]
+
+    def describe(self) -> str:
+        seller = self.seller_names[0] if self.seller_names else "the seller"
+        customer = self.customer_names[0] if self.customer_names else "the customer"
+        return f"seller {seller}, customer {customer}"
+
+
+def _clean(value: str) -> str:
+    value = re.sub(r"[*_`#]+", "", value)
+    value = re.sub(r"\([^)]*\)", "", value)
+    value = re.sub(r"<[^>]+>|\S+@\S+|https?://\S+|www\.\S+", "", value)
+    return re.sub(r"\s+", " ", value).strip(" |-–—:;,")
+
+
+def _segments(value: str, suffixes: set) -> list[str]:
+    parts = [p.strip() for p in re.split(r"\s*(?:,|;|\s[-–—·|]\s|\s+and\s+(?=[A-Z][a-z]+\s+[A-Z]))\s*", value) if p.strip()]
+    merged: list[str] = []
+    for part in parts:
+        if merged and part.lower().rstrip(".") in {s.rstrip(".") for s in suffixes} and len(part.split()) <= 2:
+            merged[-1] = f"{merged[-1]}, {part}"
+        else:
+            merged.append(part)
+    return merged
+
+
+def _kind_of_segment(seg: str, lex: dict) -> str:
+    words = [w.lower().strip(".,") for w in seg.split()]
+    if not words:
+        return "empty"
+    if re.search(r"\d", seg):
+        return "address"
+    org_words = set(lex["org_suffixes"])
+    if words[0] in lex["title_words"]:
+        return "title"
+    if any(w in org_words or w.rstrip(".") in org_words for w in words[1:] + words[-1:]) and seg[:1].isupper():
+        return "org"
+    if any(w in lex["title_words"] for w in words):
+        return "title"
+    if seg[:1].isupper() and 1 <= len(words) <= 4 and all(w[:1].isupper() for w in seg.split() if w.lower() not in ("of", "de", "van", "von", "la", "le", "da")):
+        return "name"
+    return "other"
+
+
+def _parse_party_value(value: str, lex: dict) -> tuple[list[str], list[str]]:
+    """(organisations, people) named in a cover-page field value."""
+    value = _clean(value)
+    suffixes = set(lex["org_suffix_strip"])
+    segs = _segments(value, suffixes)
+    kinds = [_kind_of_segment(s, lex) for s in segs]
+    orgs, people = [], []
+    for i, (seg, kind) in enumerate(zip(segs, kinds)):
+        if kind == "org":
+            orgs.append(seg)
+        elif kind == "name":
+            nxt = kinds[i + 1] if i + 1 < len(kinds) else None
+            if nxt == "title" or (i == 0 and nxt in ("org", "name") and len(seg.split()) <= 3 and len(segs) > 1):
+                people.append(seg)
+            elif not orgs:
+                orgs.append(seg)
+    return orgs, people
+
+
+def _title_case(name: str) -> str:
+    if name.isupper():
+        return " ".join(w if len(w) <= 3 and w.rstrip(".") in ("LLC", "PTY", "LTD", "INC", "CO", "DAC", "PLC", "AG", "SA", "GMBH")
+                        else w.capitalize() for w in name.split())
+    return name
+
+
+def short_forms(name: str, lex: dict) -> list[str]:
+    """A company name and the shorter names a proposal uses for it."""
+    name = _title_case(_clean(name))
+    strip = {s.rstrip(".") for s in lex["org_suffix_strip"]}
+    words = [w for w in re.split(r"\s+", name.replace(",", " ")) if w]
+    while words and words[-1].lower().rstrip(".") in strip:
+        words.pop()
+    if not words:
+        return []
+    generic = set(lex["generic_name_words"])
+    forms = [name.rstrip(",. ")]
+    core = " ".join(words)
+    forms.append(core)
+    for n in range(1, len(words)):
+        prefix = words[:n]
+        if n == 1 and (prefix[0].lower() in generic or len(prefix[0]) <= 2 or not prefix[0][:1].isupper()):
+            continue
+        if prefix[-1].lower() in ("&", "and", "of", "the", "-"):
+            continue
+        forms.append(" ".join(prefix))
+    return [f for f in dict.fromkeys(forms) if f and f.lower() not in generic]
+
+
+def person_forms(name: str, lex: dict) -> list[str]:
+    words = [w for w in _clean(name).split() if w.lower() not in lex["honorifics"]
+             and w.lower().rstrip(".") not in ("jr", "sr", "ii", "iii")]
+    words = [w for w in words if w.lower() not in lex["title_words"]]
+    if not words:
+        return []
+    forms = [" ".join(words)]
+    if len(words) >= 2:
+        forms.append(words[0])
+        forms.append(words[-1])
+    generic = set(lex["generic_name_words"])
+    return [f for f in dict.fromkeys(forms) if len(f) > 2 and f.lower() not in generic]
+
+
+def detect_parties(text: str, lexicon: dict, head_lines: int = 60) -> Parties:
+    """Find the seller's and the customer's names in a proposal's text.
+
+    text (str): the whole document text.
+    lexicon (dict): the "parties" section of lexicon.json.
+    RETURNS (Parties): names, short forms and role words for both sides.
+    """
+    lex = lexicon
+    seller_orgs: list[str] = []
+    customer_orgs: list[str] = []
+    seller_people: list[str] = []
+    customer_people: list[str] = []
+    seller_roles = list(lex["seller_roles"])
+    customer_roles = list(lex["customer_roles"])
+    customer_keys = set(lex["customer_field_keys"])
+    seller_keys = set(lex["seller_field_keys"])
+    lines = text.split("\n")
+
+    for raw in lines[:head_lines]:
+        line = raw.strip()
+        if not line:
+            continue
+        m = _FIELD_LINE.match(line) or _PREPARED_NO_COLON.match(line)
+        if m:
+            key = re.sub(r"[*_]", "", m.group("key")).strip().lower()
+            key = re.sub(r"^(?:a )?proposal ", "proposal ", key)
+            if key in ("proposal for", "proposal to"):
+                continue
+            if key in customer_keys:
+                orgs, people = _parse_party_value(m.group("value"), lex)
+                customer_orgs += orgs
+                customer_people += people
+                continue
+            if key in seller_keys or key in ("proposal from", "proposal by"):
+                orgs, people = _parse_party_value(m.group("value"), lex)
+                seller_orgs += orgs
+                seller_people += people
+                continue
+        pair = _PAIR.match(re.sub(r"[*_#]", "", line))
+        if pair and _kind_of_segment(_clean(pair.group("b")), lex) == "org":
+            seller_orgs.append(_clean(pair.group("a")))
+            customer_orgs.append(_clean(pair.group("b")))
+
+    # Letterhead: the first line naming a company is the seller.
+    strict = {s.rstrip(".") for s in lex["org_suffix_strip"]}
+    for raw in lines[:8]:
+        line = _clean(raw)
+        if not line or ":" in raw or re.search(r"\b(?:proposal|for|prepared|offer|tender|quotation)\b|[×|]", line, re.I):
+            continue
+        words = line.replace(",", " ").split()
+        if 1 < len(words) <= 8 and words[-1].lower().rstrip(".") in strict \
+                and all(w[:1].isupper() or w in ("&", "and", "of") for w in words):
+            if not any(line.lower() in c.lower() for c in customer_orgs):
+                seller_orgs.insert(0, _title_case(line))
+            break
+    for raw in lines[:10]:
+        m = _TITLE_FOR.search(_clean(raw))
+        if m and not _FIELD_LINE.match(raw.strip()):
+            for seg in _segments(_clean(m.group("name")), set(lex["org_suffix_strip"])):
+                words = seg.replace(",", " ").split()
+                if words and words[-1].lower().rstrip(".") in strict | {"council", "authority", "trust", "university", "hospital", "school", "district", "association", "union"}:
+                    customer_orgs.append(seg)
+
+    for m in _DEFINITION.finditer(text):
+        aliases = [a.strip() for a in (m.group("alias"), m.group("alias2")) if a and a.strip()]
+        lowered = [re.sub(r"^the\s+", "", a.lower()) for a in aliases]
+        names = _trailing_name(m.group("before"))
+        side = None
+        if any(a in lex["seller_roles"] or a in ("we", "us") for a in lowered):
+            side = "seller"
+        elif any(a in lex["customer_roles"] for a in lowered):
+            side = "customer"
+        if side is None:
+            continue
+        for alias, low in zip(aliases, lowered):
+            if low in lex["seller_roles"] or low in lex["customer_roles"]:
+                (seller_roles if side == "seller" else customer_roles).append(low)
+            elif alias[:1].isupper():
+                (seller_orgs if side == "seller" else customer_orgs).append(alias)
+        if names:
+            (seller_orgs if side == "seller" else customer_orgs).append(names)
+
+    for raw in lines:
+        m = _ABOUT.match(re.sub(r"[*_#]", "", raw).strip())
+        if m:
+            name = m.group("name").strip()
+            low = name.lower()
+            if low.startswith(("us", "our", "the ")) or low in ("us", "this proposal"):
+                stripped = re.sub(r"^the\s+", "", low)
+                if stripped in lex["seller_roles"]:
+                    continue
+                continue
+            seller_orgs.append(_title_case(name))
+    for m in _PROPOSES.finditer(text):
+        seller_orgs.append(m.group("name"))
+    for m in _BEHALF.finditer(text):
+        name = _clean(m.group("name"))
+        line_start = text.rfind("\n", 0, m.start()) + 1
+        context = text[line_start:m.start()].lower()
+        if "accept" in context:
+            customer_orgs.append(name)
+        elif "for and" in context or "signed" in context or "submitted" in context:
+            seller_orgs.append(name)
+
+    seller = _expand(seller_orgs, lex)
+    customer = _expand(customer_orgs, lex)
+    s_people = [f for p in seller_people for f in person_forms(p, lex)]
+    c_people = [f for p in customer_people for f in person_forms(p, lex)]
+    both = set(seller) & set(customer)
+    seller = [n for n in seller if n not in both]
+    customer = [n for n in customer if n not in both]
+    clash = set(s_people) & set(c_people)
+    s_people = [p for p in s_people if p not in clash and p not in customer]
+    c_people = [p for p in c_people if p not in clash and p not in seller]
+    return Parties(seller, customer, sorted(set(seller_roles)), sorted(set(customer_roles)),
+                   s_people, c_people)
+
+
+def _trailing_name(before: str) -> Optional[str]:
+    """The company name written just before a definition's parenthesis."""
+    words = before.strip().split()
+    keep: list[str] = []
+    for word in reversed(words):
+        bare = word.strip(",")
+        if bare[:1].isupper() or bare in ("&", "and", "of", "-") or bare.lower().rstrip(".") in ("inc", "llc", "ltd", "co"):
+            keep.insert(0, word)
+        else:
+            break
+    while keep and keep[0].strip(",") in ("&", "and", "of", "-", "The"):
+        keep.pop(0)
+    name = " ".join(keep).strip(" ,")
+    return name or None
+
+
+def _expand(names: Iterable[str], lex: dict) -> list[str]:
+    out: list[str] = []
+    for name in names:
+        for form in short_forms(name, lex):
+            if form not in out:
+                out.append(form)
+    return out

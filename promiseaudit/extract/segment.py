@@ -1,0 +1,447 @@
+"""Layout-aware sentence splitting for proposals.
+
+Proposals are not prose: they have headings, cover-page fields, bullet lists that finish
+a lead-in sentence, numbered clauses and tables. ``segment`` turns the text of a whole
+document (pages joined with a blank line, as ``Document.text``) into ``Unit``s, the
+pieces a promise is judged on:
+
+- headings are not units; they are remembered as the ``heading`` of what follows;
+- a bullet or numbered item is a unit (or several, one per sentence); its quote leaves
+  out the marker; items that follow a line ending in ":" get that line as ``lead_in``;
+- a table row is one unit; its quote runs from the first to the last cell, so it reads
+  "cell | cell | cell"; the table's header goes with it;
+- line wraps, and blank lines or page breaks in the middle of a sentence, are not
+  boundaries; abbreviations ("e.g.", "approx.", "No.", "Ltd.", "U.S.") do not split.
+
+Everything here is plain string work, so it is cheap and testable without spaCy.
+"""
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass, field
+from typing import Iterable, Optional, Sequence
+
+# Words that end with a period without ending a sentence (lower-cased, without the dot).
+DEFAULT_ABBREVIATIONS = frozenset(
+    """e.g i.e approx appr ca etc vs cf incl excl esp no nos nr ltd inc co corp plc llc
+    pty bros dept est fig figs st mr mrs ms dr prof sr jr rev gen hon u.s u.k a.m p.m
+    jan feb mar apr jun jul aug sep sept oct nov dec mon tue tues wed thu thurs fri sat
+    sun min max avg ref refs tel ph p pp para sec art vol ed eds al viz resp qty pcs
+    dept mt ft ave blvd rd hr hrs wk wks mo mos yr yrs""".split()
+)
+
+_BULLET = re.compile(
+    r"^(?P<indent>[ \t]*)(?P<marker>[-*+\u2022\u25cf\u25aa\u25e6\u2023\u00b7\u2013\u2014\u25a0\u25a1\u2713\u2714>]"
+    r"|\(?\d{1,2}[.)](?!\d)|\(?[a-zA-Z][.)]|\((?:[ivxlc]{1,5}|[a-z]{1,2}|\d{1,2})\)|[ivx]{1,4}\.)[ \t]+(?=\S)"
+)
+_NUMBERED_CLAUSE = re.compile(r"^(?P<indent>[ \t]*)(?P<marker>\d{1,2}(?:\.\d{1,3})+\.?)[ \t]+(?=\S)")
+_MD_HEADING = re.compile(r"^[ \t]{0,3}#{1,6}[ \t]+")
+_RULE = re.compile(r"^[ \t]*(?:[-*_=][ \t]*){3,}$")
+_TABLE_SEPARATOR = re.compile(r"^[ \t]*\|?[ \t]*:?-{2,}:?[ \t]*(?:\|[ \t]*:?-{2,}:?[ \t]*)*\|?[ \t]*$")
+_FIELD = re.compile(
+    r"^[ \t]*(?:[-*][ \t]+)?(?:\*\*|__)?(?P<key>[A-Z][\w .&/'’()#-]{0,40}?)[ \t]*(?:\*\*|__)?:(?:\*\*|__)?[ \t]+\S"
+)
+_TERMINAL = re.compile(r"[.!?:;][\"'”’)\]*_]*$")
+_SENTENCE_END = re.compile(r"[.!?]+[\"'”’)\]]*(?=\s)")
+_LEAD_IN_END = re.compile(r":[\"'”’)\]*_]*\s*$")
+_WORD = re.compile(r"[A-Za-z][\w'’-]*")
+
+
+@dataclass(frozen=True)
+class TableInfo:
+    """What a table row unit knows about its table."""
+
+    header: tuple[str, ...]
+    cells: tuple[str, ...]
+
+
+@dataclass
+class Unit:
+    """A piece of a proposal judged on its own: a sentence, a list item or a table row.
+
+    start, end (int): span of the quote in the combined text.
+    kind (str): "sentence", "item" (from a bullet or numbered list) or "row".
+    block (int): index of the paragraph, item or row it comes from.
+    first (bool): the first sentence of its block.
+    lead_in (int | None): index of the unit introducing the list this item belongs to.
+    heading (str): the nearest heading above it.
+    table (TableInfo | None): header and cells, for table rows.
+    is_lead_in (bool): the unit ends with ":" and introduces a list.
+    """
+
+    start: int
+    end: int
+    kind: str
+    block: int
+    first: bool = True
+    lead_in: Optional[int] = None
+    heading: str = ""
+    table: Optional[TableInfo] = None
+    is_lead_in: bool = False
+    text: str = ""
+
+
+@dataclass
+class _Line:
+    start: int
+    end: int
+    raw: str
+    kind: str  # blank, rule, heading, row, separator, bullet, clause, field, text
+    body_start: int  # where the text after a marker starts
+    indent: int = 0
+    page_first: bool = False
+
+
+@dataclass
+class _Block:
+    kind: str  # para, item, heading, row
+    start: int
+    end: int
+    lines: list = field(default_factory=list)
+    heading: str = ""
+    list_level: int = 0
+
+
+def _classify_line(text: str, start: int) -> _Line:
+    stripped = text.strip()
+    end = start + len(text)
+    indent = len(text) - len(text.lstrip(" \t"))
+    if not stripped:
+        return _Line(start, end, text, "blank", end, indent)
+    if _TABLE_SEPARATOR.match(text) and ("|" in text or stripped.startswith("-")) and "|" in text:
+        return _Line(start, end, text, "separator", end, indent)
+    if _RULE.match(text):
+        return _Line(start, end, text, "rule", end, indent)
+    if _MD_HEADING.match(text):
+        return _Line(start, end, text, "heading", start + _MD_HEADING.match(text).end(), indent)
+    if stripped.count("|") >= 2 or " | " in stripped:
+        return _Line(start, end, text, "row", start + indent, indent)
+    m = _NUMBERED_CLAUSE.match(text)
+    if m:
+        return _Line(start, end, text, "clause", start + m.end(), indent)
+    m = _BULLET.match(text)
+    if m:
+        return _Line(start, end, text, "bullet", start + m.end(), indent)
+    if _FIELD.match(text) and len(_FIELD.match(text).group("key").split()) <= 5:
+        return _Line(start, end, text, "field", start + indent, indent)
+    return _Line(start, end, text, "text", start + indent, indent)
+
+
+def _split_lines(text: str, page_starts: Sequence[int]) -> list[_Line]:
+    lines = []
+    page_set = set(page_starts)
+    pos = 0
+    for raw in text.split("\n"):
+        line = _classify_line(raw, pos)
+        line.page_first = pos in page_set
+        lines.append(line)
+        pos += len(raw) + 1
+    return lines
+
+
+def _ends_sentence(text: str) -> bool:
+    return bool(_TERMINAL.search(text.rstrip()))
+
+
+def _is_upper_line(body: str) -> bool:
+    letters = [c for c in body if c.isalpha()]
+    return len(letters) >= 3 and not any(c.islower() for c in letters)
+
+
+def _heading_shaped(body: str) -> bool:
+    """Short, starts with a capital or number, no sentence punctuation at the end."""
+    body = body.strip().strip("*_").strip()
+    if not body or _ends_sentence(body) or body.endswith(","):
+        return False
+    words = body.split()
+    if _is_upper_line(body) and len(words) <= 16:
+        return True
+    return len(words) <= 9 and len(body) <= 72 and (body[0].isupper() or body[0].isdigit())
+
+
+def _starts_lower(body: str) -> bool:
+    body = body.lstrip(" \t*_\"'“‘(")
+    return bool(body) and body[0].islower()
+
+
+def _line_body(line: _Line, text: str) -> str:
+    return text[line.body_start:line.end]
+
+
+class _Layout:
+    """Turns lines into blocks: headings, paragraphs, list items and table rows."""
+
+    def __init__(self, text: str, lines: list[_Line]):
+        self.text = text
+        self.lines = lines
+        self.blocks: list[_Block] = []
+
+    def next_content(self, i: int) -> Optional[_Line]:
+        for line in self.lines[i + 1:]:
+            if line.kind not in ("blank",):
+                return line
+        return None
+
+    def prev_content(self, i: int) -> Optional[_Line]:
+        for line in reversed(self.lines[:i]):
+            if line.kind != "blank":
+                return line
+        return None
+
+    def is_plain_heading(self, i: int, current: Optional[_Block], gap: bool) -> bool:
+        line = self.lines[i]
+        body = _line_body(line, self.text)
+        if not _heading_shaped(body):
+            return False
+        if _is_upper_line(body):
+            return True
+        if current is not None and not gap and current.kind in ("para", "item"):
+            if not _ends_sentence(self.text[current.start:current.end]):
+                return False
+        nxt = self.next_content(i)
+        if nxt is None:
+            return True
+        if nxt.kind in ("text", "field", "clause") and _starts_lower(_line_body(nxt, self.text)):
+            return False
+        return True
+
+    def can_join(self, current: Optional[_Block], line: _Line, gap: bool) -> bool:
+        """Whether a text line continues the current paragraph or item."""
+        if current is None or current.kind not in ("para", "item"):
+            return False
+        body = _line_body(line, self.text)
+        so_far = self.text[current.start:current.end].rstrip()
+        if not gap:
+            if current.kind == "item":
+                # A wrapped item continues on an indented line or mid-sentence.
+                return (line.indent > 0 or not _ends_sentence(so_far) or _starts_lower(body))
+            return True
+        # Across a blank line or a page break only a sentence cut in half is joined.
+        if _ends_sentence(so_far) or so_far.endswith("*"):
+            return False
+        if _starts_lower(body):
+            return True
+        if current.kind == "item":
+            return False
+        last_line = so_far.rsplit("\n", 1)[-1].strip()
+        return len(last_line) >= 60 or so_far.endswith((",", "(", "-", "–", "&"))
+
+    def build(self) -> list[_Block]:
+        current: Optional[_Block] = None
+        gap = False
+        for i, line in enumerate(self.lines):
+            kind = line.kind
+            if line.page_first and i > 0:
+                gap = True
+            if kind == "blank":
+                gap = True
+                continue
+            if kind in ("rule", "separator"):
+                current, gap = None, True
+                continue
+            if kind == "heading":
+                current = self._add("heading", line)
+                current, gap = None, True
+                continue
+            if kind == "row":
+                current = self._add("row", line)
+                current, gap = None, False
+                continue
+            if kind in ("bullet", "clause"):
+                body = _line_body(line, self.text)
+                if kind == "clause" or (kind == "bullet" and re.match(r"\(?\d", line.raw.strip())):
+                    # "2. SCOPE OF SERVICES" or "3.1 Training" are headings, not items.
+                    if _heading_shaped(body) and (_is_upper_line(body) or len(body.split()) <= 6) \
+                            and not self._after_lead_in():
+                        self._add("heading", line)
+                        current, gap = None, True
+                        continue
+                current = self._add("item" if kind == "bullet" else "para", line)
+                current.list_level = line.indent
+                gap = False
+                continue
+            if kind == "field":
+                if self.can_join(current, line, gap) and _starts_lower(_line_body(line, self.text)):
+                    self._extend(current, line)
+                else:
+                    current = self._add("para", line)
+                    current.kind = "field"
+                gap = False
+                continue
+            # plain text
+            if current is not None and current.kind == "field" and not gap \
+                    and line.indent > 0 and _starts_lower(_line_body(line, self.text)):
+                self._extend(current, line)
+                continue
+            if self.can_join(current, line, gap):
+                self._extend(current, line)
+            elif self.is_plain_heading(i, current, gap):
+                self._add("heading", line)
+                current = None
+            else:
+                current = self._add("para", line)
+            gap = False
+        return self.blocks
+
+    def _after_lead_in(self) -> bool:
+        for block in reversed(self.blocks):
+            if block.kind == "heading":
+                return False
+            if block.kind == "item":
+                return True
+            return bool(_LEAD_IN_END.search(self.text[block.start:block.end]))
+        return False
+
+    def _add(self, kind: str, line: _Line) -> _Block:
+        body_end = line.end
+        block = _Block(kind, line.body_start, body_end, [line])
+        self.blocks.append(block)
+        return block
+
+    def _extend(self, block: _Block, line: _Line) -> None:
+        block.lines.append(line)
+        block.end = line.end
+
+
+def split_sentences(text: str, start: int, end: int,
+                    abbreviations: Iterable[str] = DEFAULT_ABBREVIATIONS) -> list[tuple[int, int]]:
+    """Sentence spans in ``text[start:end]`` (absolute offsets, whitespace trimmed)."""
+    abbreviations = abbreviations if isinstance(abbreviations, (set, frozenset)) else set(abbreviations)
+    spans = []
+    chunk = text[start:end]
+    cut = 0
+    for m in _SENTENCE_END.finditer(chunk):
+        after = chunk[m.end():].lstrip()
+        if not after:
+            continue
+        nxt = after[0]
+        if not (nxt.isupper() or nxt.isdigit() or nxt in "\"'“‘(•[-–"):
+            continue
+        if m.group(0).startswith(".") and len(m.group(0).rstrip("\"'”’)]")) == 1:
+            word_m = re.search(r"([\w.&]+)$", chunk[cut:m.start()])
+            word = word_m.group(1).lower() if word_m else ""
+            if word in abbreviations or (len(word) == 1 and word.isalpha()):
+                continue
+            if re.fullmatch(r"(?:[a-z]\.)+[a-z]", word):  # u.s, e.g, a.m
+                continue
+            if word.isdigit() and len(word) <= 2 and re.search(r"\b(?:no|nr|section|clause|item|step)\.?\s*$",
+                                                               chunk[cut:m.start() - len(word)], re.I):
+                continue
+        spans.append((cut, m.end()))
+        cut = m.end()
+    spans.append((cut, len(chunk)))
+    out = []
+    for a, b in spans:
+        piece = chunk[a:b]
+        lead = len(piece) - len(piece.lstrip())
+        trail = len(piece) - len(piece.rstrip())
+        if piece.strip():
+            out.append((start + a + lead, start + b - trail))
+    return out
+
+
+def _row_quote(text: str, line: _Line) -> tuple[int, int, tuple[str, ...]]:
+    raw = text[line.start:line.end]
+    left = len(raw) - len(raw.lstrip(" \t|"))
+    right = len(raw.rstrip(" \t|"))
+    inner = raw[left:right]
+    cells = tuple(c.strip() for c in inner.split("|"))
+    return line.start + left, line.start + right, cells
+
+
+def _clean_heading(text: str) -> str:
+    text = _MD_HEADING.sub("", text)
+    text = re.sub(r"^\s*(?:\d{1,2}(?:\.\d{1,3})*\.?|[A-Z]\.|[ivx]+\.)\s+", "", text)
+    return text.strip().strip("*_#: ").strip()
+
+
+def _header_for(row_start: int, tables: Sequence[tuple[tuple[str, ...], list[int], int]]):
+    for header, starts, header_start in tables:
+        if row_start in starts:
+            return header
+        if row_start == header_start:
+            return None
+    return ()
+
+
+def segment(text: str, page_starts: Sequence[int] = (0,),
+            tables: Sequence[tuple[tuple[str, ...], list[int], int]] = (),
+            abbreviations: Iterable[str] = DEFAULT_ABBREVIATIONS) -> list[Unit]:
+    """Split a proposal's text into units.
+
+    text (str): the whole document text (pages joined with "\\n\\n").
+    page_starts (list[int]): offset of each page in ``text``; a page break mid-sentence
+        is joined like a line wrap.
+    tables (list): known tables as (header cells, row start offsets, header line start);
+        rows of other pipe-table lines take the group's first row as header when it
+        holds no digits.
+    RETURNS (list[Unit]): in document order.
+    """
+    lines = _split_lines(text, page_starts)
+    blocks = _Layout(text, lines).build()
+    units: list[Unit] = []
+    heading = ""
+    lead_in: Optional[int] = None
+    lead_heading = False
+    pipe_header: Optional[tuple[str, ...]] = None
+    pipe_header_start = -1
+    prev_kind = None
+    for index, block in enumerate(blocks):
+        if block.kind == "heading":
+            heading = _clean_heading(text[block.start:block.end])
+            lead_in, lead_heading = None, True
+            prev_kind = "heading"
+            continue
+        if block.kind == "row":
+            line = block.lines[0]
+            start, end, cells = _row_quote(text, line)
+            known = _header_for(line.start, tables)
+            if known is None:  # the header line of a known table
+                pipe_header, pipe_header_start = cells, line.start
+                prev_kind = "row"
+                continue
+            if known:
+                header = known
+            else:
+                if prev_kind != "row":
+                    pipe_header = None
+                    if not any(ch.isdigit() for ch in "".join(cells)) and all(len(c) < 40 for c in cells):
+                        pipe_header, pipe_header_start = cells, line.start
+                        prev_kind = "row"
+                        continue
+                header = pipe_header or ()
+            if start < end:
+                units.append(Unit(start, end, "row", index, heading=heading,
+                                  table=TableInfo(tuple(header), cells), text=text[start:end]))
+            prev_kind = "row"
+            continue
+        kind = "item" if block.kind == "item" else "sentence"
+        if block.kind != "item":
+            lead_in = None
+            lead_heading = False
+        spans = split_sentences(text, block.start, block.end, abbreviations)
+        first_index = len(units)
+        for n, (a, b) in enumerate(spans):
+            unit = Unit(a, b, kind, index, first=(n == 0), heading=heading, text=text[a:b])
+            if kind == "item":
+                unit.lead_in = lead_in
+            units.append(unit)
+        if block.kind != "item" and units and len(units) > first_index:
+            last = units[-1]
+            if _LEAD_IN_END.search(last.text):
+                lead_in = len(units) - 1
+        prev_kind = block.kind
+    _mark_lead_ins(units, blocks)
+    return units
+
+
+def _mark_lead_ins(units: list[Unit], blocks: list[_Block]) -> None:
+    for unit in units:
+        if unit.lead_in is not None:
+            units[unit.lead_in].is_lead_in = True
+
+
+def page_of(offset: int, page_starts: Sequence[int]) -> int:
+    """0-based index of the page holding ``offset``."""
+    return max(0, bisect.bisect_right(page_starts, offset) - 1)
