@@ -367,7 +367,8 @@ def test_partly_scanned_pdf(tmp_path):
     with pytest.raises(ReadError) as error:
         read_document(path)
     assert str(error.value) == ("mixed.pdf: page 2 has no text layer (scanned image?); "
-                                "run it through OCR first or use the original document")
+                                "run it through OCR first or use the original document, "
+                                "or pass --keep-going to read the other pages")
     document = read_document(path, strict=False)
     assert document.outcome == "parsed"
     assert [p.text for p in document.pages] == ["Typed page.", ""]

@@ -19,7 +19,7 @@ _DEFINITION = re.compile(
     r"(?:\s*(?:or|and|,)\s*(?:the\s+)?[\"“”'‘’]?(?P<alias2>[^\"“”'‘’)]{1,40})[\"“”'‘’]?)?\s*\)"
 )
 _FIELD_LINE = re.compile(r"^\W*(?P<key>[A-Za-z][A-Za-z .'’/-]{1,30}?)\s*(?:\*\*|__)?\s*[:|]\s*(?:\*\*|__)?\s*(?P<value>.+?)\s*\|?\s*$")
-_PREPARED_NO_COLON = re.compile(r"^\W*(?P<key>prepared for|prepared by|submitted to|submitted by|a proposal (?:from|for|to|by)|proposal (?:from|for|by)|from|for)\s+(?P<value>\*\*.+|[A-Z].+)$", re.I)
+_PREPARED_NO_COLON = re.compile(r"^\W*(?:(?P<key>prepared for|prepared by|submitted to|submitted by|a proposal from|proposal from|proposal by)\s+(?P<value>\*\*.+|[A-Z].+)|(?P<key2>from|for)\s+(?P<value2>\*\*.+))$", re.I)
 _ABOUT = re.compile(r"^\W*(?:\d+(?:\.\d+)*\.?\s+)?(?:about|why(?: choose)?)\s+(?P<name>[A-Z][\w&.' -]{1,50}?)\s*[?:]?\s*$", re.I)
 _PROPOSES = re.compile(r"(?:^|[.!?][ \t]+|\n)(?P<name>[A-Z][\w&'’-]+(?:[ \t]+[A-Z][\w&'’.-]+){0,4})(?:,?[ \t]+(?:Inc|LLC|Ltd|GmbH|Co)\.?)?(?:[ \t]*\([^)\n]*\))?[ \t]+(?:proposes|is pleased to|is delighted to|hereby offers|offers to)\b")
 _TITLE_FOR = re.compile(r"\b(?:proposal|offer|tender|quotation|services|solution)\s+(?:for|to)\s+(?P<name>[A-Z][^\n:]{2,80})$", re.I)
@@ -200,19 +200,24 @@ def detect_parties(text: str, lexicon: dict, head_lines: int = 60) -> Parties:
         line = raw.strip()
         if not line:
             continue
-        m = _FIELD_LINE.match(line) or _PREPARED_NO_COLON.match(line)
-        if m:
-            key = re.sub(r"[*_]", "", m.group("key")).strip().lower()
+        m = _FIELD_LINE.match(line)
+        found = (m.group("key"), m.group("value")) if m else None
+        if not found:
+            m = _PREPARED_NO_COLON.match(line)
+            if m:
+                found = (m.group("key") or m.group("key2"), m.group("value") or m.group("value2"))
+        if found:
+            key = re.sub(r"[*_]", "", found[0]).strip().lower()
             key = re.sub(r"^(?:a )?proposal ", "proposal ", key)
             if key in ("proposal for", "proposal to"):
                 continue
             if key in customer_keys:
-                orgs, people = _parse_party_value(m.group("value"), lex)
+                orgs, people = _parse_party_value(found[1], lex)
                 customer_orgs += orgs
                 customer_people += people
                 continue
             if key in seller_keys or key in ("proposal from", "proposal by"):
-                orgs, people = _parse_party_value(m.group("value"), lex)
+                orgs, people = _parse_party_value(found[1], lex)
                 seller_orgs += orgs
                 seller_people += people
                 continue

@@ -167,6 +167,9 @@ class _QGrammar:
     period_forms: tuple
     negative: re.Pattern
     response_near: re.Pattern
+    time_gate: frozenset
+    measure_gate: frozenset
+    period_gate: frozenset
 
 
 @lru_cache(maxsize=1)
@@ -297,6 +300,10 @@ def _grammar() -> _QGrammar:
         count=count,
         period_forms=period_forms,
         negative=re.compile(rf"\b(?:{_NEGATIVE_METRICS})\b", re.I),
+        time_gate=frozenset(list(units["time_units"]) + ["next", "same", "sub", "hour"]),
+        measure_gate=frozenset(k for k in _MEASURE_UNITS if k.isalpha()),
+        period_gate=frozenset(k for k, v in units["time_units"].items()
+                              if v in ("hour", "day", "week", "month", "year")),
         response_near=re.compile(
             r"\b(?:respond\w*|response|resolv\w*|resolution|fix\w*|restor\w*|repair\w*|"
             r"answer\w*|acknowledg\w*|arriv\w*|attend\w*|on-?site|turn\w*\s+around|"
@@ -307,6 +314,23 @@ def _grammar() -> _QGrammar:
 
 def _normalise(text: str) -> str:
     return text.translate(_NORMALISE)
+
+
+_WORDS = re.compile(r"[A-Za-z]+")
+_COUNT_GATE = frozenset(("more", "fewer", "least", "excess", "exceed"))
+_RECURRENCE_GATE = frozenset((
+    "day", "days", "daily", "nightly", "night", "evening", "morning", "week", "weekly",
+    "weekday", "fortnight", "fortnightly", "month", "monthly", "mensem", "quarter",
+    "quarterly", "year", "yearly", "annual", "annually", "annum", "biweekly", "semimonthly",
+    "semiannual", "semiannually", "biannual", "biannually", "semester", "qbr", "qbrs",
+    "anniversary", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday",
+    "sunday", "mondays", "tuesdays", "wednesdays", "thursdays", "fridays", "months", "weeks",
+))
+
+
+def _words(norm: str) -> frozenset:
+    """The lowercase words of a text, for cheap gates before the regular expressions."""
+    return frozenset(w.lower() for w in _WORDS.findall(norm))
 
 
 # --------------------------------------------------------------------------- recurrence
@@ -327,6 +351,8 @@ def find_recurrence(sentence: str) -> str | None:
         return None
     g = _grammar()
     text = _normalise(sentence)
+    if not _words(text) & _RECURRENCE_GATE:
+        return None
     if _SUPPORT_HOURS_GATE.search(text):
         text = g.not_recurrence.sub(lambda m: "#" * len(m.group()), text)
     text = g.condition.sub(lambda m: "#" * len(m.group()), text)
@@ -429,8 +455,11 @@ def find_quantity(sentence: str) -> Quantity | None:
         return None
     g = _grammar()
     norm = _normalise(sentence)
+    starts = number_starts(norm, articles=False)
+    if not starts:
+        return None
     masked = _mask(norm, g)
-    for pos in number_starts(masked):
+    for pos in starts:
         m = g.number.match(masked, pos)
         if m is None:
             continue
@@ -670,14 +699,15 @@ def find_threshold(sentence: str) -> Threshold | None:
         return None
     g = _grammar()
     norm = _normalise(sentence)
-    found = _time_threshold(norm, g)
+    words = _words(norm)
+    found = _time_threshold(norm, g) if words & g.time_gate else None
     if found is None:
         found = _percent_threshold(norm, g)
     if found is None:
         found = _rate_threshold(norm, g)
-    if found is None:
+    if found is None and words & g.measure_gate:
         found = _measure_threshold(norm, g)
-    if found is None:
+    if found is None and words & _COUNT_GATE:
         found = _count_threshold(norm, g)
     if found is None:
         return None
@@ -770,6 +800,8 @@ def find_period(sentence: str) -> Threshold | None:
         return None
     g = _grammar()
     norm = _normalise(sentence)
+    if not _words(norm) & g.period_gate:
+        return None
     for index, pattern in enumerate(g.period_forms):
         if index == len(g.period_forms) - 1 and not _PERIOD_CONTEXT.search(norm):
             break  # a bare "for two years" counts only in a warranty / price sentence

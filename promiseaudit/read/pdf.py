@@ -123,7 +123,7 @@ def _read_pages(data: bytes, name: str, password: Optional[str], strict: bool) -
         raise _Failure("scanned", f"{name}: the PDF has no text layer (scanned image?); {SCANNED_HINT}")
     if scanned and strict:
         raise _Failure("scanned", f"{name}: {_page_list(scanned)} no text layer (scanned image?); "
-                       f"{SCANNED_HINT}")
+                       f"{SCANNED_HINT}, or pass --keep-going to read the other pages")
     return pages
 
 
