@@ -61,8 +61,16 @@ def main() -> int:
         elapsed = time.process_time() - start
         total += elapsed if name != "find_dates" else 0.0
         print(f"{name:<16}{elapsed / len(batch) * 1e6:8.1f} us/sentence")
-    print(f"{'all but dates':<16}{total / len(batch) * 1e6:8.1f} us/sentence "
-          "(find_deadline already calls find_dates)")
+    print(f"{'sum of the above':<16}{total / len(batch) * 1e6:8.1f} us/sentence "
+          "(without find_dates, which find_deadline calls)")
+    start = time.process_time()
+    for sentence in batch:  # what the extractor does: every function on one sentence
+        for name, fn in calls.items():
+            if name != "find_dates":
+                fn(sentence)
+    elapsed = time.process_time() - start
+    print(f"{'one sentence, all':<16}{elapsed / len(batch) * 1e6:8.1f} us/sentence "
+          "(dates cached between calls)")
     return 0
 
 

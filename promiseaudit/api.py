@@ -63,17 +63,15 @@ def extract_files(paths: Sequence, model: Optional[str] = None,
 
 def check_paths(paths: Sequence) -> None:
     """Fail before any work if a file is missing or of a type promiseaudit cannot read."""
-    from .read import SUPPORTED_SUFFIXES
+    from .read import SUPPORTED_SUFFIXES, read_document
 
     for p in paths:
         path = Path(p)
         if not path.exists():
             raise ReadError(f"{p}: file not found; check the path and try again")
         if path.suffix.lower() not in SUPPORTED_SUFFIXES:
-            raise ReadError(
-                f"{path.name}: unsupported file type '{path.suffix or '(none)'}'; "
-                "promiseaudit reads PDF, .txt, .md and .docx proposals"
-            )
+            read_document(path)  # raises the reader's own advice for this file type
+            raise ReadError(f"{path.name}: unsupported file type '{path.suffix}'")
 
 
 def planned_go_live(promises: Iterable[Promise]) -> Optional[date]:
@@ -225,7 +223,8 @@ def unmatched(db, as_of: Optional[date] = None, settings=None) -> list:
     from .audit import AuditSettings, match_deliveries
 
     promises = queries.promises(db, states=["candidate", "confirmed"])
-    matches = match_deliveries(promises, queries.deliveries(db))
+    matches = match_deliveries(promises, queries.deliveries(db), deals=queries.deals(db),
+                               settings=settings or AuditSettings())
     return [m for m in matches if m.ambiguous or m.promise_id is None]
 
 

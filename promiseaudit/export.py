@@ -1,13 +1,21 @@
 """Exports of the promise register: CSV for the delivery team, JSON, and calendar (ics).
 
-The CSV round trip: ``promiseaudit export --format csv -o register.csv`` writes one row
-per promise. The delivery team fills in ``delivered_on`` (YYYY-MM-DD) and, where they
-apply, ``quantity``, ``value``, ``reference`` and ``description``; for a promise
-delivered in parts they copy the row once per delivery. ``promiseaudit deliveries import
-register.csv`` then reads the filled rows as delivery records: the import uses the
-canonical columns (deal_id, category, delivered_on, description, quantity, value,
-reference, promise_id) and ignores the register's other columns. ``promise_id`` links
-each record to its promise explicitly, so nothing is left to automatic matching.
+The CSV round trip (``export_csv``):
+
+1. ``promiseaudit export --format csv -o register.csv`` writes one row per promise:
+   promise_id, deal_id, customer, rep, category, promise (the quote), source, page, due,
+   status, review_state, then the empty columns delivered_on, quantity, value, reference
+   and description.
+2. The delivery team fills in ``delivered_on`` (YYYY-MM-DD) for what was delivered and,
+   where they apply, ``quantity`` (how many: 40 gateways), ``value`` (a measurement:
+   99.95 for uptime), ``reference`` (ticket or task id) and ``description``. ``category``
+   comes filled in with the promise's category; they may correct it. A promise delivered
+   in parts gets one row per delivery (copy the row). Rows not filled in are deleted
+   before importing: the import rejects a row with no delivered_on.
+3. ``promiseaudit deliveries import register.csv`` reads the rows through the canonical
+   delivery columns (deal_id, category, delivered_on, description, quantity, value,
+   reference, promise_id) and ignores the others. ``promise_id`` links each record to its
+   promise explicitly, so nothing is left to automatic matching.
 """
 from __future__ import annotations
 
@@ -77,7 +85,7 @@ def export_csv(data: AuditData) -> str:
     for p, v, deal in _rows(data):
         due = _due(p, v)
         writer.writerow([
-            p.id, p.deal_id, (deal.customer if deal else "") or "", (deal.rep if deal else "") or "",
+            p.id, p.deal_id, (deal and deal.customer) or "", (deal and deal.rep) or "",
             p.category, p.text, p.source, p.page, due.isoformat() if due else "",
             status_label(v.status), REVIEW_LABELS.get(p.review_state, p.review_state),
             "", "", "", "", "",

@@ -409,7 +409,8 @@ def synthetic_audit_data(n: int = 10_000, seed: int = 42, as_of: date = AS_OF) -
                     else "confirmed", rule=f"{category}.synthetic")
         evidence = ()
         if status in ("kept", "late"):
-            day = due + timedelta(days=rng.randint(1, 20) if status == "late" else -rng.randint(0, 9))
+            shift = rng.randint(1, 20) if status == "late" else -rng.randint(0, 9)
+            day = due + timedelta(days=shift)
             evidence = (Evidence(i, day, f"Delivered item {i}", reference=f"REF-{i}",
                                  link="auto: same category", source=f"deliveries.csv row {i + 2}"),)
         figures = {"delivered": 2, "promised": 3} if category == "training" and status == "broken" \
@@ -429,7 +430,8 @@ def synthetic_audit_data(n: int = 10_000, seed: int = 42, as_of: date = AS_OF) -
                                  reason=f"Synthetic verdict: {status}.",
                                  due_basis="stated in the proposal" if due else "",
                                  evidence=evidence, figures=figures, occurrences=occurrences,
-                                 days_late=(evidence[0].date - due).days if status == "late" else None)
+                                 days_late=(evidence[0].date - due).days
+                                 if status == "late" else None)
         promises.append(p)
         previous[p.id] = rng.choices(list(weights), list(weights.values()))[0] \
             if rng.random() < .1 else status
@@ -444,3 +446,88 @@ def synthetic_audit_data(n: int = 10_000, seed: int = 42, as_of: date = AS_OF) -
                      documents=tuple(documents), previous=previous,
                      previous_as_of=as_of - timedelta(days=7), history=tuple(history))
 
+
+
+# --- the bundled sample, through the real ledger and audit engine ----------------------
+
+SAMPLE_PROMISES = {
+    # deal: (proposal name, [(quote, category, fields)])
+    "D-1001": ("northbeam-harbor-logistics.md", [
+        ("We will complete a site survey report for every location within 30 days of "
+         "contract signature.", "delivery", dict(within_days=30, anchor="signature")),
+        ("Northbeam will install SD-WAN gateways at all 120 Harbor Logistics sites no later "
+         "than March 31, 2027.", "delivery", dict(due=date(2027, 3, 31), quantity=120,
+                                                  unit="site")),
+        ("Go-live of the managed network will take place no later than April 15, 2027.",
+         "delivery", dict(due=date(2027, 4, 15))),
+        ("Northbeam will provide a written network health report within 10 business days "
+         "after go-live.", "delivery", dict(within_days=10, business_days=True,
+                                            anchor="go_live")),
+        ("We will deliver three remote training sessions for your IT staff before go-live.",
+         "training", dict(quantity=3, unit="session", within_days=0, anchor="go_live")),
+        ("The network will be available at least 99.9% of the time each month.",
+         "service_level", dict(threshold=99.9, threshold_unit="%", direction="at_least",
+                               recurrence="monthly")),
+        ("Priority 1 incidents will receive a response within 1 hour, 24 hours a day, 7 days "
+         "a week.", "support", dict(threshold=1, threshold_unit="hour", direction="at_most")),
+        ("Your account manager will hold a quarterly business review with your operations "
+         "team.", "check_in", dict(recurrence="quarterly")),
+    ]),
+    "D-1002": ("clinicflow-crestview-dental.md", [
+        ("Data migration from your current system will be completed by May 21, 2027.",
+         "delivery", dict(due=date(2027, 5, 21))),
+        ("The custom insurance-eligibility report will be delivered within 45 days of "
+         "contract signature.", "delivery", dict(within_days=45, anchor="signature")),
+        ("We will run two on-site workshops for up to 40 front-desk staff within 3 weeks "
+         "after kickoff.", "training", dict(quantity=2, unit="workshop", within_days=21,
+                                            anchor="kickoff")),
+        ("Weekly status calls will be held with your practice manager until go-live.",
+         "check_in", dict(recurrence="weekly", anchor="go_live")),
+    ]),
+    "D-1003": ("keystone-ashford-council-v2.txt", [
+        ("Keystone will start the nightly cleaning service for all council offices on "
+         "1 March 2027.", "delivery", dict(due=date(2027, 3, 1))),
+        ("Monthly quality audits will be carried out and shared with the facilities manager.",
+         "check_in", dict(recurrence="monthly")),
+        ("Any area reported as unsatisfactory will be re-cleaned within 24 hours.", "support",
+         dict(threshold=24, threshold_unit="hour", direction="at_most")),
+    ]),
+}
+
+
+def build_sample_ledger(db) -> None:
+    """Fill ``db`` with the bundled sample: deals, hand-extracted promises, the three
+    delivery exports, the waiver and four earlier weekly audits."""
+    from pathlib import Path
+
+    from promiseaudit import api
+    from promiseaudit.imports import import_deals, import_deliveries, load_mapping
+    from promiseaudit.ledger import store
+    from promiseaudit.models import Document, Page
+
+    sample = Path(api.__file__).parent / "sample"
+    import_deals(db, sample / "data" / "deals.csv")
+    with db.atomic():
+        for deal_id, (name, items) in SAMPLE_PROMISES.items():
+            promises = [Promise(text=q, source=name, page=1, start=0, end=len(q), category=c,
+                                rule=f"{c}.sample", **f) for q, c, f in items]
+            text = (sample / "proposals" / name).read_text(encoding="utf-8")
+            doc = Document(path=str(sample / "proposals" / name), name=name,
+                           kind=name.rsplit(".", 1)[1], sha256=hashlib.sha256(
+                               text.encode()).hexdigest(), pages=(Page(1, text),))
+            store.add_document(db, doc, deal_id, promises, who="test")
+        store.add_document(db, Document(path="/p/harbor-sow-signed.pdf",
+                                        name="harbor-sow-signed.pdf", kind="pdf",
+                                        sha256="9" * 64, pages=(), outcome="encrypted",
+                                        outcome_detail="The PDF needs a password"),
+                           "D-1001", [], who="test")
+    import_deliveries(db, sample / "data" / "deliveries.csv")
+    import_deliveries(db, sample / "data" / "helpdesk-tickets.csv",
+                      load_mapping("helpdesk-tickets"))
+    import_deliveries(db, sample / "data" / "psa-tasks.csv", load_mapping("psa-tasks"))
+    waived = next(p for p in api.queries.promises(db, deal_id="D-1002")
+                  if "insurance-eligibility" in p.text)
+    api.waive(db, waived.id, "Crestview dropped the custom report", "Marco Reyes",
+              date(2027, 4, 12))
+    for day in (date(2027, 4, 19), date(2027, 4, 26), date(2027, 5, 3), date(2027, 5, 10)):
+        api.run_audit(db, day)

@@ -371,3 +371,20 @@ def test_same_inputs_same_verdict_in_any_order():
 def test_as_of_reproducible_whatever_came_later(as_of):
     later = [r for r in BATCHES if r.delivered_on <= as_of]
     assert audit(GATEWAYS, BATCHES, as_of) == audit(GATEWAYS, later, as_of)
+
+
+def test_daily_on_business_days_skips_weekends_and_holidays():
+    backups = promise("We will send a backup report every business day.", category="check_in",
+                      recurrence="daily", anchor="go_live")
+    # Go-live Thursday 2027-04-01; Friday 04-02 is a holiday (Good Friday) in this test.
+    days_sent = [date(2027, 4, 1), date(2027, 4, 5), date(2027, 4, 6), date(2027, 4, 8)]
+    rows = [crm(80 + i, d, "Backup report sent") for i, d in enumerate(days_sent)]
+    settings = AuditSettings(holidays=frozenset({date(2027, 4, 2)}))
+    v = audit(backups, rows, date(2027, 4, 9), settings)
+    assert [o.due for o in v.occurrences[:6]] == [date(2027, 4, 1), date(2027, 4, 5),
+                                              date(2027, 4, 6), date(2027, 4, 7),
+                                              date(2027, 4, 8), date(2027, 4, 9)]
+    # Wednesday 04-07 had no report; Thursday's report went to Thursday, so 04-07 is missed.
+    assert [o.status for o in v.occurrences[:7]] == ["kept", "kept", "kept", "broken",
+                                                     "kept", "at_risk", "pending"]
+    assert (v.status, v.figures) == ("broken", {"held": 4, "due": 5})

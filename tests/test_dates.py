@@ -97,6 +97,9 @@ RELATIVE = [
     ("We will send a data request the day you sign.", 0, False, "signature"),
     ("A structural check will be done before any permit application is filed.", 0, False, "permit application"),
     ("Two briefings will run in the first month of service.", 30, False, "go_live"),
+    ("A project manager will be named within 48 hours of signing.", 2, False, "signature"),
+    ("Draft findings two weeks after fieldwork ends.", 14, False, "fieldwork ends"),
+    ("Implementation within 90 calendar days from the Effective Date.", 90, False, "signature"),
     ("The as-built drawings will be issued within 4 weeks of practical completion.", 28, False, "go_live"),
     ("Access badges will be issued within 3 days of acceptance of this proposal.", 3, False, "signature"),
     ("A customer survey is sent a fortnight after go-live.", 14, False, "go_live"),
@@ -118,6 +121,15 @@ def test_relative_deadlines(sentence, days, business, anchor):
 
 
 NO_DEADLINE = [
+    "The cooling units are warranted for 24 months from commissioning.",
+    "Rates are guaranteed for 12 months from the date of order.",
+    "A Defects Liability Period of 12 months from Practical Completion applies.",
+    "Our coordinator will call every month for the first three months after launch.",
+    "The project lead will meet you every two weeks from kickoff until handover.",
+    "From 1 July 2027 we will send a weekly report until the end of the pilot.",
+    "We will replace any failed unit within 10 business days of notice.",
+    "Inverter faults are reported within one business day of detection.",
+    "Guards attend within 24 hours of an alarm.",
     "We will respond to P1 incidents within 2 business days.",
     "Resolve critical faults within 2 business days of the ticket being logged.",
     "Engineers will be on site within 4 hours of a call being logged.",
@@ -142,6 +154,22 @@ NO_DEADLINE = [
 @pytest.mark.parametrize("sentence", NO_DEADLINE)
 def test_no_deadline(sentence):
     assert find_deadline(sentence, DOC, "en-US") is None
+
+
+def test_for_the_first_days_after_an_event_is_a_deadline_without_a_schedule():
+    found = find_deadline("For the first 30 days after go-live, an analyst will check every "
+                          "payroll run.", DOC)
+    assert (found.within_days, found.anchor) == (30, "go_live")
+
+
+def test_a_date_bounding_a_schedule_is_no_due_date_but_a_lone_end_date_is():
+    assert find_deadline("Weekly site meetings until 30 June 2027.", DOC) is None
+    assert find_deadline("Support is included until 30 June 2027.", DOC).due == date(2027, 6, 30)
+
+
+def test_fiscal_quarter_is_not_a_calendar_quarter():
+    found = find_deadline("Go-live on 1 October 2027, the start of your fiscal Q4.", DOC)
+    assert found.due == date(2027, 10, 1)
 
 
 def test_yearless_date_needs_document_date():

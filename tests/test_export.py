@@ -8,7 +8,13 @@ from datetime import date, datetime
 import icalendar
 import pytest
 
-from promiseaudit.export import FILL_IN_COLUMNS, REGISTER_COLUMNS, export_csv, export_ics, export_json
+from promiseaudit.export import (
+    FILL_IN_COLUMNS,
+    REGISTER_COLUMNS,
+    export_csv,
+    export_ics,
+    export_json,
+)
 from promiseaudit.imports import DELIVERY_COLUMNS, DELIVERY_OPTIONAL
 from report_data import AS_OF, promise_by_text, sample_audit_data, synthetic_audit_data
 

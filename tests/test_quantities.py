@@ -72,7 +72,26 @@ NO_RECURRENCE = [
     "We will complete the project in 12 months.",
     "Licences cost €40 per user per month.",
     "A bi-monthly magazine is not a schedule we promise.",
+    "If monthly uptime drops below 99.9%, we will credit 5% of the fee.",
+    "Should weekly volumes exceed 500 parcels, a surcharge applies.",
+    "The line is monitored twenty-four (24) hours a day, seven (7) days a week.",
 ]
+
+
+RECURRENCES_MORE = [
+    ("Annual price increases will be capped at 3%.", "annually"),
+    ("Uptime is measured over each contract quarter.", "quarterly"),
+    ("Six coaching sessions for each manager, one a month.", "monthly"),
+    ("Reports should be sent weekly.", "weekly"),
+    ("Where possible, we will meet fortnightly.", "biweekly"),
+    ("A 45-minute call every other Tuesday.", "biweekly"),
+    ("Cleaning checks three times a week.", "weekly"),
+]
+
+
+@pytest.mark.parametrize("sentence, recurrence", RECURRENCES_MORE)
+def test_find_recurrence_more(sentence, recurrence):
+    assert find_recurrence(sentence) == recurrence
 
 
 @pytest.mark.parametrize("sentence", NO_RECURRENCE)
@@ -111,6 +130,14 @@ QUANTITIES = [
     ("Our crew of 6 cleaners will attend nightly.", 6, "cleaner"),
     ("We will host 3 webinars for 200 attendees.", 3, "webinar"),
     ("We will deliver 500 people to the event.", 500, "person"),
+    ("We will coach up to 6 of your team leaders.", 6, "leader"),
+    ("Each class is open to up to 15 of the Client's warehouse and transport supervisors.", 15,
+     "supervisor"),
+    ("We will install three 5 kW heat pumps.", 3, "pump"),
+    ("Migration of approx. 25.000 customer records.", 25000, "record"),
+    ("Our crew will refurbish 18 HR and finance workstations.", 18, "workstation"),
+    ("We will provide 1.5 FTE analysts.", 1.5, "analyst"),
+    ("We will deliver One Platform licences to 3 sites.", 3, "site"),
 ]
 
 
@@ -145,6 +172,13 @@ NO_QUANTITY = [
     "Load times under 2 seconds.",
     "The team has 25 years of experience.",
     "Warranty claims are handled in 10 business days.",
+    "We will credit one month's fee for each breach.",
+    "No site will have more than 4 staff absent on any shift.",
+    "Each hub gets one router per floor.",
+    "The system was used for the 2025 conference.",
+    "4.4 First-fix services shall be completed by May.",
+    "2.2 Garden beds",
+    "Fit-out of Level 4, One Wapping Wharf, Bristol.",
 ]
 
 
@@ -187,6 +221,18 @@ THRESHOLDS = [
     ("Uptime \u2265 99.5%.", 99.5, "%", "at_least"),
     ("We will replace faulty units within 5 business days of the fault being reported.",
      5, "business_day", "at_most"),
+    ("If availability falls below 99.5% in any month, we credit 10% of the fee.", 99.5, "%",
+     "at_least"),
+    ("If fewer than 85% of learners pass, we will run the course again.", 85, "%", "at_least"),
+    ("Where a callout takes more than 45 minutes, the fee is waived.", 45, "minute", "at_most"),
+    ("System availability of 99.8% or better every month.", 99.8, "%", "at_least"),
+    ("Meter readings are uploaded every 15 minutes.", 15, "minute", "at_most"),
+    ("Positioning accurate to within 5 metres.", 5, "meter", "at_most"),
+    ("Gravel laid to a depth of 50 mm.", 50, "mm", "at_least"),
+    ("No branch will have more than 3 tills closed at once.", 3, "till", "at_most"),
+    ("We expect to reach at least 2.5 million listeners.", 2500000, "listener", "at_least"),
+    ("The ticket backlog is kept below 50 open tickets.", 50, "ticket", "at_most"),
+    ("A project manager will be named within 36 hours of signing.", 36, "hour", "at_most"),
 ]
 
 
@@ -207,6 +253,11 @@ NO_THRESHOLD = [
     "The team has worked together for many years.",
     "Support 24/7 for all users.",
     "We will hold a workshop in March.",
+    "Training for up to 30 of your staff.",
+    "The venue is within 10 miles of your office.",
+    "Progress is reviewed over the eight-week campaign.",
+    "A minimum of three menu choices every day.",
+    "A project manager will be named within 48 hours of signing.",
 ]
 
 
@@ -227,6 +278,9 @@ PERIODS = [
     ("Support is included for 90 days after go-live.", 90, "day"),
     ("The inverter comes with a ten-year manufacturer's warranty.", 10, "year"),
     ("Our quote is valid for 60 days.", 60, "day"),
+    ("Every guard receives 12 hours of site induction training.", 12, "hour"),
+    ("You will have 30 days of post-launch support.", 30, "day"),
+    ("a 15-year roof membrane and labour warranty;", 15, "year"),
 ]
 
 
@@ -240,6 +294,8 @@ def test_find_period(sentence, value, unit):
 
 @pytest.mark.parametrize("sentence", [
     "All parts carry a lifetime warranty.",
+    "The campaign will run for eight weeks.",
+    "We will mobilise within 30 days of contract signature.",
     "We respond within 4 hours.",
     "Warranty claims are logged on our portal.",
 ])

@@ -11,7 +11,7 @@ from promiseaudit.models import Evidence, Occurrence, Promise, Verdict
 from promiseaudit.report import brief_html, brief_text
 from promiseaudit.report.formatting import DateFormatter
 from promiseaudit.report.talking import figure_lines, subject, talking_points
-from report_data import AS_OF, promise_by_text, sample_audit_data
+from report_data import AS_OF, sample_audit_data
 
 
 @pytest.fixture(scope="module")
@@ -154,10 +154,27 @@ def test_quantity_figures_and_talking_point():
                 unit="gateway")
     v = verdict("broken", due=date(2027, 3, 31),
                 figures={"delivered": 310, "promised": 340, "delivered_to_date": 325})
-    assert figure_lines(p, v) == ["310/340 gateways delivered (91%)", "Delivered to date: 325"]
+    assert figure_lines(p, v) == ["310/340 gateways delivered by the due date (91%)",
+                                  "325/340 delivered to date"]
     assert talking_points(p, v, AS_OF, FMT)[0].startswith(
-        "Only 310 of 340 gateways were delivered by 31 March 2027; give a date for the "
-        "remaining 30 gateways")
+        "Only 310 of 340 gateways were delivered by 31 March 2027 (325 so far); give a date "
+        "for the remaining 15 gateways")
+    v = replace(v, figures={"delivered": 310, "promised": 340})
+    assert figure_lines(p, v) == ["310/340 gateways delivered (91%)"]
+    assert "remaining 30 gateways" in talking_points(p, v, AS_OF, FMT)[0]
+
+
+def test_measured_and_recurring_at_risk_points():
+    p = promise("Re-cleans within 24 hours.", "support", threshold=24, threshold_unit="hour",
+                direction="at_most")
+    v = verdict("at_risk", figures={"met": 2, "total": 2, "rate": 1.0})
+    assert talking_points(p, v, AS_OF, FMT) == [
+        "The latest figure is close to the promised limit (within 24 hours); say what is being "
+        "done to stay within it before they notice."]
+    p = promise("Monthly quality audits will be shared.", "check_in", recurrence="monthly")
+    v = verdict("at_risk", due=date(2027, 5, 31), figures={"held": 2, "due": 2})
+    assert talking_points(p, v, AS_OF, FMT) == [
+        "The audit due 31 May 2027 is not recorded yet; confirm when it will happen."]
 
 
 def test_measured_breach_uses_the_worst_month():

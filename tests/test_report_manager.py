@@ -180,7 +180,8 @@ def test_filters_by_rep_customer_deal_and_since(data):
     assert q == {p.text for p in data.promises if p.deal_id == "D-1002"
                  and data.verdicts[p.id].status in ("broken", "at_risk")}
     assert [li.get_text() for li in soup.select("ul.filters li")] == ["Rep: marco reyes"]
-    names = {r.find("td").get_text() for r in soup.find("section", id="proposals").select("tbody tr")}
+    rows = soup.find("section", id="proposals").select("tbody tr")
+    names = {r.find("td").get_text() for r in rows}
     assert names == {"clinicflow-crestview-dental.md", "crestview-pricing-scan.pdf",
                      "crestview-cover-letter.txt"}
     assert "The trend covers all deals" in soup.find("section", id="rates").get_text()

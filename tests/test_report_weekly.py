@@ -130,7 +130,8 @@ def test_owner_falls_back_to_plain_words(data):
     deals = dict(data.deals)
     deals["D-1002"] = replace(deals["D-1002"], rep=None)
     html = weekly_report(replace(data, deals=deals), WEEK_START, AS_OF)
-    assert "Not recorded yet" in html and "None" not in BeautifulSoup(html, "html.parser").get_text()
+    assert "Not recorded yet" in html
+    assert "None" not in BeautifulSoup(html, "html.parser").get_text()
 
 
 def test_week_end_before_start_is_an_error(data):

@@ -1,0 +1,55 @@
+"""The extract stage: find the seller's promises in a Document.
+
+    nlp = build_nlp()                    # once
+    promises = extract(document, nlp)    # for each document
+
+spaCy is imported only here (and lazily): ``import promiseaudit`` stays light.
+"""
+from __future__ import annotations
+
+from datetime import date
+from typing import TYPE_CHECKING, Iterable, Iterator, Optional
+
+from ..models import Document, Promise
+
+if TYPE_CHECKING:  # pragma: no cover
+    from spacy.language import Language
+
+EXTRACTOR_VERSION = "1.0.0"
+
+__all__ = ["EXTRACTOR_VERSION", "build_nlp", "extract", "extract_many"]
+
+
+def build_nlp(model: Optional[str] = None) -> "Language":
+    """spacy.blank("en") (or an installed trained pipeline named by ``model``, never
+    downloaded) with the promise-finding components. Build it once and reuse it."""
+    from .pipeline import build_nlp as _build
+
+    return _build(model)
+
+
+def extract(document: Document, nlp: Optional["Language"] = None, document_date: Optional[date] = None,
+            locale: Optional[str] = None) -> list[Promise]:
+    """The promises in one document, in reading order.
+
+    document (Document): as returned by ``read_document``; only "parsed" documents have
+        promises.
+    nlp (Language | None): from ``build_nlp``; built on the fly when None (slow).
+    document_date, locale: detected from the text when not given, so that year-less
+        dates ("by 31 May") and numeric dates ("03/04/2027") resolve.
+    RETURNS (list[Promise]): quotes are exact substrings of ``Page.text``.
+    """
+    return next(extract_many([(document, document_date, locale)], nlp))
+
+
+def extract_many(items: Iterable, nlp: Optional["Language"] = None, batch_size: int = 8) -> Iterator[list[Promise]]:
+    """Extract several documents with ``nlp.pipe``.
+
+    items: Documents, or (document, document_date, locale) tuples.
+    YIELDS (list[Promise]): one list per document, in order.
+    """
+    from .run import run_documents
+
+    if nlp is None:
+        nlp = build_nlp()
+    yield from run_documents(items, nlp, batch_size, EXTRACTOR_VERSION)

@@ -105,6 +105,14 @@ def _normalise(text: str) -> str:
     return text.translate(_NORMALISE)
 
 
+_WORDS = re.compile(r"[A-Za-z]+")
+
+
+def _words(text: str) -> frozenset:
+    """The lowercase words of a text, for cheap gates before the regular expressions."""
+    return frozenset(w.lower() for w in _WORDS.findall(text))
+
+
 def _alt(words) -> str:
     return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
 
@@ -128,8 +136,9 @@ class _Grammar:
     triggers: frozenset
     strip: tuple
     stops: frozenset
-    has_duration: re.Pattern
-    has_anchor_word: re.Pattern
+    duration_words: frozenset
+    anchor_words: frozenset
+    month_words: frozenset
     not_cover_re: re.Pattern
 
 
@@ -173,8 +182,9 @@ def _grammar() -> _Grammar:
         ("quarter_y", rf"(?P<y>{_YEAR})\s*[-/]?\s*(?P<q>Q[1-4])\b"),
         ("half", rf"(?:(?P<h>H[12])(?:\s*,?\s*(?:FY|CY)?\s*'?(?P<y>{_YEAR}|\d{{2}}){end_yr})?|(?:the\s+)?(?P<ho>{h_ord})\s+half\s+of\s+(?:(?P<ty>the|this)\s+year|(?P<y2>{_YEAR}){end_yr}))"),
     ]
-    # Each form runs only when its cheap gate finds something in the text.
-    month_gate = re.compile(rf"\b(?:{_alt(months)})\b", re.I)
+    # Each form runs only when its cheap gate finds something in the text; None means
+    # "a month name is among the words".
+    month_gate = None
     gates = {
         "numeric": re.compile(r"\d[/.-]\d"), "iso": re.compile(r"\d[/.-]\d"),
         "year_end": re.compile(r"(?:19|20)\d\d"), "year_rel": re.compile(r"year", re.I),
@@ -189,7 +199,7 @@ def _grammar() -> _Grammar:
 
     num = number_grammar().pattern
     bare = number_grammar().bare
-    unit = r"(?P<unit>days?|weeks?|wks?|months?|mos?|years?|yrs?|fortnights?)"
+    unit = r"(?P<unit>days?|weeks?|wks?|months?|mos?|years?|yrs?|fortnights?|hours?|hrs?)"
     dur = (rf"(?:(?P<n>{num})(?:\s*(?:-|to|or)\s*(?P<n2>{bare}))?|(?P<a>\ban?\b|\bone\b)|(?P<z>(?<=first\s)))"
            rf"\s*(?P<bus>business|working|work|calendar|clear)?[\s-]*{unit}'?"
            r"(?![\w-])")
@@ -211,7 +221,16 @@ def _grammar() -> _Grammar:
         r"ready\s+for|before|upon|by|at|on|(?:on\s+)?the\s+(?:same\s+)?day\s+"
         r"(?:of|(?:that\s+)?(?:you|we|they)))\s+", re.I)
     anchors = tuple((c, re.compile(p, re.I)) for c, p in anc["anchors"])
-    anchor_words = r"go[- ]?live|golive|launch|hand[- ]?over|cut[- ]?over|sign|award|order|kick|start|commence|mobili|accept|opening|service|\bpo\b|execution|inception|completion|notice|shift|\bday\b|before|prior\s+to|ahead\s+of|in\s+advance"
+    # Words one of which every relative deadline contains: cheap gates.
+    anchor_words = frozenset((
+        "go", "live", "golive", "launch", "hand", "handover", "cut", "cutover", "switch",
+        "switchover", "sign", "signing", "signature", "signed", "award", "awarded",
+        "order", "kick", "kickoff", "start", "commence", "commencement", "mobilisation",
+        "mobilization", "acceptance", "accepted", "opening", "service", "services", "po",
+        "execution", "executed", "inception", "completion", "notice", "ntp", "shift",
+        "day", "before", "prior", "ahead", "advance", "contract", "agreement", "effective",
+        "first", "practical", "production", "going",
+    ))
     return _Grammar(
         months=months,
         forms=compiled,
@@ -231,8 +250,12 @@ def _grammar() -> _Grammar:
         triggers=frozenset(anc["triggers"]),
         strip=tuple(sorted(anc["strip"], key=len, reverse=True)),
         stops=frozenset(anc["stops"]),
-        has_duration=re.compile(r"day|week|wk|month|mo\b|mos\b|year|yr|fortnight", re.I),
-        has_anchor_word=re.compile(anchor_words, re.I),
+        duration_words=frozenset((
+            "day", "days", "week", "weeks", "wk", "wks", "month", "months", "mo", "mos",
+            "year", "years", "yr", "yrs", "fortnight", "fortnights", "hour", "hours", "hr",
+            "hrs")),
+        anchor_words=anchor_words,
+        month_words=frozenset(months),
         not_cover_re=re.compile(
             r"\||\b(?:by|due|until|deadline|go-?live|live|launch|start|kick|phase|"
             r"milestone|complet\w*|deliver\w*|install\w*|review|meeting|from|to|before|"
@@ -373,10 +396,16 @@ def find_date_matches(text: str, document_date: date | None = None,
     """
     if not text:
         return []
+    return list(_date_matches(text, document_date, locale))
+
+
+@lru_cache(maxsize=512)
+def _date_matches(text: str, document_date: date | None, locale: str | None) -> tuple:
+    # Cached: the extractor asks for the dates of one sentence several times.
     g = _grammar()
     norm = _normalise(text)
     found = []
-    opened = {}
+    opened = {None: bool(_words(norm) & g.month_words)}
     for order, (kind, pattern, gate) in enumerate(g.forms):
         if gate not in opened:
             opened[gate] = gate.search(norm) is not None
@@ -412,7 +441,7 @@ def find_date_matches(text: str, document_date: date | None = None,
                 s = m.start("d") if kind == "range_dm" else m.start("mon")
             out.append(DateMatch(value, s, e, text[s:e], role, full))
     out.sort(key=lambda d: d.start)
-    return _link_ranges(norm, out)
+    return tuple(_link_ranges(norm, out))
 
 
 def _link_ranges(norm: str, matches: list[DateMatch]) -> list[DateMatch]:
@@ -478,6 +507,10 @@ def _duration_days(m: re.Match) -> tuple[int, bool] | None:
         factor = 365
     elif unit.startswith("f"):
         factor = 14
+    elif unit.startswith("h"):
+        if value % 24:
+            return None  # "within 4 hours": a response time, not a deadline
+        value, factor = value / 24, 1
     business = (gd.get("bus") or "").lower() in ("business", "working", "work")
     return round(value * factor), business
 
@@ -601,6 +634,9 @@ def _relative_at(sentence: str, norm: str, m: re.Match, g: _Grammar) -> Deadline
     days = _duration_days(m)
     if anchor is None or days is None:
         return None
+    if m.group("unit").lower().startswith("h") and anchor not in ("signature", "kickoff",
+                                                                   "go_live"):
+        return None  # "within 24 hours of an alarm" is a response time
     start = lead_m.start("lead") if lead_m and lead not in ("the", "for", "during") else m.start()
     end = event[1]
     sign = 1 if m.group("after") else -1
@@ -609,7 +645,8 @@ def _relative_at(sentence: str, norm: str, m: re.Match, g: _Grammar) -> Deadline
 
 def _relative(sentence: str, norm: str, g: _Grammar,
               dates: list[DateMatch] = ()) -> Deadline | None:
-    if g.has_duration.search(norm):
+    words = _words(norm)
+    if words & g.duration_words:
         starts = number_starts(norm) + [m.end() for m in _FIRST.finditer(norm)]
         for pos in sorted(starts):
             m = g.rel_duration.match(norm, pos)
@@ -618,7 +655,7 @@ def _relative(sentence: str, norm: str, g: _Grammar,
             found = _relative_at(sentence, norm, m, g)
             if found is not None:
                 return found
-    if g.has_anchor_word.search(norm):
+    if words & g.anchor_words:
         for m in g.rel_zero.finditer(norm):
             event = _event_phrase(norm, m.end(), g)
             if event is None:

@@ -107,7 +107,7 @@ _MEASURE_LEADS = (
 )
 _COUNT_LEADS = (
     r"(?:no|not)\s+more\s+than|(?:no|not)\s+fewer\s+than|at\s+least|in\s+excess\s+of|"
-    r"more\s+than|fewer\s+than|(?:will|shall|does|must)\s+not\s+exceed"
+    r"more\s+than|fewer\s+than|(?:will|shall|does|must)\s+not\s+exceed|below|under"
 )
 _MEASURE_UNITS = {
     "mm": "mm", "millimetre": "mm", "millimetres": "mm", "millimeter": "mm", "millimeters": "mm",
@@ -150,6 +150,7 @@ class _QGrammar:
     number: re.Pattern
     token: re.Pattern
     masks: tuple
+    number_masks: re.Pattern
     time_units: dict
     measure_units: frozenset
     money_words: frozenset
@@ -180,30 +181,33 @@ def _grammar() -> _QGrammar:
     recurrences = re.compile(
         r"(?<![\w-])(?:" + "|".join(f"(?P<{name}>{src})" for name, src in rec["patterns"])
         + r")(?![\w-])", re.I)
-    money = (r"(?:(?:[$£€¥]|\b(?:USD|GBP|EUR|AUD|CAD|NZD|CHF|INR|A\$|NZ\$|US\$|C\$)\s?)\s?"
-             r"\d[\d,]*(?:\.\d+)?(?:\s*(?:k|m|bn|million|billion|thousand)\b)?"
-             r"|\b\d[\d,]*(?:\.\d+)?\s*(?:dollars|pounds|euros|USD|GBP|EUR|AUD|CAD|NZD|pence|cents)\b)")
-    gated = {  # slow masks run only when their gate finds something
-        0: r"[$£€¥]|USD|GBP|EUR|AUD|CAD|NZD|CHF|INR|dollar|pound|euro|pence|cent",
-        1: r"%|cent|pct", 13: r"out\s+of",
-    }
-    masks = tuple((re.compile(p, re.I), re.compile(gated[i], re.I) if i in gated else None)
-                  for i, p in enumerate((
-        money,
-        rf"{num}\s*(?:%|per\s*cent|percent|pct\b)",
-        r"\b\d{1,2}(?:[:.]\d{2})?\s*(?:am|pm|a\.m\.|p\.m\.)(?!\w)",
-        r"\b\d{1,2}:\d{2}(?::\d{2})?\b",
-        r"\b(?:24|twenty-four)\s*(?:x|×|/|by)\s*(?:7|seven)(?:\s*(?:x|×|/)\s*365)?\b",
-        r"\b\d+\s*[x×]\s*\d+\b(?!-)",
-        r"\bv?\d+(?:\.\d+){2,}\b",
-        r"\+\d[\d\s().-]{6,}\d|\(\d{3}\)\s*\d{3}-\d{4}|\b\d{3}-\d{3}-\d{4}\b",
-        r"\b[A-Z]{1,5}-?\d+[A-Z\d-]*\b",
-        r"\b\d+[A-Za-z]+\d+\w*\b",
-        r"\b(?:19|20)\d{2}/\d{2,4}\b",
-        r"\b\d+(?:st|nd|rd|th)\b",
-        r"\b\d+(?:\.\d+)?\s*/\s*\d+\b",
-        rf"{num}\s+out\s+of\s+{num}",
-    )))
+    # What is never a count: money, times, "24x7", versions, phone numbers, codes, ...
+    # Three passes, each opening with something the regex engine can skip to quickly.
+    masks = (
+        re.compile(
+            r"(?:[$£€¥]|\b(?:USD|GBP|EUR|AUD|CAD|NZD|CHF|INR|A\$|NZ\$|US\$|C\$)\s?)\s?"
+            r"\d[\d,]*(?:\.\d+)?(?:\s*(?:k|m|bn|million|billion|thousand)\b)?"
+            r"|\+\d[\d\s().-]{6,}\d|\(\d{3}\)\s*\d{3}-\d{4}", re.I),
+        re.compile(
+            r"\b[A-Z]{1,5}-?\d+[A-Z\d-]*\b|\bv\d+(?:\.\d+)+\b|\b(?:twenty-four|Twenty-four)"
+            r"\s*(?:x|×|/|by)\s*(?:7|seven)\b"),
+        re.compile("|".join(f"(?:{p})" for p in (
+            r"\b\d[\d,]*(?:\.\d+)?\s*(?:dollars|pounds|euros|USD|GBP|EUR|AUD|CAD|NZD|pence|cents)\b",
+            r"\b\d{1,2}(?:[:.]\d{2})?\s*(?:am|pm|a\.m\.|p\.m\.)(?!\w)",
+            r"\b\d{1,2}:\d{2}(?::\d{2})?\b",
+            r"\b24\s*(?:x|×|/|by)\s*(?:7|seven)(?:\s*(?:x|×|/)\s*365)?\b",
+            r"\b\d+\s*[x×]\s*\d+\b(?!-)",
+            r"\b\d+(?:\.\d+){2,}\b",
+            r"\b\d{3}-\d{3}-\d{4}\b",
+            r"\b\d+[A-Za-z]+\d+\w*\b",
+            r"\b(?:19|20)\d{2}/\d{2,4}\b",
+            r"\b\d+(?:st|nd|rd|th)\b",
+            r"\b\d+(?:\.\d+)?\s*/\s*\d+\b",
+        )), re.I),
+    )
+    # The same, opening with a number: matched only where numbers start.
+    number_masks = re.compile(
+        rf"{num}\s*(?:%|per\s*cent|percent|pct\b)|{num}\s+out\s+of\s+{num}", re.I)
     tunit = _TIME_UNIT
     n = rf"(?P<n>{num}|an?|one|the)"
     time_forms = (
@@ -284,6 +288,7 @@ def _grammar() -> _QGrammar:
         number=re.compile(rf"(?P<num>{num})(?![\w½¼¾]|[.,/:]\d|-\w|\s*%)", re.I),
         token=re.compile(r"\s*(?:[x×]\s+)?([A-Za-z][\w'&/-]*|\d+(?:\.\d+)?-[A-Za-z][\w-]*)"),
         masks=masks,
+        number_masks=number_masks,
         time_units=units["time_units"],
         measure_units=frozenset(units["measure_units"]),
         money_words=frozenset(units["money_words"]),
@@ -317,7 +322,7 @@ def _normalise(text: str) -> str:
 
 
 _WORDS = re.compile(r"[A-Za-z]+")
-_COUNT_GATE = frozenset(("more", "fewer", "least", "excess", "exceed"))
+_COUNT_GATE = frozenset(("more", "fewer", "least", "excess", "exceed", "below", "under"))
 _RECURRENCE_GATE = frozenset((
     "day", "days", "daily", "nightly", "night", "evening", "morning", "week", "weekly",
     "weekday", "fortnight", "fortnightly", "month", "monthly", "mensem", "quarter",
@@ -408,9 +413,13 @@ def _is_plural(word: str, head: bool = False) -> bool:
 def _mask(text: str, g: _QGrammar) -> str:
     chars = list(text)
     spans = [(m.start, m.end) for m in find_date_matches(text)]
-    for pattern, gate in g.masks:
-        if gate is None or gate.search(text):
-            spans.extend(m.span() for m in pattern.finditer(text))
+    for pattern in g.masks:
+        spans.extend(m.span() for m in pattern.finditer(text))
+    if "%" in text or _PERCENT_GATE.search(text) or "out of" in text:
+        for pos in number_starts(text):
+            m = g.number_masks.match(text, pos)
+            if m:
+                spans.append(m.span())
     for s, e in spans:
         chars[s:e] = "#" * (e - s)
     return "".join(chars)
@@ -470,8 +479,14 @@ def find_quantity(sentence: str) -> Quantity | None:
             value = float(number_text.replace(".", ""))  # "14.000 articles"
         else:
             value = parse_number(number_text)
-        if value is None or value <= 0:
-            continue
+        if value is None or value <= 0 or (value * 2) % 1:
+            continue  # 2.2 garden beds: a section number; 1.5 FTE is fine
+        if _SECTION_NUMBER.match(norm, m.start()) and not norm[:m.start()].strip(" \t-*•|>#"):
+            continue  # "4.4 First-fix services ..." opens with its section number
+        if number_text[0].isupper() and number_text[1:].islower() and \
+                norm[:m.start()].strip(" \t-*•|>#(\"'") and \
+                re.match(r"\s+[A-Z]", norm[m.end():]):
+            continue  # "One Wapping Wharf": part of a name
         if _skip_for_prefix(norm, m.start(), g) or _LIMIT_BEFORE.search(norm[:m.start()]):
             continue
         head = _counted_noun(masked, m.end(), value, number_text, g)
@@ -485,10 +500,11 @@ def find_quantity(sentence: str) -> Quantity | None:
 
 
 _YEAR = re.compile(r"(?:19|20)\d\d")
+_SECTION_NUMBER = re.compile(r"\d+(?:\.\d+)+\.?\s")
 _DOTTED_THOUSANDS = re.compile(r"\d{1,3}(?:\.\d{3})+")
 _LIMIT_BEFORE = re.compile(
     r"\b(?:(?:no|not|never)\s+(?:[\w-]+\s+){0,3}?more\s+than|fewer\s+than|less\s+than|at\s+most|"
-    r"(?:a\s+)?maximum\s+of)\s*$", re.I)
+    r"(?:a\s+)?maximum\s+of|below|under)\s*$", re.I)
 _RATIO_AFTER = re.compile(r"\s+(?:per|for\s+each|for\s+every|in\s+each|at\s+each|each|a|an)\b",
                           re.I)
 _PARTITIVE = re.compile(
@@ -627,8 +643,11 @@ def _in_condition(norm: str, start: int, g: _QGrammar) -> bool:
     return any(m.start() <= start < m.end() for m in g.condition.finditer(norm))
 
 
-def _deadline_follows(norm: str, end: int, unit: str) -> bool:
-    """'within 45 days of contract signature' is a deadline, not a threshold."""
+def _deadline_follows(norm: str, end: int, unit: str, value: float) -> bool:
+    """'within 45 days of contract signature' is a deadline, not a threshold; so is
+    'within 48 hours of signing' (whole days after a project event)."""
+    if unit == "hour" and value % 24 == 0:
+        return event_at(norm, end) in ("signature", "kickoff", "go_live")
     if unit not in ("day", "business_day", "week", "month", "year"):
         return False
     return event_at(norm, end) is not None
@@ -677,7 +696,7 @@ def _read_time(kind: str, m: re.Match, norm: str, g: _QGrammar) -> Threshold | N
     direction = _direction(gd.get("lead"), gd.get("tail"), "at_most",
                            norm[max(0, m.start() - 40):m.start()],
                            breach=_in_condition(norm, m.start(), g))
-    if kind == "lead" and _deadline_follows(norm, m.end(), unit):
+    if kind == "lead" and _deadline_follows(norm, m.end(), unit, value):
         return None
     if kind in ("in", "lead") and unit in ("day", "week", "month", "year") and \
             re.search(r"\b(?:before|prior\s+to|ahead\s+of)\b", norm[m.end():m.end() + 12], re.I):
@@ -803,8 +822,8 @@ def find_period(sentence: str) -> Threshold | None:
     if not _words(norm) & g.period_gate:
         return None
     for index, pattern in enumerate(g.period_forms):
-        if index == len(g.period_forms) - 1 and not _PERIOD_CONTEXT.search(norm):
-            break  # a bare "for two years" counts only in a warranty / price sentence
+        if index in (1, 3) and not _PERIOD_CONTEXT.search(norm):
+            continue  # "runs for eight weeks" counts only in a warranty / price sentence
         if index == 0:  # opens with a number: match only where numbers start
             matches = (m for m in (pattern.match(norm, p) for p in number_starts(norm)) if m)
         else:

@@ -33,7 +33,7 @@ DEFAULT_ABBREVIATIONS = frozenset(
 
 _BULLET = re.compile(
     r"^(?P<indent>[ \t]*)(?P<marker>[-*+\u2022\u25cf\u25aa\u25e6\u2023\u00b7\u2013\u2014\u25a0\u25a1\u2713\u2714>]"
-    r"|\(?\d{1,2}[.)](?!\d)|\(?[a-zA-Z][.)]|\((?:[ivxlc]{1,5}|[a-z]{1,2}|\d{1,2})\)|[ivx]{1,4}\.)[ \t]+(?=\S)"
+    r"|o(?=[ \t]+[A-Z])|\(?\d{1,2}[.)](?!\d)|\(?[a-zA-Z][.)]|\((?:[ivxlc]{1,5}|[a-z]{1,2}|\d{1,2})\)|[ivx]{1,4}\.)[ \t]+(?=\S)"
 )
 _NUMBERED_CLAUSE = re.compile(r"^(?P<indent>[ \t]*)(?P<marker>\d{1,2}(?:\.\d{1,3})+\.?)[ \t]+(?=\S)")
 _MD_HEADING = re.compile(r"^[ \t]{0,3}#{1,6}[ \t]+")
@@ -356,24 +356,26 @@ def _clean_heading(text: str) -> str:
     return text.strip().strip("*_#: ").strip()
 
 
-def _header_for(row_start: int, tables: Sequence[tuple[tuple[str, ...], list[int], int]]):
-    for header, starts, header_start in tables:
+def _header_for(row_start: int, cells: tuple[str, ...], tables: Sequence[tuple[tuple[str, ...], set]]):
+    """The known table header for a row; None when the row is itself a known header."""
+    for header, starts in tables:
         if row_start in starts:
             return header
-        if row_start == header_start:
+    for header, _ in tables:
+        if header and tuple(c.strip() for c in header) == cells:
             return None
     return ()
 
 
 def segment(text: str, page_starts: Sequence[int] = (0,),
-            tables: Sequence[tuple[tuple[str, ...], list[int], int]] = (),
+            tables: Sequence[tuple[tuple[str, ...], set]] = (),
             abbreviations: Iterable[str] = DEFAULT_ABBREVIATIONS) -> list[Unit]:
     """Split a proposal's text into units.
 
     text (str): the whole document text (pages joined with "\\n\\n").
     page_starts (list[int]): offset of each page in ``text``; a page break mid-sentence
         is joined like a line wrap.
-    tables (list): known tables as (header cells, row start offsets, header line start);
+    tables (list): known tables as (header cells, set of row start offsets);
         rows of other pipe-table lines take the group's first row as header when it
         holds no digits.
     RETURNS (list[Unit]): in document order.
@@ -396,7 +398,7 @@ def segment(text: str, page_starts: Sequence[int] = (0,),
         if block.kind == "row":
             line = block.lines[0]
             start, end, cells = _row_quote(text, line)
-            known = _header_for(line.start, tables)
+            known = _header_for(line.start, cells, tables)
             if known is None:  # the header line of a known table
                 pipe_header, pipe_header_start = cells, line.start
                 prev_kind = "row"

@@ -53,12 +53,12 @@ MEASURE_WORDS = (
     ("accuracy", "Accuracy"),
 )
 MEASURED_KEYS = ("measured", "actual", "worst", "value")
-_QUANTITY_KEYS = {"delivered", "promised"}
+_QUANTITY_KEYS = {"delivered", "promised", "delivered_to_date"}
 _COMPLIANCE_KEYS = {"met", "total", "rate", "priority", "what"}
 _HELD_KEYS = {"held", "due", "scheduled", "total"}
 
 
-def _held(f: dict) -> Optional[tuple]:
+def held_figures(f: dict) -> Optional[tuple]:
     """(held, fallen due) from a recurring verdict's figures ({"held": 3, "due": 4})."""
     if "held" not in f:
         return None
@@ -159,15 +159,19 @@ def figure_lines(promise: Promise, verdict: Verdict) -> list[str]:
     if "delivered" in f and "promised" in f:
         delivered, promised = f["delivered"], f["promised"]
         unit = plural(promise.unit, promised) or "delivered"
-        share = percent(delivered / promised, "") if promised else ""
+        share = percent(delivered / promised, "") if promised and delivered is not None else ""
         tail = f" ({share})" if share else ""
         verb = " delivered" if promise.unit else ""
-        lines.append(f"{number(delivered)}/{number(promised)} {unit}{verb}{tail}")
+        to_date = f.get("delivered_to_date")
+        when = " by the due date" if to_date is not None and to_date != delivered else ""
+        lines.append(f"{number(delivered)}/{number(promised)} {unit}{verb}{when}{tail}")
+        if when:
+            lines.append(f"{number(to_date)}/{number(promised)} delivered to date")
         used |= _QUANTITY_KEYS
     if "met" in f and "total" in f:
         lines.append(_compliance_line(promise, f))
         used |= _COMPLIANCE_KEYS
-    held = _held(f)
+    held = held_figures(f)
     if held is not None and "met" not in f:
         if promise.threshold is not None and promise.recurrence:
             lines.append(_compliance_line(promise, {"met": held[0], "total": held[1]}))
@@ -205,6 +209,14 @@ def talking_points(promise: Promise, verdict: Verdict, as_of: date,
     points = []
     if status == "broken":
         points.append(_broken_point(promise, verdict, what, due))
+    elif status == "at_risk" and promise.threshold is not None and (
+            "met" in (verdict.figures or {}) or held_figures(verdict.figures or {})):
+        level = threshold_phrase(promise.threshold, promise.threshold_unit, promise.direction)
+        points.append(f"The latest figure is close to the promised limit ({level}); say what "
+                      "is being done to stay within it before they notice.")
+    elif status == "at_risk" and promise.recurrence and verdict.due is not None:
+        points.append(f"The {what} due {due} is not recorded yet; confirm when it will "
+                      "happen.")
     elif status == "at_risk":
         if verdict.due is not None:
             days = (verdict.due - as_of).days
@@ -234,12 +246,15 @@ def talking_points(promise: Promise, verdict: Verdict, as_of: date,
 def _broken_point(promise: Promise, verdict: Verdict, what: str, due: str) -> str:
     f = verdict.figures or {}
     if "delivered" in f and "promised" in f and f["promised"] and f["delivered"] is not None:
-        missing = f["promised"] - f["delivered"]
+        so_far = f.get("delivered_to_date")
+        so_far = so_far if so_far is not None and so_far != f["delivered"] else None
+        missing = f["promised"] - (so_far if so_far is not None else f["delivered"])
         unit = plural(promise.unit, missing) or "items"
+        since = f" ({number(so_far)} so far)" if so_far is not None else ""
         return (f"Only {number(f['delivered'])} of {number(f['promised'])} "
-                f"{plural(promise.unit, f['promised']) or 'items'} were delivered by {due}; "
-                f"give a date for the remaining {number(missing)} {unit} and say what is "
-                "holding them up.")
+                f"{plural(promise.unit, f['promised']) or 'items'} were delivered by {due}"
+                f"{since}; give a date for the remaining {number(missing)} {unit} and say what "
+                "is holding them up.")
     level = threshold_phrase(promise.threshold, promise.threshold_unit, promise.direction)
     if promise.category == "support" and "met" in f and "total" in f:
         missed = f["total"] - f["met"]
@@ -260,7 +275,7 @@ def _broken_point(promise: Promise, verdict: Verdict, what: str, due: str) -> st
         return (f"{measure_name(promise)} fell short of the promised level ({level}); "
                 f"explain the cause, what has changed, and {credit}.")
     if promise.recurrence or promise.category == "check_in":
-        counts = _held(f) or held_counts(verdict)
+        counts = held_figures(f) or held_counts(verdict)
         if "met" in f and "total" in f:
             counts = (f["met"], f["total"])
         if counts:

@@ -31,7 +31,7 @@ from .formatting import (
     shorten,
     status_label,
 )
-from .talking import figure_lines, held_counts, talking_points
+from .talking import figure_lines, held_counts, held_figures, talking_points
 
 SOON_DAYS = 14
 PROBLEM_STATUSES = ("broken", "at_risk")
@@ -103,18 +103,50 @@ class Item:
 
     @cached_property
     def occurrences(self) -> list[dict]:
+        """Each occurrence that has fallen due, then the next one to come."""
+        shown, upcoming = [], []
+        for o in sorted(self.verdict.occurrences, key=lambda o: o.due):
+            (upcoming if o.status == "pending" else shown).append(o)
+        shown += upcoming[:1]
         return [{"due": self.fmt(o.due), "status": o.status, "status_label": status_label(o.status),
                  "detail": o.detail, "evidence": [self._evidence(e) for e in o.evidence]}
-                for o in sorted(self.verdict.occurrences, key=lambda o: o.due)]
+                for o in shown]
+
+    @cached_property
+    def later_occurrences(self) -> str:
+        """ "and 38 more to come, the last on 2028-02-28" (empty when none)."""
+        later = sorted(o.due for o in self.verdict.occurrences if o.status == "pending")[1:]
+        if not later:
+            return ""
+        return f"and {len(later)} more to come, the last on {self.fmt(later[-1])}"
 
     @cached_property
     def held(self) -> str:
-        counts = held_counts(self.verdict)
-        return f"{counts[0]} of {counts[1]} held" if counts else ""
+        counts = held_figures(self.verdict.figures or {}) or held_counts(self.verdict)
+        return f"{number(counts[0])} of {number(counts[1])} held" if counts else ""
 
     @cached_property
     def talking(self) -> list[str]:
         return talking_points(self.promise, self.verdict, self.as_of, self.fmt)
+
+    @cached_property
+    def done_note(self) -> str:
+        """When a kept promise was done: "due 14 Feb; delivered 10 Feb", "2 of 2 held"."""
+        if self.verdict.occurrences:
+            nxt = self.next_occurrence(self.as_of)
+            return self.held + (f"; next due {self.fmt(nxt.due)}" if nxt else "")
+        if self.done_on is None:
+            return f"due {self.due_text}"
+        return f"due {self.due_text}; delivered {self.fmt(self.done_on)}"
+
+    @cached_property
+    def done_on(self) -> Optional[date]:
+        """The day a one-off promise was delivered: a quantity when its last part arrived,
+        anything else with its first record."""
+        dates = sorted(e.date for e in self.verdict.evidence if e.date)
+        if not dates:
+            return None
+        return dates[-1] if "delivered" in self.verdict.figures else dates[0]
 
     @cached_property
     def location(self) -> str:
@@ -129,16 +161,16 @@ class Item:
             amounts.append(f"{number(e.value)}%" if unit in ("%", "percent")
                            else f"{number(e.value)} {plural(unit, e.value)}".strip())
         link = e.link or ""
+        why = ""
         if link == "explicit":
             how = "Linked by hand"
         elif link.startswith("auto"):
-            detail = link.partition(":")[2].strip()
-            how = "Matched automatically" + (f" ({detail})" if detail else "")
+            how, why = "Matched automatically", link.partition(":")[2].strip()
         else:
             how = link
         return {"date": self.fmt(e.date), "description": e.description or NOT_RECORDED,
                 "amounts": ", ".join(amounts), "reference": e.reference, "source": e.source,
-                "how": how}
+                "how": how, "why": why}
 
     def next_occurrence(self, after: date, statuses=("pending", "at_risk")):
         """The first occurrence due on or after ``after`` that is still to come."""
@@ -252,15 +284,12 @@ def _split_review(items: list[Item]) -> dict:
 
 def manager_context(data: AuditData, filters: ReportFilters, fmt: Callable) -> dict:
     items = sorted(apply_filters(build_items(data, fmt), data, filters), key=lambda i: i.sort_key)
-    deal_ids = {i.deal_id for i in items}
-    if filters.deal or filters.rep or filters.customer:
-        deal_ids |= {d.deal_id for d in data.deals.values()
-                     if (filters.deal is None or d.deal_id == filters.deal)
-                     and (filters.rep is None or _same(d.rep, filters.rep))
-                     and (filters.customer is None or _same(d.customer, filters.customer))}
-        doc_deals: Optional[set] = deal_ids
-    else:
-        doc_deals = None
+    deal_ids = {d.deal_id for d in data.deals.values()
+                if (filters.deal is None or d.deal_id == filters.deal)
+                and (filters.rep is None or _same(d.rep, filters.rep))
+                and (filters.customer is None or _same(d.customer, filters.customer))}
+    narrowed = any(v is not None for v in (filters.deal, filters.rep, filters.customer))
+    doc_deals: Optional[set] = deal_ids if narrowed else None
     shown = []
     if filters.rep:
         shown.append(f"Rep: {filters.rep}")
@@ -337,8 +366,9 @@ def weekly_context(data: AuditData, start: date, end: date, fmt: Callable) -> di
     kept = []
     for it in items:
         dates, status = [], it.status
-        if it.status in ("kept", "late"):
-            dates = [e.date for e in it.verdict.evidence if _in(e.date, start, end)]
+        if it.status in ("kept", "late") and not it.verdict.occurrences and _in(
+                it.done_on, start, end):
+            dates = [it.done_on]
         for o in it.verdict.occurrences:
             if o.status in ("kept", "late"):
                 seen = [e.date for e in o.evidence if _in(e.date, start, end)]
@@ -372,7 +402,7 @@ def weekly_context(data: AuditData, start: date, end: date, fmt: Callable) -> di
         "previous_as_of": fmt(data.previous_as_of, "") if data.previous_as_of else "",
         "has_previous": bool(prev),
         "broke": broke,
-        "upcoming": [{"item": it, "when": fmt(when if when != FAR else None, "No date yet"),
+        "upcoming": [{"item": it, "when": fmt(when) if when != FAR else it.due_text,
                       "status": status, "label": status_label(status)}
                      for when, it, status in upcoming],
         "kept": [{"item": it, "when": text, "status": status, "label": status_label(status)}

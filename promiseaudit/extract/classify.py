@@ -1,0 +1,624 @@
+"""Decide whether a unit of a proposal is a seller promise, and of which category.
+
+The span patterns (patterns/*.jsonl) mark cues in the text: modals ("will", "shall"),
+commitment verbs ("guarantees", "warrants"), hedges, conditions, customer duties,
+payment terms, facts, marketing, and category words. This module reads those cues for
+one unit (a sentence, a list item or a table row) together with who the parties are,
+and returns a ``Judgement``:
+
+1. A commitment anchor (modal or commitment verb) whose subject is the seller, a
+   neutral thing ("Training will be delivered...") or the customer receiving something
+   ("You will receive...") makes a promise, unless what follows is a payment term, a
+   courtesy or a negation that takes something away.
+2. Without an anchor, a present-tense description of the service ("Support is
+   available 8am-6pm", "Our crew mows the lawns weekly") is a promise when it carries a
+   schedule, hours, a level or a price hold, and no fact, price or scope cue.
+3. A list item that is only a fragment is judged with its lead-in ("We will:" makes the
+   items promises; "The Client will:" makes them duties).
+4. A table row is judged by its header (a milestone table with a date column, a
+   service-level table with a target column) and its owner column.
+
+The category is a weighted vote of category cues (lexicon.json "categories") with the
+precedence order breaking ties; cues inside a condition or an elaboration ("...,
+covering X and Y") count less than the head of the commitment.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Optional, Sequence
+
+from .parties import Parties
+
+_CLAUSE_BREAK = re.compile(
+    r"[,;:(\u2014\u2013]\s*|\s-\s|\b(?:and|but|or|so|which|who|that|then|because|while|whereas|"
+    r"where|when|if|once|after|before|until|unless|provided)\s+",
+    re.I,
+)
+_PRED_END = re.compile(r"[,;:(.]|\s(?:and|but|so that|which|if|unless|provided)\s", re.I)
+_FIELD_KEY = re.compile(r"^\s*(?:\*\*|__)?(?P<key>[A-Z][\w .&/'’()#-]{0,40}?)\s*(?:\*\*|__)?:(?:\*\*|__)?\s+(?P<value>\S.*)$", re.S)
+_PASSIVE_AGENT = r"^(?:also |then |only |not )?be (?:\w+ ){0,2}\w+ (?:\w+ )?by (?:the |a |your )?(?:{who})\b"
+_CUSTOMER_GROUP_NOUNS = re.compile(
+    r"\b(?:team|teams|staff|users?|employees|people|department|it|managers?|planners?|participants?|"
+    r"drivers?|officers?|members?|administrators?|admins?|colleagues|leadership|board|organisation|"
+    r"organization|business|company|site|sites|premises|facilities|engineers|technicians|clinicians|"
+    r"nurses|tenants|residents|students|teachers|agents|crew|crews)\b$",
+    re.I,
+)
+_BY_SELLER = re.compile(r"\b(?:by|from|through|via|with)\s+(?:our|us)\b|\bour\s+own\b", re.I)
+_DETERMINERS = re.compile(r"^(?:(?:the|a|an|all|each|every|any|both|our|your|its|their|this|these|that|those|"
+                          r"also|then|now|only|in addition|additionally|finally|further|furthermore)\s+)+", re.I)
+
+
+@dataclass(frozen=True)
+class Cue:
+    """A pattern match inside a unit (offsets relative to the unit text)."""
+
+    label: str
+    id: str
+    start: int
+    end: int
+    text: str
+
+
+@dataclass
+class Judgement:
+    """What the rules concluded about one unit."""
+
+    promise: bool
+    rule: str = ""
+    reason: str = ""
+    category: Optional[str] = None
+    strength: str = "firm"
+    condition: Optional[str] = None
+    confidence: float = 0.0
+    party: str = ""
+    anchor: Optional[Cue] = None
+    polarity: str = "neutral"  # for lead-ins: positive / negative / neutral
+
+
+@dataclass
+class Context:
+    """Per-document knowledge the rules need."""
+
+    lexicon: dict
+    parties: Parties
+    regex: dict = field(default_factory=dict)
+
+    @classmethod
+    def build(cls, lexicon: dict, parties: Parties) -> "Context":
+        compiled = dict(compile_lexicon(lexicon))  # per-document entries go in the copy
+        return cls(lexicon, parties, compiled)
+
+
+def compile_lexicon(lexicon: dict) -> dict:
+    """Compile the regexes of lexicon.json once (cached on the dict)."""
+    cached = lexicon.get("_compiled")
+    if cached is not None:
+        return cached
+    flags = re.I
+    preds = {k: re.compile(v, flags) for k, v in lexicon["predicates"].items() if k != "about"}
+    compiled = {
+        "pred": preds,
+        "service_verbs": re.compile(lexicon["present"]["service_verbs"], flags),
+        "background_words": re.compile(lexicon["present"]["background_words"], flags),
+        "heading_negative": re.compile(lexicon["headings"]["negative"], flags),
+        "heading_background": re.compile(lexicon["headings"]["background"], flags),
+        "heading_pricing": re.compile(lexicon["headings"]["pricing"], flags),
+        "heading_hints": {k: re.compile(v, flags) for k, v in lexicon["headings"]["category_hints"].items()},
+        "lead_negative": re.compile(lexicon["lead_ins"]["negative"], flags),
+        "lead_positive": re.compile(lexicon["lead_ins"]["positive"], flags),
+        "elaboration": re.compile(lexicon["elaboration"], flags),
+        "seller_staff": re.compile(r"\b(?:" + "|".join(re.escape(s) for s in sorted(
+            lexicon["parties"]["seller_staff"], key=len, reverse=True)) + r")\b", flags),
+    }
+    lexicon["_compiled"] = compiled
+    return compiled
+
+
+# --------------------------------------------------------------------------- helpers
+
+def _labels(cues: Sequence[Cue]) -> set:
+    return {c.label for c in cues}
+
+
+def _has(cues: Sequence[Cue], *labels: str) -> bool:
+    return any(c.label in labels for c in cues)
+
+
+def _first(cues: Sequence[Cue], label: str) -> Optional[Cue]:
+    for c in cues:
+        if c.label == label:
+            return c
+    return None
+
+
+def subject_before(text: str, pos: int) -> str:
+    """The words between the start of the clause and ``pos`` (where the modal is)."""
+    breaks = [m.end() for m in _CLAUSE_BREAK.finditer(text, 0, pos)]
+    breaks = [0] + breaks
+    for start in reversed(breaks):
+        subject = text[start:pos].strip(" ,;:-\u2013\u2014\"'“”")
+        if subject and re.search(r"[A-Za-z]", subject):
+            return subject
+    return ""
+
+
+def predicate_after(text: str, pos: int) -> str:
+    rest = text[pos:].lstrip()
+    m = _PRED_END.search(rest)
+    pred = rest[: m.start()] if m else rest
+    pred = re.sub(r"^(?:n['’]t|not)\b", "not", pred.strip(), flags=re.I)
+    return re.sub(r"\s+", " ", pred).strip()
+
+
+def classify_party(subject: str, ctx: Context) -> str:
+    """'seller', 'customer' or 'neutral' for the subject of a clause."""
+    if not subject:
+        return "neutral"
+    lex = ctx.lexicon["parties"]
+    words = subject.split()
+    low = subject.lower()
+    first = re.sub(r"[’']\w*$", "", words[0].lower())
+    if first in lex["seller_pronouns"]:
+        return "seller"
+    parties = ctx.parties
+    bare = _DETERMINERS.sub("", subject).strip()
+    for which, side in (("seller", "seller"), ("customer", "customer")):
+        m = parties.matcher(which)
+        if m is not None:
+            hit = m.match(bare) or m.match(subject)
+            if hit:
+                rest = bare[hit.end():].strip() if m.match(bare) else subject[hit.end():].strip()
+                if side == "customer" and rest and ctx.regex["seller_staff"].search(rest):
+                    return "seller"
+                return side
+    for which, side in (("seller_role", "seller"), ("customer_role", "customer")):
+        m = parties.matcher(which)
+        if m is not None:
+            hit = m.match(subject) or m.match(bare)
+            if hit:
+                rest = subject[hit.end():].strip() if m.match(subject) else bare[hit.end():].strip()
+                if side == "customer" and rest and ctx.regex["seller_staff"].search(rest):
+                    return "seller"
+                return side
+    if first in lex["customer_pronouns"]:
+        if first == "your":
+            head = subject.split(",")[0]
+            if ctx.regex["seller_staff"].search(head):
+                return "seller"
+            if _CUSTOMER_GROUP_NOUNS.search(head.strip()):
+                return "customer"
+            return "neutral"
+        return "customer"
+    if re.match(r"^(?:we|us)\b", low):
+        return "seller"
+    return "neutral"
+
+
+def _customer_agent_regex(ctx: Context) -> re.Pattern:
+    cached = ctx.regex.get("_agent")
+    if cached is None:
+        who = ["client", "customer", "buyer", "purchaser", "owner", "you", "your"]
+        who += [re.escape(r) for r in ctx.parties.customer_roles]
+        who += [re.escape(n.lower()) for n in ctx.parties.customer_names + ctx.parties.customer_people]
+        cached = re.compile(_PASSIVE_AGENT.replace("{who}", "|".join(sorted(set(who), key=len, reverse=True))), re.I)
+        ctx.regex["_agent"] = cached
+    return cached
+
+
+# --------------------------------------------------------------------------- blockers
+
+def blockers(text: str, cues: Sequence[Cue], ctx: Context, modal: bool, party: str = "") -> list[Cue]:
+    """Cues that make a unit a non-promise (duty, payment, scope, fact...)."""
+    labels = _labels(cues)
+    benefit = bool(labels & {"CAT_PRICING", "FREE"}) or ("PRICE_NOUN" in labels and "PRICE_HOLD" in labels)
+    cut = _relative_clause_start(text)
+    found = []
+    for c in cues:
+        if c.start >= cut and c.label in ("FACT", "MARKETING", "META"):
+            continue
+        if c.label in ("VALIDITY", "EXCLUSION", "ASSUMPTION", "COURTESY", "OPTIONAL"):
+            found.append(c)
+        elif c.label == "DUTY":
+            if c.id == "duty.responsible_for" and party == "seller":
+                continue
+            found.append(c)
+        elif c.label in ("PAYMENT", "PRICE_TAX") and not benefit:
+            found.append(c)
+        elif c.label == "MARKETING" and not (modal and labels & {"NUMBER", "PERCENT", "RECUR_SHORT", "RECUR_LONG"}):
+            found.append(c)
+        elif c.label in ("FACT", "META") and not modal:
+            found.append(c)
+    return found
+
+
+def _relative_clause_start(text: str) -> int:
+    m = re.search(r",\s+(?:which|who|whom)\b", text)
+    return m.start() if m else len(text)
+
+
+# --------------------------------------------------------------------------- anchors
+
+_ANCHOR_LABELS = ("MODAL", "COMMIT", "SOFT_COMMIT")
+
+
+def anchors(cues: Sequence[Cue]) -> list[Cue]:
+    out = [c for c in cues if c.label in _ANCHOR_LABELS]
+    # "Should X happen, ..." opens a condition, not a hedge.
+    return [c for c in out if not (c.id == "soft.should" and c.start == 0)]
+
+
+def judge_anchor(text: str, anchor: Cue, cues: Sequence[Cue], ctx: Context) -> tuple[Optional[bool], str, str]:
+    """(promise?, party, why) for one modal or commitment verb; None when undecided."""
+    subject = subject_before(text, anchor.start)
+    party = classify_party(subject, ctx)
+    pred = predicate_after(text, anchor.end)
+    preds = ctx.regex["pred"]
+    low_pred = pred.lower()
+    if anchor.id == "modal.must" and party != "seller":
+        return False, party, "a requirement ('must') on someone other than the seller"
+    if anchor.id == "modal.wont":
+        low_pred = "not " + low_pred
+    if re.match(r"^(?:not|never)\b", low_pred):
+        if not preds["negation_kept"].match(low_pred):
+            return False, party, "a negation that takes something away"
+    if party == "customer":
+        if preds["receive"].match(low_pred) or anchor.label == "COMMIT" and anchor.id == "commit.is_guaranteed":
+            return True, party, "the customer receives"
+        return False, party, "a customer duty"
+    if preds["payment"].match(low_pred):
+        return False, party, "a payment term"
+    if preds["courtesy"].match(low_pred) or preds["vague"].match(low_pred) or preds["be_only"].match(low_pred):
+        return False, party, "nothing to check"
+    if party == "seller" and preds["seller_duty"].match(low_pred):
+        return False, party, "something the seller needs from the customer"
+    if preds["price_change"].match(low_pred) and re.search(r"\b(?:rates?|prices?|fees?|charges?|pricing)\b", subject, re.I):
+        return False, party, "a price that may change"
+    if _customer_agent_regex(ctx).match(low_pred):
+        return False, party, "done by the customer"
+    return True, party, ""
+
+
+# --------------------------------------------------------------------------- category
+
+def category_of(text: str, cues: Sequence[Cue], ctx: Context, heading: str = "",
+                extra: Sequence[tuple[Sequence[Cue], float]] = (), condition_span=None) -> tuple[str, list[str]]:
+    """The category with the highest cue score, and the cues that decided it."""
+    conf = ctx.lexicon["categories"]
+    weights = conf["label_weights"]
+    pattern_weights = conf["pattern_weights"]
+    scores = {c: 0.0 for c in conf["precedence"]}
+    why: dict = {c: [] for c in conf["precedence"]}
+    elab = ctx.regex["elaboration"].search(text)
+    elab_start = elab.start() if elab else len(text)
+
+    def factor(cue: Cue) -> float:
+        f = 1.0
+        if condition_span and condition_span[0] <= cue.start < condition_span[1]:
+            f *= conf["condition_factor"]
+        elif cue.start >= elab_start:
+            f *= conf["elaboration_factor"]
+        return f
+
+    def add_cues(cue_list: Sequence[Cue], scale: float):
+        seen = set()
+        for cue in cue_list:
+            if not cue.label.startswith("CAT_"):
+                continue
+            key = (cue.id, cue.start)
+            if key in seen:
+                continue
+            seen.add(key)
+            cat = cue.label[4:].lower()
+            if cat.endswith("_weak"):
+                cat = cat[:-5]
+            w = pattern_weights.get(cue.id, weights.get(cue.label, 1.0))
+            scores[cat] += w * scale * factor(cue)
+            why[cat].append(cue.text.lower())
+        labels_here = {}
+        for cue in cue_list:
+            labels_here.setdefault(cue.label, []).append(cue)
+        for combo in conf["combos"]:
+            if all(lab in labels_here for lab in combo["all"]):
+                members = [labels_here[lab][0] for lab in combo["all"]]
+                f = min(factor(m) for m in members)
+                scores[combo["category"]] += combo["weight"] * scale * f
+                why[combo["category"]].append(combo["why"])
+
+    add_cues(cues, 1.0)
+    for extra_cues, scale in extra:
+        add_cues(extra_cues, scale)
+    if heading:
+        for cat, rx in ctx.regex["heading_hints"].items():
+            if rx.search(heading):
+                scores[cat] += conf["heading_weight"]
+                why[cat].append(f"heading '{heading}'")
+    best = max(conf["precedence"], key=lambda c: (scores[c], -conf["precedence"].index(c)))
+    if scores[best] <= 0:
+        return conf["default"], []
+    return best, why[best]
+
+
+# --------------------------------------------------------------------------- modifiers
+
+def strength_of(cues: Sequence[Cue], anchor: Optional[Cue], condition_span=None) -> tuple[str, list[str]]:
+    hedges = []
+    for c in cues:
+        if c.label != "HEDGE":
+            continue
+        if c.id == "hedge.should" and c.start == 0:
+            continue
+        hedges.append(c.text.lower())
+    if anchor is not None and anchor.label == "SOFT_COMMIT" and not (anchor.id == "soft.should" and anchor.start == 0):
+        hedges.append(anchor.text.lower())
+    return ("soft" if hedges else "firm"), hedges
+
+
+_NOT_CONDITION = re.compile(r"^(?:if|when|where)\s+(?:possible|feasible|practicable|any|applicable|appropriate|necessary|needed)\b", re.I)
+
+
+def condition_of(text: str, cues: Sequence[Cue]) -> Optional[tuple[int, int]]:
+    """Span of the first condition clause in ``text``, if any."""
+    for c in cues:
+        if c.label != "CONDITION":
+            continue
+        start = c.start
+        if c.id == "condition.provided":
+            start = c.start + (len(c.text) - len(c.text.lstrip(",;:-–— ")))
+            while start < len(text) and not text[start].isalpha():
+                start += 1
+        if _NOT_CONDITION.match(text[start:]):
+            continue
+        end = _clause_end(text, start, at_start=start <= 2)
+        if end - start >= 6:
+            return start, end
+    return None
+
+
+def _clause_end(text: str, start: int, at_start: bool) -> int:
+    depth = 0
+    for i in range(start, len(text)):
+        ch = text[i]
+        if ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth = max(0, depth - 1)
+        elif depth == 0 and ch in ",;" and (at_start or True):
+            if ch == "," and i + 1 < len(text) and text[i + 1].isdigit():
+                continue
+            return i
+        elif depth == 0 and ch == "." and (i + 1 == len(text) or text[i + 1] in " \n"):
+            return i
+    return len(text.rstrip(" .;"))
+
+
+# --------------------------------------------------------------------------- judging
+
+def heading_class(heading: str, ctx: Context) -> str:
+    if not heading:
+        return ""
+    if ctx.regex["heading_negative"].search(heading):
+        return "negative"
+    if ctx.regex["heading_background"].search(heading):
+        return "background"
+    return ""
+
+
+def _param_cue(cues: Sequence[Cue]) -> bool:
+    return _has(cues, "RECUR_SHORT", "RECUR_LONG", "SERVICE_HOURS", "WITHIN_SHORT", "WITHIN_DAYS", "PERCENT",
+                "EVERY_N_FAST", "FREE", "DURATION") or (_has(cues, "PRICE_NOUN") and _has(cues, "PRICE_HOLD"))
+
+
+def _category_cue(cues: Sequence[Cue], strong_only: bool = False) -> bool:
+    if strong_only:
+        return any(c.label.startswith("CAT_") and not c.label.endswith("_WEAK") and c.label != "CAT_DELIVERY"
+                   for c in cues)
+    return any(c.label.startswith("CAT_") for c in cues)
+
+
+def judge_sentence(text: str, cues: Sequence[Cue], ctx: Context, heading: str = "",
+                   allow_present: bool = True) -> Judgement:
+    """Judge a sentence (or a list item with its own verb) on its own."""
+    hclass = heading_class(heading, ctx)
+    found_anchors = anchors(cues)
+    reasons = []
+    for anchor in found_anchors:
+        verdict, party, why = judge_anchor(text, anchor, cues, ctx)
+        if verdict is None:
+            continue
+        if not verdict:
+            reasons.append((party, anchor, why))
+            continue
+        block = blockers(text, cues, ctx, modal=True, party=party)
+        if block:
+            return Judgement(False, rule=f"blocked/{block[0].id}", party=party, anchor=anchor,
+                             reason=f"'{block[0].text}' marks {_describe_block(block[0])}")
+        if party != "seller" and not (_category_cue(cues) or _param_cue(cues) or _has(cues, "NUMBER")):
+            reasons.append((party, anchor, "nothing measurable or deliverable"))
+            continue
+        kind = {"MODAL": "modal", "COMMIT": "commit_verb", "SOFT_COMMIT": "soft_commit"}[anchor.label]
+        return Judgement(True, rule=f"{party}_{kind}/{anchor.id}", party=party, anchor=anchor,
+                         reason=_anchor_reason(text, anchor, party, ctx))
+    if reasons:
+        party, anchor, why = reasons[0]
+        return Judgement(False, rule=f"not_promise/{anchor.id}", party=party, anchor=anchor, reason=why)
+    if not allow_present:
+        return Judgement(False, rule="no_commitment", reason="no commitment found")
+    return judge_present(text, cues, ctx, hclass)
+
+
+def judge_present(text: str, cues: Sequence[Cue], ctx: Context, hclass: str) -> Judgement:
+    """A sentence without a modal: a promise only when it describes the service."""
+    if hclass in ("background", "negative"):
+        return Judgement(False, rule="present/background", reason="background section")
+    verb = ctx.regex["service_verbs"].search(text)
+    customer_gets = None
+    subject = subject_before(text, verb.start()) if verb else text
+    party = classify_party(subject, ctx) if verb else "neutral"
+    if party == "customer":
+        rest = text[len(subject):].lstrip() if text.startswith(subject) else text[verb.start():]
+        if ctx.regex["pred"]["receive_present"].match(text[verb.start():]) or \
+                ctx.regex["pred"]["receive_present"].match(rest):
+            customer_gets = True
+        else:
+            return Judgement(False, rule="present/customer", party=party, reason="about the customer")
+    if verb is None:
+        return Judgement(False, rule="no_commitment", reason="no commitment found")
+    block = blockers(text, cues, ctx, modal=False, party=party)
+    if block:
+        return Judgement(False, rule=f"blocked/{block[0].id}", party=party,
+                         reason=f"'{block[0].text}' marks {_describe_block(block[0])}")
+    if ctx.regex["background_words"].search(text):
+        return Judgement(False, rule="present/background", reason="describes the situation today")
+    by_seller = bool(_BY_SELLER.search(text[verb.start():]))
+    if customer_gets or party == "seller" or by_seller or _param_cue(cues) or _category_cue(cues, strong_only=True):
+        if party != "seller" and not customer_gets and not (_param_cue(cues) or by_seller or
+                                                            _category_cue(cues, strong_only=True)):
+            return Judgement(False, rule="present/vague", reason="nothing to check")
+        who = {"seller": "seller", "customer": "customer gets"}.get(party, "service")
+        return Judgement(True, rule=f"present_{'customer_receives' if customer_gets else party}/service_verb",
+                         party=party, reason=f"{who} + present tense '{verb.group(0)}'")
+    return Judgement(False, rule="present/vague", reason="nothing to check")
+
+
+def judge_lead_in(text: str, cues: Sequence[Cue], ctx: Context, heading: str = "") -> str:
+    """'positive', 'negative' or 'neutral' for a line introducing a list."""
+    if ctx.regex["lead_negative"].search(text):
+        return "negative"
+    body = re.sub(r"[:\s]+$", "", text)
+    verdict = judge_sentence(body, cues, ctx, heading, allow_present=False)
+    if verdict.promise:
+        return "positive"
+    if verdict.party == "customer":
+        return "negative"
+    if ctx.regex["lead_positive"].search(text):
+        return "positive"
+    return "neutral"
+
+
+def judge_fragment(text: str, cues: Sequence[Cue], ctx: Context, polarity: str, heading: str) -> Judgement:
+    """A list item without a verb of its own, judged with its lead-in."""
+    if polarity == "negative":
+        return Judgement(False, rule="list_item/negative_lead_in", reason="listed under a customer duty or exclusion")
+    block = blockers(text, cues, ctx, modal=True)
+    if block:
+        return Judgement(False, rule=f"blocked/{block[0].id}", reason=f"'{block[0].text}' marks {_describe_block(block[0])}")
+    if polarity == "positive":
+        return Judgement(True, rule="list_item/lead_in", reason="item of a list the seller commits to")
+    if heading_class(heading, ctx) in ("negative", "background"):
+        return Judgement(False, rule="list_item/heading", reason="listed under a non-commitment heading")
+    if _category_cue(cues, strong_only=True) and _param_cue(cues):
+        return Judgement(True, rule="list_item/heading", reason=f"service item with a measurable level under '{heading}'")
+    return Judgement(False, rule="list_item/vague", reason="nothing to check")
+
+
+def judge_field(key: str, value: str, text: str, cues: Sequence[Cue], ctx: Context, heading: str) -> Judgement:
+    """A 'Key: value' line such as 'Warranty: 24 months on parts and labour'."""
+    block = blockers(text, cues, ctx, modal=True)
+    if block:
+        return Judgement(False, rule=f"blocked/{block[0].id}", reason=f"'{block[0].text}' marks {_describe_block(block[0])}")
+    key_l = key.lower()
+    if re.search(r"\b(?:date|ref|reference|prepared|from|to|for|attention|attn|client|customer|contact|phone|email|"
+                 r"price|fee|fees|cost|total|payment|valid|validity|quote|project|site|premises|subject|re)\b", key_l):
+        return Judgement(False, rule="field/meta", reason="a cover-page or price field")
+    key_cues = [c for c in cues if c.end <= len(key) + 2]
+    if _category_cue(key_cues) and (_param_cue(cues) or _has(cues, "NUMBER")):
+        return Judgement(True, rule="field/category", reason=f"'{key}' with a measurable value")
+    return Judgement(False, rule="field/vague", reason="nothing to check")
+
+
+_DATE_HEADER = re.compile(r"\b(?:date|dates|due|deadline|by when|when|timing|target date|completion|complete by|"
+                          r"week|weeks|month|finish|deliver(?:y|ed)? by|planned|timeline|schedule|by)\b", re.I)
+_TARGET_HEADER = re.compile(r"\b(?:target|targets|level|levels|sla|standard|standards|commitment|commitments|"
+                            r"guarantee|guaranteed|kpi|measure|threshold|response|resolution|availability|"
+                            r"metric|objective|goal|promise)\b", re.I)
+_PRICE_HEADER = re.compile(r"\b(?:price|prices|cost|costs|fee|fees|amount|total|rate|rates|charge|charges|"
+                           r"subtotal|usd|eur|gbp|aud|cad|investment|value)\b|[$£€]", re.I)
+_OWNER_HEADER = re.compile(r"\b(?:owner|responsib\w*|who|party|lead|accountable|action by|by whom|resource)\b", re.I)
+_DATE_CELL = re.compile(r"\b(?:\d{1,2}[./-]\d{1,2}[./-]\d{2,4}|\d{4}-\d{2}-\d{2}|(?:jan|feb|mar|apr|may|jun|jul|aug|"
+                        r"sep|sept|oct|nov|dec)[a-z]*\.? \d{1,2}|\d{1,2} (?:jan|feb|mar|apr|may|jun|jul|aug|sep|"
+                        r"sept|oct|nov|dec)[a-z]*|q[1-4] \d{4}|week \d+|(?:end|middle|mid|start|beginning) of \w+|"
+                        r"\d+ (?:business |working )?(?:days|weeks|months) (?:after|before|from|of))\b", re.I)
+
+
+def judge_row(header: Sequence[str], cells: Sequence[str], text: str, cues: Sequence[Cue],
+              ctx: Context) -> Judgement:
+    """A table row, read through its header."""
+    header_l = [h.lower() for h in header]
+    date_cols = [i for i, h in enumerate(header_l) if _DATE_HEADER.search(h)]
+    target_cols = [i for i, h in enumerate(header_l) if _TARGET_HEADER.search(h)]
+    price_cols = [i for i, h in enumerate(header_l) if _PRICE_HEADER.search(h) and i not in target_cols]
+    owner_cols = [i for i, h in enumerate(header_l) if _OWNER_HEADER.search(h)]
+    if owner_cols and owner_cols[0] < len(cells):
+        owner = cells[owner_cols[0]].strip()
+        side = classify_party(owner, ctx) if owner else "seller"
+        if side == "customer":
+            return Judgement(False, rule="table_row/customer_owner", reason=f"owned by the customer ('{owner}')")
+        if side != "seller" and ctx.parties.seller_names and owner and not re.match(
+                r"^(?:joint|both|all|shared|together)", owner, re.I):
+            return Judgement(False, rule="table_row/third_party_owner", reason=f"owned by '{owner}', not the seller")
+    anchored = anchors(cues)
+    if anchored:
+        verdict = judge_sentence(text, cues, ctx, allow_present=False)
+        if verdict.promise or verdict.party == "customer":
+            verdict.rule = "table_row/" + verdict.rule
+            return verdict
+    block = blockers(text, cues, ctx, modal=True)
+    if block:
+        return Judgement(False, rule=f"blocked/{block[0].id}", reason=f"'{block[0].text}' marks {_describe_block(block[0])}")
+    has_money = _has(cues, "MONEY")
+    if price_cols and not (date_cols or target_cols) or (has_money and not target_cols and not date_cols):
+        return Judgement(False, rule="table_row/price", reason="a price line")
+    dated = any(i < len(cells) and _DATE_CELL.search(cells[i]) for i in date_cols) or \
+        (not header and any(_DATE_CELL.search(c) for c in cells))
+    if dated:
+        return Judgement(True, rule="table_row/dated", reason="a dated row of a milestone table")
+    targeted = any(i < len(cells) and re.search(r"\d", cells[i]) for i in target_cols) or \
+        (_has(cues, "PERCENT", "WITHIN_SHORT", "WITHIN_DAYS") and (target_cols or not header))
+    if targeted:
+        return Judgement(True, rule="table_row/target", reason="a row of a service-level table")
+    return Judgement(False, rule="table_row/other", reason="a table row with no date or target")
+
+
+def _anchor_reason(text: str, anchor: Cue, party: str, ctx: Context) -> str:
+    subject = subject_before(text, anchor.start)
+    pred = predicate_after(text, anchor.end).split()
+    verb = " ".join(pred[:2]) if pred[:1] == ["be"] else (pred[0] if pred else "")
+    who = {"seller": f"seller '{_short(subject)}'", "customer": f"customer '{_short(subject)}' receives",
+           "neutral": f"'{_short(subject)}'"}.get(party, party)
+    parts = [who, f"'{anchor.text}'"]
+    if verb and anchor.label == "MODAL":
+        parts.append(f"'{verb}'")
+    return " + ".join(parts)
+
+
+def _short(text: str, n: int = 4) -> str:
+    words = text.split()
+    return " ".join(words[:n]) + ("…" if len(words) > n else "")
+
+
+def _describe_block(cue: Cue) -> str:
+    return {
+        "VALIDITY": "how long the offer is valid",
+        "EXCLUSION": "something not included",
+        "ASSUMPTION": "an assumption",
+        "COURTESY": "a courtesy",
+        "OPTIONAL": "an option, not a commitment",
+        "DUTY": "a customer duty or dependency",
+        "PAYMENT": "a payment term",
+        "PRICE_TAX": "a price or tax note",
+        "MARKETING": "a marketing claim",
+        "FACT": "a fact about the company",
+        "META": "a statement about the document",
+    }.get(cue.label, cue.label.lower())
+
+
+def field_parts(text: str) -> Optional[tuple[str, str]]:
+    m = _FIELD_KEY.match(text)
+    if not m:
+        return None
+    key = m.group("key").strip()
+    if len(key.split()) > 5:
+        return None
+    return key, m.group("value")

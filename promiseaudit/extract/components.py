@@ -1,0 +1,306 @@
+"""The spaCy components of the extraction pipeline.
+
+Order in ``build_nlp``: ``promiseaudit_segmenter`` (layout-aware sentences) ->
+``span_ruler`` (cues from patterns/*.jsonl, spans_key "pa_cues") ->
+``promiseaudit_parties`` (seller and customer names) -> ``promiseaudit_commitments``
+(judge every unit) -> ``promiseaudit_parameters`` (dates, quantities, thresholds).
+
+Each factory registers the Doc extensions it writes, idempotently, when it is built.
+The document's pages, tables, date and locale reach the pipeline through
+``doc._.pa_context`` (set by ``extract``); a plain ``nlp(text)`` treats the text as one
+page with no tables.
+"""
+from __future__ import annotations
+
+import bisect
+import json
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Optional
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from . import classify, segment
+from .parameters import Parameters, parameters_for
+from .parties import detect_parties
+
+PATTERN_DIR = Path(__file__).parent / "patterns"
+CUES_KEY = "pa_cues"
+
+
+def load_lexicon(path: Optional[str] = None) -> dict:
+    """The rules file patterns/lexicon.json (or another file with the same layout)."""
+    with open(path or PATTERN_DIR / "lexicon.json", encoding="utf-8") as handle:
+        return json.load(handle)
+
+
+def _ensure_extension(name: str, default=None) -> None:
+    if not Doc.has_extension(name):
+        Doc.set_extension(name, default=default)
+
+
+@dataclass
+class Candidate:
+    """A unit judged to be a promise, before it becomes a ``Promise``."""
+
+    unit: segment.Unit
+    judgement: classify.Judgement
+    lead_in_text: str = ""
+    fragment: bool = False
+    params: Parameters = field(default_factory=Parameters)
+
+
+@dataclass
+class Context:
+    """What ``extract`` tells the pipeline about the document."""
+
+    page_starts: list = field(default_factory=lambda: [0])
+    tables: list = field(default_factory=list)
+    document_date: Optional[date] = None
+    locale: Optional[str] = None
+
+
+def _context(doc: Doc) -> Context:
+    ctx = doc._.pa_context
+    return ctx if ctx is not None else Context()
+
+
+# --------------------------------------------------------------------------- segmenter
+
+@Language.factory("promiseaudit_segmenter", default_config={"extra_abbreviations": []})
+def make_segmenter(nlp: Language, name: str, extra_abbreviations: list):
+    _ensure_extension("pa_context")
+    _ensure_extension("pa_units")
+    return ProposalSegmenter(name, extra_abbreviations)
+
+
+class ProposalSegmenter:
+    """Splits a proposal into units (sentences, list items, table rows) and marks
+    sentence starts on the tokens accordingly."""
+
+    def __init__(self, name: str, extra_abbreviations=()):
+        self.name = name
+        self.abbreviations = frozenset(segment.DEFAULT_ABBREVIATIONS | {a.lower().rstrip(".") for a in extra_abbreviations})
+
+    def __call__(self, doc: Doc) -> Doc:
+        ctx = _context(doc)
+        units = segment.segment(doc.text, ctx.page_starts, ctx.tables, self.abbreviations)
+        doc._.pa_units = units
+        bounds = sorted({u.start for u in units} | {u.end for u in units})
+        pointer = 0
+        for token in doc:
+            start = token.i == 0
+            while pointer < len(bounds) and bounds[pointer] <= token.idx:
+                pointer += 1
+                start = True
+            token.is_sent_start = start
+        return doc
+
+
+# --------------------------------------------------------------------------- parties
+
+@Language.factory("promiseaudit_parties", default_config={"lexicon_path": None})
+def make_parties(nlp: Language, name: str, lexicon_path: Optional[str]):
+    _ensure_extension("pa_context")
+    _ensure_extension("pa_parties")
+    return PartyDetector(name, load_lexicon(lexicon_path))
+
+
+class PartyDetector:
+    """Finds the seller's and the customer's names (``doc._.pa_parties``)."""
+
+    def __init__(self, name: str, lexicon: dict):
+        self.name = name
+        self.lexicon = lexicon
+
+    def __call__(self, doc: Doc) -> Doc:
+        doc._.pa_parties = detect_parties(doc.text, self.lexicon["parties"])
+        return doc
+
+
+# --------------------------------------------------------------------------- commitments
+
+@Language.factory("promiseaudit_commitments",
+                  default_config={"lexicon_path": None, "spans_key": CUES_KEY, "min_confidence": 0.3})
+def make_commitments(nlp: Language, name: str, lexicon_path: Optional[str], spans_key: str,
+                     min_confidence: float):
+    for ext in ("pa_context", "pa_units", "pa_parties", "pa_candidates", "pa_judgements"):
+        _ensure_extension(ext)
+    return CommitmentJudge(name, load_lexicon(lexicon_path), spans_key, min_confidence)
+
+
+_QUICK = re.compile(
+    r"\b(?:will|shall|must|should|'ll|’ll|guarantee|warrant|commit|undertake|agree|propose|confirm|ensure|aim|"
+    r"target|expect|plan|intend|strive|endeavou?r|seek|try|anticipate|is|are|provides?|offers?|includes?|"
+    r"get|gets|receive|receives|meets|runs|monitors|carries|stays?|remains?|covers?|handles?|delivers?)\b"
+    r"|\w(?:s|es)\b", re.I)
+
+
+class CommitmentJudge:
+    """Judges every unit and keeps the promises in ``doc._.pa_candidates``.
+
+    ``doc._.pa_judgements`` keeps every unit's judgement (for explaining misses).
+    """
+
+    def __init__(self, name: str, lexicon: dict, spans_key: str, min_confidence: float):
+        self.name = name
+        self.lexicon = lexicon
+        self.spans_key = spans_key
+        self.min_confidence = min_confidence
+        classify.compile_lexicon(lexicon)
+
+    def __call__(self, doc: Doc) -> Doc:
+        units = doc._.pa_units or []
+        parties = doc._.pa_parties
+        if parties is None:
+            parties = detect_parties(doc.text, self.lexicon["parties"])
+        ctx = classify.Context.build(self.lexicon, parties)
+        spans = sorted(doc.spans[self.spans_key], key=lambda s: s.start_char) if self.spans_key in doc.spans else []
+        starts = [s.start_char for s in spans]
+        cues_by_unit = [self._cues(u, spans, starts) for u in units]
+        polarity: dict = {}
+        candidates, judgements = [], []
+        for index, unit in enumerate(units):
+            cues = cues_by_unit[index]
+            judgement, fragment = self._judge(index, unit, units, cues, cues_by_unit, ctx, polarity)
+            judgements.append(judgement)
+            if not judgement.promise:
+                continue
+            lead = units[unit.lead_in] if unit.lead_in is not None else None
+            self._finish(judgement, unit, cues, lead, cues_by_unit[unit.lead_in] if lead else (), ctx, fragment)
+            if judgement.confidence < self.min_confidence:
+                continue
+            candidates.append(Candidate(unit, judgement, lead.text if lead else "", fragment))
+        doc._.pa_candidates = candidates
+        doc._.pa_judgements = judgements
+        return doc
+
+    @staticmethod
+    def _cues(unit: segment.Unit, spans, starts) -> list:
+        lo = bisect.bisect_left(starts, unit.start)
+        hi = bisect.bisect_left(starts, unit.end)
+        out = []
+        for span in spans[lo:hi]:
+            if span.end_char <= unit.end:
+                out.append(classify.Cue(span.label_, span.id_, span.start_char - unit.start,
+                                        span.end_char - unit.start, span.text))
+        return out
+
+    def _judge(self, index, unit, units, cues, cues_by_unit, ctx, polarity):
+        text = unit.text
+        if unit.is_lead_in and unit.kind != "item":
+            return classify.Judgement(False, rule="lead_in", reason="introduces a list"), False
+        if unit.kind == "row":
+            return classify.judge_row(unit.table.header, unit.table.cells, text, cues, ctx), False
+        if len(text) < 8 or not re.search(r"[A-Za-z]{2}", text):
+            return classify.Judgement(False, rule="too_short"), False
+        if unit.kind == "item" and unit.first:
+            has_anchor = bool(classify.anchors(cues))
+            if unit.lead_in is not None:
+                if unit.lead_in not in polarity:
+                    lead = units[unit.lead_in]
+                    polarity[unit.lead_in] = classify.judge_lead_in(lead.text, cues_by_unit[unit.lead_in], ctx,
+                                                                    lead.heading)
+                pol = polarity[unit.lead_in]
+            else:
+                pol = "neutral"
+            if has_anchor:
+                verdict = classify.judge_sentence(text, cues, ctx, unit.heading)
+                if pol == "negative" and verdict.promise and verdict.party != "seller":
+                    return classify.Judgement(False, rule="list_item/negative_lead_in",
+                                              reason="listed under a customer duty or exclusion"), False
+                return verdict, False
+            if pol == "neutral" and not (classify._param_cue(cues) and classify._category_cue(cues, True)):
+                verdict = classify.judge_sentence(text, cues, ctx, unit.heading)
+                if verdict.promise:
+                    return verdict, False
+            return classify.judge_fragment(text, cues, ctx, pol, unit.heading), True
+        fieldish = classify.field_parts(text)
+        if fieldish and not classify.anchors(cues):
+            key, value = fieldish
+            return classify.judge_field(key, value, text, cues, ctx, unit.heading), False
+        if not _QUICK.search(text):
+            return classify.Judgement(False, rule="no_commitment", reason="no commitment found"), False
+        return classify.judge_sentence(text, cues, ctx, unit.heading), False
+
+    def _finish(self, judgement, unit, cues, lead, lead_cues, ctx, fragment):
+        text = unit.text
+        cond = classify.condition_of(text, cues)
+        judgement.condition = text[cond[0]:cond[1]].strip() if cond else None
+        strength, hedges = classify.strength_of(cues, judgement.anchor, cond)
+        if fragment and lead is not None:
+            lead_strength, lead_hedges = classify.strength_of(lead_cues, None)
+            if lead_strength == "soft":
+                strength, hedges = "soft", hedges + lead_hedges
+        judgement.strength = strength
+        extra = []
+        if lead is not None:
+            extra.append((lead_cues, self.lexicon["categories"]["lead_in_weight"]))
+        if unit.kind == "row" and unit.table and unit.table.header:
+            header_text = " | ".join(unit.table.header)
+            extra.append(([classify.Cue(c.label, c.id, -1, -1, c.text) for c in _header_cues(header_text, ctx)],
+                          self.lexicon["categories"]["table_header_weight"]))
+        category, why = classify.category_of(text, cues, ctx, unit.heading, extra, cond)
+        judgement.category = category
+        conf = self.lexicon["confidence"]
+        base_key = judgement.rule.split("/")[0]
+        base = {
+            "seller_modal": conf["seller_modal"], "neutral_modal": conf["neutral_modal"],
+            "customer_modal": conf["customer_receives"], "seller_commit_verb": conf["seller_commit_verb"],
+            "neutral_commit_verb": conf["neutral_commit_verb"], "customer_commit_verb": conf["neutral_commit_verb"],
+            "seller_soft_commit": conf["soft_commit"], "neutral_soft_commit": conf["soft_commit"],
+            "customer_soft_commit": conf["soft_commit"], "list_item": conf["list_item"],
+            "table_row": conf["table_row"], "field": conf["field"],
+        }.get(base_key, conf["present_service"])
+        if strength == "soft":
+            base -= conf["soft_penalty"]
+        if not why:
+            base -= conf["no_category_cue_penalty"]
+        if classify.heading_class(unit.heading, ctx) == "background":
+            base -= conf["background_penalty"]
+        judgement.confidence = round(max(0.05, min(0.99, base)), 2)
+        details = [judgement.reason] if judgement.reason else []
+        if why:
+            details.append(f"{category.replace('_', ' ')}: {', '.join(dict.fromkeys(why[:3]))}")
+        if hedges:
+            details.append(f"hedged: '{hedges[0]}'")
+        if judgement.condition:
+            details.append("conditional")
+        judgement.reason = "; ".join(details)
+
+
+def _header_cues(header_text: str, ctx) -> list:
+    """Category cues in a table header, found with plain word matching."""
+    out = []
+    rx = ctx.regex["heading_hints"]
+    for cat, pattern in rx.items():
+        m = pattern.search(header_text)
+        if m:
+            out.append(classify.Cue(f"CAT_{cat.upper()}_WEAK", f"header.{cat}", m.start(), m.end(), m.group(0)))
+    return out
+
+
+# --------------------------------------------------------------------------- parameters
+
+@Language.factory("promiseaudit_parameters", default_config={})
+def make_parameters(nlp: Language, name: str):
+    for ext in ("pa_context", "pa_candidates"):
+        _ensure_extension(ext)
+    return ParameterFiller(name)
+
+
+class ParameterFiller:
+    """Adds dates, recurrence, quantities and thresholds to each candidate."""
+
+    def __init__(self, name: str):
+        self.name = name
+
+    def __call__(self, doc: Doc) -> Doc:
+        ctx = _context(doc)
+        for cand in doc._.pa_candidates or []:
+            cand.params = parameters_for(cand.unit.text, cand.judgement.category, cand.lead_in_text,
+                                         ctx.document_date, ctx.locale, cand.fragment)
+        return doc
