@@ -164,23 +164,51 @@ def _grammar() -> _Grammar:
     q_ord = _alt(lex["ordinal_quarters"])
     h_ord = _alt(lex["ordinal_halves"])
     end_yr = r"(?![\w/-]|\.\d)"
+    year = rf"(?P<y>{_YEAR}){end_yr}"
+    opt_year = rf"(?:\s*,?\s*{year})?"
+    day = rf"(?P<d>{_DAY}){_ORD}"
+    month = rf"(?P<mon>{mon})"
+    range_start = rf"(?:between\s+|from\s+)?(?:the\s+)?(?P<d1>{_DAY}){_ORD}{_RANGE_SEP}"
+    numeric_end = r"(?![\w/:-]|[.,]\d)"
+    named_parts = _alt(k for k in parts if k not in ("early", "mid", "late"))
+    short_year = rf"(?:\s*(?:,|of|/|-)?\s*(?:FY|CY)?\s*'?(?P<y>{_YEAR}|\d{{2}}){end_yr})?"
     forms = [
-        ("mdy", rf"{wd}(?P<mon>{mon})\.?\s+(?P<d>{_DAY}){_ORD}(?:\s*,\s*|\s+)(?P<y>{_YEAR}){end_yr}"),
-        ("dmy", rf"{wd}(?:the\s+)?(?P<d>{_DAY}){_ORD}(?:\s+of)?[\s-]+(?P<mon>{mon})\.?(?:\s*,\s*|[\s-]+)(?P<y>{_YEAR}){end_yr}"),
-        ("dmy2", rf"(?<![\w/.-])(?P<d>{_DAY})-(?P<mon>{mon})-(?P<y>\d{{2}}){end_yr}"),
-        ("range_dm", rf"(?:between\s+|from\s+)?(?:the\s+)?(?P<d1>{_DAY}){_ORD}{_RANGE_SEP}(?:the\s+)?(?P<d>{_DAY}){_ORD}(?:\s+of)?\s+(?P<mon>{mon})\b\.?(?:\s*,?\s*(?P<y>{_YEAR}){end_yr})?"),
-        ("range_md", rf"(?:between\s+|from\s+)?(?P<mon>{mon})\.?\s+(?P<d1>{_DAY}){_ORD}{_RANGE_SEP}(?P<d>{_DAY}){_ORD}\b(?:\s*,?\s*(?P<y>{_YEAR}){end_yr})?"),
-        ("md", rf"{wd}(?P<mon>{mon})\.?\s+(?:the\s+)?(?P<d>{_DAY}){_ORD}\b(?!\s*(?::\d|\.\d|%))"),
-        ("dm", rf"{wd}(?:the\s+)?(?P<d>{_DAY}){_ORD}(?:\s+of)?\s+(?P<mon>{mon})\b\.?"),
-        ("my", rf"(?P<mon>{mon})\.?\s*,?\s+(?:of\s+)?(?P<y>{_YEAR}){end_yr}"),
-        ("numeric", rf"(?<![\w./:-])(?P<a>\d{{1,2}})(?P<sep>[/.-])(?P<b>\d{{1,2}})(?P=sep)(?P<y>\d{{4}}|\d{{2}})(?![\w/:-]|[.,]\d)"),
-        ("iso", rf"(?<![\w./:-])(?P<y>{_YEAR})(?P<sep>[/.-])(?P<m>\d{{1,2}})(?P=sep)(?P<d>\d{{1,2}})(?![\w/:-]|[.,]\d)"),
-        ("part", rf"(?:(?:the\s+)?(?P<part>{_alt(k for k in parts if k not in ('early', 'mid', 'late'))})\s+of\s+(?:the\s+month\s+of\s+)?|(?P<part2>early|mid|late)[-\s]+)(?P<mon>{mon})\b\.?(?:\s*,?\s*(?P<y>{_YEAR}){end_yr})?"),
-        ("year_end", rf"(?:(?:the\s+)?(?:end|close)\s+of\s+(?:(?:the\s+)?(?:calendar\s+|financial\s+|fiscal\s+)?year\s+)?|(?:year[- ]end|end[- ]of[- ]year|late)\s+|(?P<mid>mid)[-\s]?)(?P<y>{_YEAR}){end_yr}"),
-        ("year_rel", r"(?:the\s+)?(?:end|close)\s+of\s+(?P<which>this|the|next)\s+(?:calendar\s+)?year\b|\b(?P<ye>year[- ]end)\b"),
-        ("quarter", rf"(?:(?:the\s+)?(?:end|close)\s+of\s+)?(?:(?P<q>Q[1-4])|(?:the\s+)?(?P<qo>{q_ord})\s+quarter)(?:\s*(?:,|of|/|-)?\s*(?:FY|CY)?\s*'?(?P<y>{_YEAR}|\d{{2}}){end_yr})?"),
+        # March 31, 2027 / Mar. 31 2027 / Friday, March 31st, 2027
+        ("mdy", rf"{wd}{month}\.?\s+{day}(?:\s*,\s*|\s+){year}"),
+        # 31 March 2027 / the 31st of March, 2027 / 31-Mar-2027
+        ("dmy", rf"{wd}(?:the\s+)?{day}(?:\s+of)?[\s-]+{month}\.?(?:\s*,\s*|[\s-]+){year}"),
+        ("dmy2", rf"(?<![\w/.-])(?P<d>{_DAY})-{month}-(?P<y>\d{{2}}){end_yr}"),
+        # between 5 and 30 October (2027) / 5-30 October / from 1 to 14 March
+        ("range_dm", rf"{range_start}(?:the\s+)?{day}(?:\s+of)?\s+{month}\b\.?{opt_year}"),
+        # October 5 - 30, 2027
+        ("range_md", rf"(?:between\s+|from\s+)?{month}\.?\s+(?P<d1>{_DAY}){_ORD}{_RANGE_SEP}"
+                     rf"{day}\b{opt_year}"),
+        # year-less: April 15th / 15 April
+        ("md", rf"{wd}{month}\.?\s+(?:the\s+)?{day}\b(?!\s*(?::\d|\.\d|%))"),
+        ("dm", rf"{wd}(?:the\s+)?{day}(?:\s+of)?\s+{month}\b\.?"),
+        # March 2027 (the month's last day)
+        ("my", rf"{month}\.?\s*,?\s+(?:of\s+)?{year}"),
+        ("numeric", rf"(?<![\w./:-])(?P<a>\d{{1,2}})(?P<sep>[/.-])(?P<b>\d{{1,2}})(?P=sep)"
+                    rf"(?P<y>\d{{4}}|\d{{2}}){numeric_end}"),
+        ("iso", rf"(?<![\w./:-])(?P<y>{_YEAR})(?P<sep>[/.-])(?P<m>\d{{1,2}})(?P=sep)"
+                rf"(?P<d>\d{{1,2}}){numeric_end}"),
+        # the end of June (2027) / mid-May / late June
+        ("part", rf"(?:(?:the\s+)?(?P<part>{named_parts})\s+of\s+(?:the\s+month\s+of\s+)?"
+                 rf"|(?P<part2>early|mid|late)[-\s]+){month}\b\.?{opt_year}"),
+        # the end of 2027 / year-end 2027 / mid-2027
+        ("year_end", r"(?:(?:the\s+)?(?:end|close)\s+of\s+(?:(?:the\s+)?(?:calendar\s+|"
+                     r"financial\s+|fiscal\s+)?year\s+)?|(?:year[- ]end|end[- ]of[- ]year|late)\s+"
+                     rf"|(?P<mid>mid)[-\s]?){year}"),
+        ("year_rel", r"(?:the\s+)?(?:end|close)\s+of\s+(?P<which>this|the|next)\s+"
+                     r"(?:calendar\s+)?year\b|\b(?P<ye>year[- ]end)\b"),
+        # Q2 2027 / the second quarter of 2027 / end of Q1
+        ("quarter", rf"(?:(?:the\s+)?(?:end|close)\s+of\s+)?(?:(?P<q>Q[1-4])|(?:the\s+)?"
+                    rf"(?P<qo>{q_ord})\s+quarter){short_year}"),
         ("quarter_y", rf"(?P<y>{_YEAR})\s*[-/]?\s*(?P<q>Q[1-4])\b"),
-        ("half", rf"(?:(?P<h>H[12])(?:\s*,?\s*(?:FY|CY)?\s*'?(?P<y>{_YEAR}|\d{{2}}){end_yr})?|(?:the\s+)?(?P<ho>{h_ord})\s+half\s+of\s+(?:(?P<ty>the|this)\s+year|(?P<y2>{_YEAR}){end_yr}))"),
+        # H1 2027 / the first half of 2027
+        ("half", rf"(?:(?P<h>H[12])(?:\s*,?\s*(?:FY|CY)?\s*'?(?P<y>{_YEAR}|\d{{2}}){end_yr})?"
+                 rf"|(?:the\s+)?(?P<ho>{h_ord})\s+half\s+of\s+(?:(?P<ty>the|this)\s+year"
+                 rf"|(?P<y2>{_YEAR}){end_yr}))"),
     ]
     # Each form runs only when its cheap gate finds something in the text; None means
     # "a month name is among the words".
@@ -200,8 +228,8 @@ def _grammar() -> _Grammar:
     num = number_grammar().pattern
     bare = number_grammar().bare
     unit = r"(?P<unit>days?|weeks?|wks?|months?|mos?|years?|yrs?|fortnights?|hours?|hrs?)"
-    dur = (rf"(?:(?P<n>{num})(?:\s*(?:-|to|or)\s*(?P<n2>{bare}))?|(?P<a>\ban?\b|\bone\b)|(?P<z>(?<=first\s)))"
-           rf"\s*(?P<bus>business|working|work|calendar|clear)?[\s-]*{unit}'?"
+    dur = (rf"(?:(?P<n>{num})(?:\s*(?:-|to|or)\s*(?P<n2>{bare}))?|(?P<a>\ban?\b|\bone\b)"
+           rf"|(?P<z>(?<=first\s)))\s*(?P<bus>business|working|work|calendar|clear)?[\s-]*{unit}'?"
            r"(?![\w-])")
     lead = (r"(?<![\w-])(?P<lead>within\s+the\s+first|within|inside\s+of|inside|"
             r"in\s+the\s+first|during\s+the\s+first|for\s+the\s+first|for\s+at\s+least|"

@@ -53,8 +53,9 @@ UNKNOWN_COLOURS = ("#344054", "#ffffff", "#98a2b3")
 
 
 def template_dirs(template_dir: Optional[str] = None) -> list[str]:
-    """Where templates are looked up, first match wins: the user's folder, the installed
-    copy (``promiseaudit/templates``), then the source tree's ``templates/``."""
+    """Where templates are looked up, first match wins: the user's folder, then the
+    installed copy (``promiseaudit/templates``) or, in a source tree or editable install
+    that has none, the repository's ``templates/``."""
     package = Path(__file__).resolve().parent.parent
     dirs = []
     if template_dir is not None:
@@ -63,9 +64,11 @@ def template_dirs(template_dir: Optional[str] = None) -> list[str]:
                 f"Template folder {template_dir} not found; give a folder of .html templates"
             )
         dirs.append(str(template_dir))
+    # Only one shipped folder: site-packages/templates may belong to another project.
     for candidate in (package / "templates", package.parent / "templates"):
-        if candidate.is_dir() and str(candidate) not in dirs:
+        if candidate.is_dir():
             dirs.append(str(candidate))
+            break
     return dirs
 
 

@@ -73,7 +73,8 @@ def number_grammar() -> NumberGrammar:
     bare = rf"(?:(?:{digits}|{dozen}|{half}|{words}){echo})"
     return NumberGrammar(
         pattern=pattern, bare=bare, digits=digits,
-        first_words=frozenset(list(units) + list(tens) + ["a", "an", "half", "three-quarters"]), units=units, tens=tens, scales=scales,
+        first_words=frozenset(list(units) + list(tens) + ["a", "an", "half"]),
+        units=units, tens=tens, scales=scales,
         fractions=fractions, full=re.compile(pattern, re.I),
     )
 
