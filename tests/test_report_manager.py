@@ -1,5 +1,6 @@
 """The manager's audit report: the right promises in the right sections, figures, filters."""
 import re
+from dataclasses import replace
 from datetime import date
 
 import pytest
@@ -163,8 +164,6 @@ def test_trend_chart_is_inline_svg_from_history(soup, data):
 
 
 def test_without_history_the_report_explains_the_missing_trend(data):
-    from dataclasses import replace
-
     html = manager_report(replace(data, history=data.history[-1:]))
     rates = BeautifulSoup(html, "html.parser").find("section", id="rates")
     assert rates.find("polyline") is None
@@ -239,9 +238,28 @@ def test_no_external_assets_and_no_script(soup):
 
 
 def test_an_empty_ledger_still_renders(data):
-    from dataclasses import replace
-
     html = manager_report(replace(data, promises=(), verdicts={}, documents=(), history=()))
     soup = BeautifulSoup(html, "html.parser")
     assert "No promises have fallen due yet" in visible_text(soup.find("section", id="headline"))
     assert "No proposals have been added" in visible_text(soup.find("section", id="proposals"))
+
+
+def test_a_long_series_shows_the_latest_occurrences_and_sums_up_the_rest(data):
+    from datetime import timedelta
+
+    from promiseaudit.models import Occurrence
+
+    p = promise_by_text(data, "Weekly status calls")
+    days = [date(2027, 1, 4) + timedelta(days=i) for i in range(40)]
+    occurrences = tuple(Occurrence(d, "kept" if i % 10 == 0 else "broken")
+                        for i, d in enumerate(days)) + (Occurrence(date(2027, 5, 20), "pending"),
+                                                        Occurrence(date(2027, 5, 21), "pending"))
+    verdicts = dict(data.verdicts)
+    verdicts[p.id] = replace(verdicts[p.id], occurrences=occurrences)
+    soup = BeautifulSoup(manager_report(replace(data, verdicts=verdicts)), "html.parser")
+    items = [visible_text(li) for li in soup.find("article", id=f"p-{p.id}").select("dd ul li")]
+    assert items[0] == "32 earlier: 28 broken, 4 kept"
+    assert len(items) == 1 + 8 + 1 + 1
+    assert items[1].startswith("2027-02-05") and items[8].startswith("2027-02-12")
+    assert items[9].startswith("2027-05-20 Pending")
+    assert items[10] == "and 1 more to come, the last on 2027-05-21"

@@ -34,6 +34,7 @@ from .formatting import (
 from .talking import figure_lines, held_counts, held_figures, talking_points
 
 SOON_DAYS = 14
+RECENT_OCCURRENCES = 8
 PROBLEM_STATUSES = ("broken", "at_risk")
 FAR = date.max
 
@@ -102,15 +103,39 @@ class Item:
         return [self._evidence(e) for e in self.verdict.evidence]
 
     @cached_property
-    def occurrences(self) -> list[dict]:
-        """Each occurrence that has fallen due, then the next one to come."""
-        shown, upcoming = [], []
+    def _decided(self) -> tuple[list, list]:
+        decided, upcoming = [], []
         for o in sorted(self.verdict.occurrences, key=lambda o: o.due):
-            (upcoming if o.status == "pending" else shown).append(o)
-        shown += upcoming[:1]
+            (upcoming if o.status == "pending" else decided).append(o)
+        return decided, upcoming
+
+    @property
+    def _recent(self) -> int:
+        # Summing up fewer than three earlier ones would save no space.
+        decided = len(self._decided[0])
+        return decided if decided <= RECENT_OCCURRENCES + 2 else RECENT_OCCURRENCES
+
+    @cached_property
+    def occurrences(self) -> list[dict]:
+        """The latest occurrences that have fallen due, then the next one to come."""
+        decided, upcoming = self._decided
+        shown = decided[-self._recent:] + upcoming[:1]
         return [{"due": self.fmt(o.due), "status": o.status, "status_label": status_label(o.status),
                  "detail": o.detail, "evidence": [self._evidence(e) for e in o.evidence]}
                 for o in shown]
+
+    @cached_property
+    def earlier_occurrences(self) -> str:
+        """ "69 earlier: 1 kept, 68 broken" for a long series (empty when all are shown)."""
+        earlier = self._decided[0][:-self._recent]
+        if not earlier:
+            return ""
+        counts: dict[str, int] = {}
+        for o in earlier:
+            counts[o.status] = counts.get(o.status, 0) + 1
+        parts = [f"{n} {status_label(s).lower()}" for s, n in
+                 sorted(counts.items(), key=lambda kv: STATUS_ORDER.get(kv[0], 99))]
+        return f"{len(earlier)} earlier: " + ", ".join(parts)
 
     @cached_property
     def later_occurrences(self) -> str:
