@@ -237,19 +237,24 @@ class EvalReport:
             lines.append("")
             lines.append(f"Missed ({len(self.misses)}):")
             for m in self.misses:
-                lines.append(f"  {m['source']}: [{m['category']}] {m['text']}")
+                lines.append(f"  {m['source']}: [{m['category']}] {_one_line(m['text'])}")
         if self.false_positives:
             lines.append("")
             lines.append(f"False positives ({len(self.false_positives)}):")
             for f in self.false_positives:
                 mark = "  <- labelled non-promise" if f["labelled_non_promise"] else ""
-                lines.append(f"  {f['source']}: [{f['category']}] {f['text']}  ({f['rule']}){mark}")
+                lines.append(f"  {f['source']}: [{f['category']}] {_one_line(f['text'])}  ({f['rule']}){mark}")
         if self.mismatches:
             lines.append("")
             lines.append(f"Parameter mismatches ({len(self.mismatches)}):")
             for m in self.mismatches:
-                lines.append(f"  {m['source']}: {m['field']}: gold {m['gold']!r}, found {m['found']!r}  | {m['text']}")
+                lines.append(f"  {m['source']}: {m['field']}: gold {m['gold']!r}, found {m['found']!r}  | "
+                             f"{_one_line(m['text'])}")
         return "\n".join(lines)
+
+
+def _one_line(text: str) -> str:
+    return re.sub(r"\s+", " ", str(text)).strip()
 
 
 def find_sources(stem: str, dirs: Sequence[Path]) -> list[Path]:

@@ -122,7 +122,7 @@ PROMISES = [
     ("Subject to receipt of your purchase order by 15 May, equipment will be delivered by 30 June.", "delivery", "firm", True),
     ("Provided that site access is granted, the survey will be completed within five working days.", "delivery", "firm", True),
     ("Response times should not exceed 15 minutes for critical alerts.", "support", "soft", False),
-    ("Our target is to resolve 80% of requests at the first point of contact.", "support", "soft", False),
+    ("Our target is to resolve 80% of requests at the first point of contact.", "service_level", "soft", False),
     ("Bolt Retail will receive a written handover pack at the end of the project.", "delivery", "firm", False),
     ("You get unlimited access to our online knowledge base for the life of the contract.", "support", "firm", False),
 ]

@@ -98,6 +98,7 @@ def compile_lexicon(lexicon: dict) -> dict:
         return cached
     flags = re.I
     preds = {k: re.compile(v, flags) for k, v in lexicon["predicates"].items() if k != "about"}
+    preds["receive_present_any"] = re.compile(lexicon["predicates"]["receive_present"].lstrip("^"), flags)
     compiled = {
         "pred": preds,
         "service_verbs": re.compile(lexicon["present"]["service_verbs"], flags),
@@ -302,17 +303,18 @@ def category_of(text: str, cues: Sequence[Cue], ctx: Context, heading: str = "",
         return f
 
     def add_cues(cue_list: Sequence[Cue], scale: float):
-        seen = set()
-        for cue in cue_list:
+        counted: dict = {}
+        # Longest cues first, so "go-live" is counted and the "live" inside it is not.
+        for cue in sorted(cue_list, key=lambda c: (c.start - c.end, c.start)):
             if not cue.label.startswith("CAT_"):
                 continue
-            key = (cue.id, cue.start)
-            if key in seen:
-                continue
-            seen.add(key)
             cat = cue.label[4:].lower()
             if cat.endswith("_weak"):
                 cat = cat[:-5]
+            spans = counted.setdefault(cat, [])
+            if cue.start >= 0 and any(a <= cue.start and cue.end <= b for a, b in spans):
+                continue
+            spans.append((cue.start, cue.end))
             w = pattern_weights.get(cue.id, weights.get(cue.label, 1.0))
             scores[cat] += w * scale * factor(cue)
             why[cat].append(cue.text.lower())
@@ -321,8 +323,8 @@ def category_of(text: str, cues: Sequence[Cue], ctx: Context, heading: str = "",
             labels_here.setdefault(cue.label, []).append(cue)
         for combo in conf["combos"]:
             if all(lab in labels_here for lab in combo["all"]):
-                members = [labels_here[lab][0] for lab in combo["all"]]
-                f = min(factor(m) for m in members)
+                members = [labels_here[lab][0] for lab in combo["all"] if lab != "CONDITION"]
+                f = min((factor(m) for m in members), default=1.0)
                 scores[combo["category"]] += combo["weight"] * scale * f
                 why[combo["category"]].append(combo["why"])
 
@@ -355,7 +357,7 @@ def strength_of(cues: Sequence[Cue], anchor: Optional[Cue], condition_span=None)
     return ("soft" if hedges else "firm"), hedges
 
 
-_NOT_CONDITION = re.compile(r"^(?:if|when|where)\s+(?:possible|feasible|practicable|any|applicable|appropriate|necessary|needed)\b", re.I)
+_NOT_CONDITION = re.compile(r"^(?:if|when|where)\s+(?:possible|feasible|practicable|any(?=\s*[,.;)])|applicable|appropriate|necessary)\b", re.I)
 
 
 def condition_of(text: str, cues: Sequence[Cue]) -> Optional[tuple[int, int]]:
@@ -452,7 +454,7 @@ def judge_present(text: str, cues: Sequence[Cue], ctx: Context, hclass: str) -> 
     """A sentence without a modal: a promise only when it describes the service."""
     if hclass in ("background", "negative"):
         return Judgement(False, rule="present/background", reason="background section")
-    verb = ctx.regex["service_verbs"].search(text)
+    verb = ctx.regex["service_verbs"].search(text) or ctx.regex["pred"]["receive_present_any"].search(text)
     customer_gets = None
     subject = subject_before(text, verb.start()) if verb else text
     party = classify_party(subject, ctx) if verb else "neutral"

@@ -205,10 +205,13 @@ class Item:
         return None
 
 
-def build_items(data: AuditData, fmt: Callable) -> list[Item]:
-    """Every audited promise (rejected ones and ones without a verdict left out)."""
+def build_items(data: AuditData, fmt: Callable, deal_ids: Optional[set] = None) -> list[Item]:
+    """Every audited promise (rejected ones and ones without a verdict left out), of the
+    deals ``deal_ids`` when given."""
     items = []
     for p in data.promises:
+        if deal_ids is not None and p.deal_id not in deal_ids:
+            continue
         v = data.verdicts.get(p.id)
         if v is None or p.review_state == "rejected":
             continue
@@ -475,8 +478,7 @@ def brief_context(data: AuditData, deal_id: Optional[str], customer: Optional[st
                   fmt: Callable) -> dict:
     deals = select_for_brief(data, deal_id, customer)
     ids = {d.deal_id for d in deals}
-    items = sorted((i for i in build_items(data, fmt) if i.deal_id in ids),
-                   key=lambda i: i.sort_key)
+    items = sorted(build_items(data, fmt, ids), key=lambda i: i.sort_key)
     as_of = data.as_of
     horizon = as_of + timedelta(days=SOON_DAYS)
     problems = [i for i in items if i.status in ("broken", "at_risk", "late")]
