@@ -300,7 +300,7 @@ def deliveries_import(ctx, file, mapping, columns, values, dayfirst):
     counts = import_deliveries(ctx.db, file, m)
     msg = f"{Path(file).name}: {counts['imported']} record(s) imported"
     if counts["skipped"]:
-        msg += f", {counts['skipped']} skipped by the mapping filter"
+        msg += f", {counts['skipped']} skipped (filtered out or not filled in)"
     if counts["duplicates"]:
         msg += f", {counts['duplicates']} already imported"
     click.echo(msg)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Optional
 
@@ -66,15 +66,16 @@ def run_demo(out_dir, as_of: Optional[date] = None) -> DemoResult:
         day = date.fromisoformat(earlier)
         if day < as_of:
             api.run_audit(db, day, settings)
+    # The weekly report covers the last full week (Monday to Sunday) before as_of.
+    week_end = as_of - timedelta(days=as_of.weekday() + 1)
+    week_start = week_end - timedelta(days=6)
+    weekly_data = api.load_audit_data(db, week_end, settings,
+                                      previous_before=week_start - timedelta(days=1))
+    weekly_path = out / "weekly.html"
+    weekly_path.write_text(weekly_report(weekly_data, week_start, week_end), encoding="utf-8")
     data = api.load_audit_data(db, as_of, settings)
     report_path = out / "report.html"
     report_path.write_text(manager_report(data, ReportFilters()), encoding="utf-8")
-    from datetime import timedelta
-
-    week_start = as_of - timedelta(days=as_of.weekday())
-    weekly_path = out / "weekly.html"
-    weekly_path.write_text(weekly_report(data, week_start, week_start + timedelta(days=6)),
-                           encoding="utf-8")
     brief_path = out / "brief-D-1001.html"
     brief_path.write_text(brief_html(data, deal_id="D-1001"), encoding="utf-8")
     counts: dict[str, int] = {}

@@ -10,8 +10,8 @@ The CSV round trip (``export_csv``):
    where they apply, ``quantity`` (how many: 40 gateways), ``value`` (a measurement:
    99.95 for uptime), ``reference`` (ticket or task id) and ``description``. ``category``
    comes filled in with the promise's category; they may correct it. A promise delivered
-   in parts gets one row per delivery (copy the row). Rows not filled in are deleted
-   before importing: the import rejects a row with no delivered_on.
+   in parts gets one row per delivery (copy the row). Rows left unfilled (no
+   delivered_on, quantity, value or reference) are skipped by the import.
 3. ``promiseaudit deliveries import register.csv`` reads the rows through the canonical
    delivery columns (deal_id, category, delivered_on, description, quantity, value,
    reference, promise_id) and ignores the others. ``promise_id`` links each record to its

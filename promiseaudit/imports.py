@@ -274,7 +274,8 @@ def normalise_category(value: str, mapping: Mapping, where: str) -> str:
 def parse_deliveries(db, path, mapping: Optional[Mapping] = None) -> tuple[list[Delivery], int]:
     """Validate a delivery file completely against the ledger.
 
-    RETURNS (tuple): the records, and how many rows the mapping's ``only`` filter skipped.
+    RETURNS (tuple): the records, and how many rows were skipped (filtered out by the
+    mapping's ``only``, or promise-register rows left unfilled).
     """
     mapping = mapping or Mapping()
     name = Path(path).name
@@ -298,6 +299,13 @@ def parse_deliveries(db, path, mapping: Optional[Mapping] = None) -> tuple[list[
             skipped += 1
             continue
         row = _canonical(raw, mapping)
+        if row.get("promise_id") and not any(
+            row.get(c) for c in ("delivered_on", "quantity", "value", "reference",
+                                 "opened_at", "responded_at", "resolved_at")
+        ):
+            # A promise-register row the delivery team left unfilled: nothing delivered.
+            skipped += 1
+            continue
         deal_id = row.get("deal_id", "")
         if not deal_id:
             raise RecordError(f"{where}: deal_id is empty; every record needs its deal")

@@ -89,13 +89,15 @@ def test_filled_register_imports_as_linked_deliveries(seeded_db, tmp_path):
     second = dict(gateways, delivered_on="2027-03-28", quantity="40", reference="PSA-2",
                   description="Gateways installed, batch 2")
     training.update(delivered_on="2027-02-01", quantity="3", description="Training done")
-    # Rows nobody filled in are left out of the file, as the export docstring says.
+    untouched = next(r for r in rows if r is not gateways and r is not training)
+    # The row nobody filled in stays in the file and is skipped by the import.
     path = tmp_path / "register.csv"
     with open(path, "w", newline="", encoding="utf-8") as fh:
         writer = csv.DictWriter(fh, REGISTER_COLUMNS)
         writer.writeheader()
-        writer.writerows([gateways, second, training])
-    assert import_deliveries(db, path)["imported"] == 3
+        writer.writerows([gateways, second, training, untouched])
+    counts = import_deliveries(db, path)
+    assert (counts["imported"], counts["skipped"]) == (3, 1)
     records = queries.deliveries(db)
     assert [(r.promise_id, r.quantity, r.category) for r in records] == [
         (gateways["promise_id"], 300, "delivery"), (gateways["promise_id"], 40, "delivery"),

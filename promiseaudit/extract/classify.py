@@ -284,26 +284,40 @@ def judge_anchor(text: str, anchor: Cue, cues: Sequence[Cue], ctx: Context) -> t
 # --------------------------------------------------------------------------- category
 
 def category_of(text: str, cues: Sequence[Cue], ctx: Context, heading: str = "",
-                extra: Sequence[tuple[Sequence[Cue], float]] = (), condition_span=None) -> tuple[str, list[str]]:
-    """The category with the highest cue score, and the cues that decided it."""
+                extra: Sequence[tuple[Sequence[Cue], float]] = (), condition_span=None,
+                intro_end: int = 0, anchor: Optional[Cue] = None, bonus: Optional[dict] = None) -> tuple[str, list[str]]:
+    """The category with the highest cue score, and the cues that decided it.
+
+    Each category's score is its best cue plus a fraction (``diminishing``) of the
+    others, so one clear cue beats many repetitions of a weak one. Cues inside a
+    condition, an elaboration (", covering ...") or an introductory phrase ("Before
+    handover, ...") count less; a category needs ``min_score`` to beat the default.
+    """
     conf = ctx.lexicon["categories"]
+    if anchor is not None and anchor.id in conf.get("anchor_overrides", {}):
+        return conf["anchor_overrides"][anchor.id], [f"'{anchor.text}' states the offer"]
     weights = conf["label_weights"]
     pattern_weights = conf["pattern_weights"]
-    scores = {c: 0.0 for c in conf["precedence"]}
+    contributions: dict = {c: [] for c in conf["precedence"]}
     why: dict = {c: [] for c in conf["precedence"]}
     elab = ctx.regex["elaboration"].search(text)
     elab_start = elab.start() if elab else len(text)
 
     def factor(cue: Cue) -> float:
         f = 1.0
+        if cue.start < 0:
+            return f
         if condition_span and condition_span[0] <= cue.start < condition_span[1]:
             f *= conf["condition_factor"]
         elif cue.start >= elab_start:
             f *= conf["elaboration_factor"]
+        elif cue.start < intro_end:
+            f *= conf["intro_factor"]
         return f
 
     def add_cues(cue_list: Sequence[Cue], scale: float):
         counted: dict = {}
+        seen_text: set = set()
         # Longest cues first, so "go-live" is counted and the "live" inside it is not.
         for cue in sorted(cue_list, key=lambda c: (c.start - c.end, c.start)):
             if not cue.label.startswith("CAT_"):
@@ -314,18 +328,21 @@ def category_of(text: str, cues: Sequence[Cue], ctx: Context, heading: str = "",
             spans = counted.setdefault(cat, [])
             if cue.start >= 0 and any(a <= cue.start and cue.end <= b for a, b in spans):
                 continue
+            if (cat, cue.text.lower()) in seen_text:
+                continue
+            seen_text.add((cat, cue.text.lower()))
             spans.append((cue.start, cue.end))
             w = pattern_weights.get(cue.id, weights.get(cue.label, 1.0))
-            scores[cat] += w * scale * factor(cue)
+            contributions[cat].append(w * scale * factor(cue))
             why[cat].append(cue.text.lower())
-        labels_here = {}
+        labels_here: dict = {}
         for cue in cue_list:
             labels_here.setdefault(cue.label, []).append(cue)
         for combo in conf["combos"]:
             if all(lab in labels_here for lab in combo["all"]):
                 members = [labels_here[lab][0] for lab in combo["all"] if lab != "CONDITION"]
                 f = min((factor(m) for m in members), default=1.0)
-                scores[combo["category"]] += combo["weight"] * scale * f
+                contributions[combo["category"]].append(combo["weight"] * scale * f)
                 why[combo["category"]].append(combo["why"])
 
     add_cues(cues, 1.0)
@@ -334,10 +351,17 @@ def category_of(text: str, cues: Sequence[Cue], ctx: Context, heading: str = "",
     if heading:
         for cat, rx in ctx.regex["heading_hints"].items():
             if rx.search(heading):
-                scores[cat] += conf["heading_weight"]
+                contributions[cat].append(conf["heading_weight"])
                 why[cat].append(f"heading '{heading}'")
+    for cat, value in (bonus or {}).items():
+        contributions[cat].append(value)
+    shrink = conf.get("diminishing", 1.0)
+    scores = {}
+    for cat, values in contributions.items():
+        values = sorted(values, reverse=True)
+        scores[cat] = (values[0] + shrink * sum(values[1:])) if values else 0.0
     best = max(conf["precedence"], key=lambda c: (scores[c], -conf["precedence"].index(c)))
-    if scores[best] <= 0:
+    if scores[best] < conf.get("min_score", 0) or scores[best] <= 0:
         return conf["default"], []
     return best, why[best]
 

@@ -243,7 +243,13 @@ class CommitmentJudge:
             header_text = " | ".join(unit.table.header)
             extra.append(([classify.Cue(c.label, c.id, -1, -1, c.text) for c in _header_cues(header_text, ctx)],
                           self.lexicon["categories"]["table_header_weight"]))
-        category, why = classify.category_of(text, cues, ctx, unit.heading, extra, cond)
+        intro_end = 0
+        if judgement.anchor is not None:
+            subject = classify.subject_before(text, judgement.anchor.start)
+            intro_end = max(0, text.rfind(subject, 0, judgement.anchor.start)) if subject else 0
+        bonus = self.lexicon["categories"]["dated_row_bonus"] if judgement.rule == "table_row/dated" else None
+        category, why = classify.category_of(text, cues, ctx, unit.heading, extra, cond, intro_end,
+                                             judgement.anchor, bonus)
         judgement.category = category
         conf = self.lexicon["confidence"]
         base_key = judgement.rule.split("/")[0]
