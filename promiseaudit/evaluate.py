@@ -10,9 +10,10 @@ Matching rule (gold promise <-> extracted promise):
 - both texts are normalised: whitespace collapsed, curly quotes made straight, dashes
   made "-", markdown emphasis and list markers dropped, lower-cased;
 - the score of a pair is the Jaccard overlap of their word sets; when one normalised
-  text contains the other (a quote clipped at a page end, a row quoted with or without
-  its number) the score is 1.0, provided the shorter text has at least 4 words or 40 %
-  of the longer one's words;
+  text contains the other (a row quoted with or without its number) the score is 1.0,
+  provided the shorter text has at least 4 words or 40 % of the longer one's words; a
+  quote clipped at the end of its page (the start of the other text, 3 words or more)
+  also scores 1.0;
 - a pair can match when its score is >= 0.6; pairs are assigned 1:1, greedily, best
   score first (ties: gold order).
 
@@ -64,8 +65,11 @@ def match_score(a: str, b: str) -> float:
         return 0.0
     short, long_ = (na, nb) if len(na) <= len(nb) else (nb, na)
     ws, wl = (wa, wb) if len(na) <= len(nb) else (wb, wa)
-    if short and short.rstrip(".;:,") in long_ and (len(ws) >= 4 or len(ws) >= 0.4 * len(wl)):
+    core = short.rstrip(".;:, ")
+    if core and core in long_ and (len(ws) >= 4 or len(ws) >= 0.4 * len(wl)):
         return 1.0
+    if core and long_.startswith(core) and len(ws) >= 3:
+        return 1.0  # a quote clipped at the end of its page
     return len(wa & wb) / len(wa | wb)
 
 

@@ -30,7 +30,7 @@ EXPECTED = {
     "two on-site workshops": "late",
     "Weekly status calls": "broken",
     "Support requests will be answered": "open",
-    "nightly cleaning service": "kept",
+    "begin cleaning all council offices": "kept",
     "Windows will be cleaned": "superseded",
     "washroom hygiene service": "broken",
 }

@@ -35,7 +35,7 @@ _CLAUSE_BREAK = re.compile(
     r"where|when|if|once|after|before|until|unless|provided)\s+",
     re.I,
 )
-_PRED_END = re.compile(r"[,;:(.]|\s(?:and|but|so that|which|if|unless|provided)\s", re.I)
+_PRED_END = re.compile(r"[,;:(.]|\s(?:and|but|so that|which|if|unless)\s", re.I)
 _FIELD_KEY = re.compile(r"^\s*(?:\*\*|__)?(?P<key>[A-Z][\w .&/'’()#-]{0,40}?)\s*(?:\*\*|__)?:(?:\*\*|__)?\s+(?P<value>\S.*)$", re.S)
 _PASSIVE_AGENT = r"^(?:also |then |only |not )?be (?:\w+ ){0,2}\w+ (?:\w+ )?by (?:the |a |your )?(?:{who})\b"
 _CUSTOMER_GROUP_NOUNS = re.compile(
@@ -45,6 +45,15 @@ _CUSTOMER_GROUP_NOUNS = re.compile(
     r"nurses|tenants|residents|students|teachers|agents|crew|crews)\b$",
     re.I,
 )
+_TRAILING_MODAL = re.compile(r"(?:\s+(?:can|could|may|might|would|will|shall|should|must|also|then|not|never|always))+$", re.I)
+_NON_COMMIT_BEFORE = re.compile(r"\b(?:can|could|may|might|would|cannot|can't|can’t|to)\s+(?:\w+\s+)?$", re.I)
+_ABOUT_DOCUMENT = re.compile(r"\b(?:this|the|our|these)\s+(?:proposal|document|offer|quote|quotation|tender|submission|response|terms)\b", re.I)
+_META_KEY = re.compile(r"\b(?:date|ref|reference|prepared|from|to|for|attention|attn|client|customer|contact|"
+                       r"phone|email|price|fee|fees|cost|total|payment|valid|validity|quote|project|site|"
+                       r"premises|subject|re|number|no)\b")
+_META_ROW = re.compile(r"^(?:proposal |quote |offer |tender |document )?(?:date|ref\b|reference|prepared (?:for|by)|"
+                       r"client|customer|contact|attention|attn|no\.|number|site|project|premises|valid|"
+                       r"validity|account (?:lead|manager|executive)|phone|email|address)")
 _BY_SELLER = re.compile(r"\b(?:by|from|through|via|with)\s+(?:our|us)\b|\bour\s+own\b", re.I)
 _DETERMINERS = re.compile(r"^(?:(?:the|a|an|all|each|every|any|both|our|your|its|their|this|these|that|those|"
                           r"also|then|now|only|in addition|additionally|finally|further|furthermore)\s+)+", re.I)
@@ -71,6 +80,8 @@ class Judgement:
     category: Optional[str] = None
     strength: str = "firm"
     condition: Optional[str] = None
+    condition_span: Optional[tuple] = None
+    other_conditions: tuple = ()
     confidence: float = 0.0
     party: str = ""
     anchor: Optional[Cue] = None
@@ -110,6 +121,7 @@ def compile_lexicon(lexicon: dict) -> dict:
         "lead_negative": re.compile(lexicon["lead_ins"]["negative"], flags),
         "lead_positive": re.compile(lexicon["lead_ins"]["positive"], flags),
         "elaboration": re.compile(lexicon["elaboration"], flags),
+        "intro": re.compile(lexicon["categories"]["intro"], flags),
         "seller_staff": re.compile(r"\b(?:" + "|".join(re.escape(s) for s in sorted(
             lexicon["parties"]["seller_staff"], key=len, reverse=True)) + r")\b", flags),
     }
@@ -155,10 +167,15 @@ def predicate_after(text: str, pos: int) -> str:
 
 def classify_party(subject: str, ctx: Context) -> str:
     """'seller', 'customer' or 'neutral' for the subject of a clause."""
+    subject = _TRAILING_MODAL.sub("", subject).strip()
     if not subject:
         return "neutral"
     lex = ctx.lexicon["parties"]
     words = subject.split()
+    last = re.sub(r"[’']\w*$", "", words[-1].lower())
+    if len(words) > 1 and last in ("we", "you", "they", "it", "i"):
+        # "... the less you'll spend": the pronoun right before the modal is the subject.
+        return {"we": "seller", "i": "seller", "you": "customer"}.get(last, "neutral")
     low = subject.lower()
     first = re.sub(r"[’']\w*$", "", words[0].lower())
     if first in lex["seller_pronouns"]:
@@ -197,6 +214,21 @@ def classify_party(subject: str, ctx: Context) -> str:
     return "neutral"
 
 
+def _done_by_seller(pred: str, ctx: Context) -> bool:
+    """'... will be ordered by Northwind', '... through our own platform'."""
+    if _BY_SELLER.search(pred):
+        return True
+    m = re.search(r"\bby\s+(?:the\s+)?(.{2,60})", pred)
+    if not m:
+        return False
+    after = m.group(1)
+    for which in ("seller", "seller_role"):
+        matcher = ctx.parties.matcher(which)
+        if matcher is not None and matcher.match(after):
+            return True
+    return False
+
+
 def _customer_agent_regex(ctx: Context) -> re.Pattern:
     cached = ctx.regex.get("_agent")
     if cached is None:
@@ -215,9 +247,13 @@ def blockers(text: str, cues: Sequence[Cue], ctx: Context, modal: bool, party: s
     labels = _labels(cues)
     benefit = bool(labels & {"CAT_PRICING", "FREE"}) or ("PRICE_NOUN" in labels and "PRICE_HOLD" in labels)
     cut = _relative_clause_start(text)
+    elab = ctx.regex["elaboration"].search(text)
+    elab_start = elab.start() if elab else len(text)
     found = []
     for c in cues:
         if c.start >= cut and c.label in ("FACT", "MARKETING", "META"):
+            continue
+        if c.start >= elab_start and c.label not in ("EXCLUSION", "VALIDITY"):
             continue
         if c.label in ("VALIDITY", "EXCLUSION", "ASSUMPTION", "COURTESY", "OPTIONAL"):
             found.append(c)
@@ -257,6 +293,10 @@ def judge_anchor(text: str, anchor: Cue, cues: Sequence[Cue], ctx: Context) -> t
     pred = predicate_after(text, anchor.end)
     preds = ctx.regex["pred"]
     low_pred = pred.lower()
+    if anchor.label == "MODAL" and not re.search(r"[a-z]{2}", re.sub(r"^(?:we|you|they|i|it)\b", "", low_pred)):
+        return None, party, "no verb after the modal"
+    if _ABOUT_DOCUMENT.search(subject):
+        return False, party, "about the document itself"
     if anchor.id == "modal.must" and party != "seller":
         return False, party, "a requirement ('must') on someone other than the seller"
     if anchor.id == "modal.wont":
@@ -285,7 +325,8 @@ def judge_anchor(text: str, anchor: Cue, cues: Sequence[Cue], ctx: Context) -> t
 
 def category_of(text: str, cues: Sequence[Cue], ctx: Context, heading: str = "",
                 extra: Sequence[tuple[Sequence[Cue], float]] = (), condition_span=None,
-                intro_end: int = 0, anchor: Optional[Cue] = None, bonus: Optional[dict] = None) -> tuple[str, list[str]]:
+                intro_end: int = 0, anchor: Optional[Cue] = None, bonus: Optional[dict] = None,
+                scores_out: Optional[dict] = None) -> tuple[str, list[str]]:
     """The category with the highest cue score, and the cues that decided it.
 
     Each category's score is its best cue plus a fraction (``diminishing``) of the
@@ -351,7 +392,8 @@ def category_of(text: str, cues: Sequence[Cue], ctx: Context, heading: str = "",
     if heading:
         for cat, rx in ctx.regex["heading_hints"].items():
             if rx.search(heading):
-                contributions[cat].append(conf["heading_weight"])
+                hw = conf["heading_weight"]
+                contributions[cat].append(hw.get(cat, hw["default"]) if isinstance(hw, dict) else hw)
                 why[cat].append(f"heading '{heading}'")
     for cat, value in (bonus or {}).items():
         contributions[cat].append(value)
@@ -360,6 +402,8 @@ def category_of(text: str, cues: Sequence[Cue], ctx: Context, heading: str = "",
     for cat, values in contributions.items():
         values = sorted(values, reverse=True)
         scores[cat] = (values[0] + shrink * sum(values[1:])) if values else 0.0
+    if scores_out is not None:
+        scores_out.update({c: (round(v, 2), why[c]) for c, v in scores.items() if v})
     best = max(conf["precedence"], key=lambda c: (scores[c], -conf["precedence"].index(c)))
     if scores[best] < conf.get("min_score", 0) or scores[best] <= 0:
         return conf["default"], []
@@ -386,6 +430,13 @@ _NOT_CONDITION = re.compile(r"^(?:if|when|where)\s+(?:possible|feasible|practica
 
 def condition_of(text: str, cues: Sequence[Cue]) -> Optional[tuple[int, int]]:
     """Span of the first condition clause in ``text``, if any."""
+    spans = conditions_of(text, cues)
+    return spans[0] if spans else None
+
+
+def conditions_of(text: str, cues: Sequence[Cue]) -> list:
+    """Spans of every condition clause in ``text``."""
+    spans = []
     for c in cues:
         if c.label != "CONDITION":
             continue
@@ -396,10 +447,12 @@ def condition_of(text: str, cues: Sequence[Cue]) -> Optional[tuple[int, int]]:
                 start += 1
         if _NOT_CONDITION.match(text[start:]):
             continue
+        if any(a <= start < b for a, b in spans):
+            continue
         end = _clause_end(text, start, at_start=start <= 2)
         if end - start >= 6:
-            return start, end
-    return None
+            spans.append((start, end))
+    return spans
 
 
 def _clause_end(text: str, start: int, at_start: bool) -> int:
@@ -433,14 +486,23 @@ def heading_class(heading: str, ctx: Context) -> str:
 
 def _param_cue(cues: Sequence[Cue]) -> bool:
     return _has(cues, "RECUR_SHORT", "RECUR_LONG", "SERVICE_HOURS", "WITHIN_SHORT", "WITHIN_DAYS", "PERCENT",
-                "EVERY_N_FAST", "FREE", "DURATION") or (_has(cues, "PRICE_NOUN") and _has(cues, "PRICE_HOLD"))
+                "EVERY_N_FAST", "FREE", "DURATION", "CAPACITY") or (_has(cues, "PRICE_NOUN") and _has(cues, "PRICE_HOLD"))
 
 
-def _category_cue(cues: Sequence[Cue], strong_only: bool = False) -> bool:
-    if strong_only:
-        return any(c.label.startswith("CAT_") and not c.label.endswith("_WEAK") and c.label != "CAT_DELIVERY"
-                   for c in cues)
-    return any(c.label.startswith("CAT_") for c in cues)
+def _category_cue(cues: Sequence[Cue], strong_only: bool = False, lexicon: Optional[dict] = None) -> bool:
+    """Whether any category cue (or, with ``strong_only``, one weighing 2 or more) is present."""
+    if not strong_only:
+        return any(c.label.startswith("CAT_") for c in cues)
+    conf = lexicon["categories"] if lexicon else None
+    for c in cues:
+        if not c.label.startswith("CAT_") or c.label.startswith("CAT_DELIVERY"):
+            continue
+        if conf is None:
+            if not c.label.endswith("_WEAK"):
+                return True
+        elif conf["pattern_weights"].get(c.id, conf["label_weights"].get(c.label, 1.0)) >= 2.0:
+            return True
+    return False
 
 
 def judge_sentence(text: str, cues: Sequence[Cue], ctx: Context, heading: str = "",
@@ -460,7 +522,8 @@ def judge_sentence(text: str, cues: Sequence[Cue], ctx: Context, heading: str = 
         if block:
             return Judgement(False, rule=f"blocked/{block[0].id}", party=party, anchor=anchor,
                              reason=f"'{block[0].text}' marks {_describe_block(block[0])}")
-        if party != "seller" and not (_category_cue(cues) or _param_cue(cues) or _has(cues, "NUMBER")):
+        if not (_category_cue(cues) or _param_cue(cues) or _has(cues, "NUMBER")
+                or _done_by_seller(text[anchor.end:], ctx)):
             reasons.append((party, anchor, "nothing measurable or deliverable"))
             continue
         kind = {"MODAL": "modal", "COMMIT": "commit_verb", "SOFT_COMMIT": "soft_commit"}[anchor.label]
@@ -478,7 +541,14 @@ def judge_present(text: str, cues: Sequence[Cue], ctx: Context, hclass: str) -> 
     """A sentence without a modal: a promise only when it describes the service."""
     if hclass in ("background", "negative"):
         return Judgement(False, rule="present/background", reason="background section")
-    verb = ctx.regex["service_verbs"].search(text) or ctx.regex["pred"]["receive_present_any"].search(text)
+    verb = None
+    for rx in (ctx.regex["service_verbs"], ctx.regex["pred"]["receive_present_any"]):
+        for m in rx.finditer(text):
+            if not _NON_COMMIT_BEFORE.search(text[:m.start()]):
+                verb = m
+                break
+        if verb:
+            break
     customer_gets = None
     subject = subject_before(text, verb.start()) if verb else text
     party = classify_party(subject, ctx) if verb else "neutral"
@@ -498,9 +568,9 @@ def judge_present(text: str, cues: Sequence[Cue], ctx: Context, hclass: str) -> 
     if ctx.regex["background_words"].search(text):
         return Judgement(False, rule="present/background", reason="describes the situation today")
     by_seller = bool(_BY_SELLER.search(text[verb.start():]))
-    if customer_gets or party == "seller" or by_seller or _param_cue(cues) or _category_cue(cues, strong_only=True):
+    if customer_gets or party == "seller" or by_seller or _param_cue(cues) or _category_cue(cues, True, ctx.lexicon):
         if party != "seller" and not customer_gets and not (_param_cue(cues) or by_seller or
-                                                            _category_cue(cues, strong_only=True)):
+                                                            _category_cue(cues, True, ctx.lexicon)):
             return Judgement(False, rule="present/vague", reason="nothing to check")
         who = {"seller": "seller", "customer": "customer gets"}.get(party, "service")
         return Judgement(True, rule=f"present_{'customer_receives' if customer_gets else party}/service_verb",
@@ -534,7 +604,7 @@ def judge_fragment(text: str, cues: Sequence[Cue], ctx: Context, polarity: str, 
         return Judgement(True, rule="list_item/lead_in", reason="item of a list the seller commits to")
     if heading_class(heading, ctx) in ("negative", "background"):
         return Judgement(False, rule="list_item/heading", reason="listed under a non-commitment heading")
-    if _category_cue(cues, strong_only=True) and _param_cue(cues):
+    if _category_cue(cues, True, ctx.lexicon) and _param_cue(cues):
         return Judgement(True, rule="list_item/heading", reason=f"service item with a measurable level under '{heading}'")
     return Judgement(False, rule="list_item/vague", reason="nothing to check")
 
@@ -545,8 +615,7 @@ def judge_field(key: str, value: str, text: str, cues: Sequence[Cue], ctx: Conte
     if block:
         return Judgement(False, rule=f"blocked/{block[0].id}", reason=f"'{block[0].text}' marks {_describe_block(block[0])}")
     key_l = key.lower()
-    if re.search(r"\b(?:date|ref|reference|prepared|from|to|for|attention|attn|client|customer|contact|phone|email|"
-                 r"price|fee|fees|cost|total|payment|valid|validity|quote|project|site|premises|subject|re)\b", key_l):
+    if _META_KEY.search(key_l):
         return Judgement(False, rule="field/meta", reason="a cover-page or price field")
     key_cues = [c for c in cues if c.end <= len(key) + 2]
     if _category_cue(key_cues) and (_param_cue(cues) or _has(cues, "NUMBER")):
@@ -593,6 +662,8 @@ def judge_row(header: Sequence[str], cells: Sequence[str], text: str, cues: Sequ
     block = blockers(text, cues, ctx, modal=True)
     if block:
         return Judgement(False, rule=f"blocked/{block[0].id}", reason=f"'{block[0].text}' marks {_describe_block(block[0])}")
+    if not date_cols and cells and _META_ROW.match(cells[0].strip().lower()) and len(cells) <= 3:
+        return Judgement(False, rule="table_row/field", reason="a cover-page field")
     has_money = _has(cues, "MONEY")
     if price_cols and not (date_cols or target_cols) or (has_money and not target_cols and not date_cols):
         return Judgement(False, rule="table_row/price", reason="a price line")

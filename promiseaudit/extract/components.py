@@ -61,11 +61,18 @@ class Context:
     tables: list = field(default_factory=list)
     document_date: Optional[date] = None
     locale: Optional[str] = None
+    text: Optional[str] = None  # the document text with its line breaks (the Doc has spaces)
 
 
 def _context(doc: Doc) -> Context:
     ctx = doc._.pa_context
     return ctx if ctx is not None else Context()
+
+
+def source_text(doc: Doc) -> str:
+    """The document text with its line breaks, which carry the layout."""
+    ctx = doc._.pa_context
+    return ctx.text if ctx is not None and ctx.text is not None else doc.text
 
 
 # --------------------------------------------------------------------------- segmenter
@@ -87,7 +94,7 @@ class ProposalSegmenter:
 
     def __call__(self, doc: Doc) -> Doc:
         ctx = _context(doc)
-        units = segment.segment(doc.text, ctx.page_starts, ctx.tables, self.abbreviations)
+        units = segment.segment(source_text(doc), ctx.page_starts, ctx.tables, self.abbreviations)
         doc._.pa_units = units
         bounds = sorted({u.start for u in units} | {u.end for u in units})
         pointer = 0
@@ -117,7 +124,7 @@ class PartyDetector:
         self.lexicon = lexicon
 
     def __call__(self, doc: Doc) -> Doc:
-        doc._.pa_parties = detect_parties(doc.text, self.lexicon["parties"])
+        doc._.pa_parties = detect_parties(source_text(doc), self.lexicon["parties"])
         return doc
 
 
@@ -156,7 +163,7 @@ class CommitmentJudge:
         units = doc._.pa_units or []
         parties = doc._.pa_parties
         if parties is None:
-            parties = detect_parties(doc.text, self.lexicon["parties"])
+            parties = detect_parties(source_text(doc), self.lexicon["parties"])
         ctx = classify.Context.build(self.lexicon, parties)
         spans = sorted(doc.spans[self.spans_key], key=lambda s: s.start_char) if self.spans_key in doc.spans else []
         starts = [s.start_char for s in spans]
@@ -213,7 +220,7 @@ class CommitmentJudge:
                     return classify.Judgement(False, rule="list_item/negative_lead_in",
                                               reason="listed under a customer duty or exclusion"), False
                 return verdict, False
-            if pol == "neutral" and not (classify._param_cue(cues) and classify._category_cue(cues, True)):
+            if pol == "neutral" and not (classify._param_cue(cues) and classify._category_cue(cues, True, ctx.lexicon)):
                 verdict = classify.judge_sentence(text, cues, ctx, unit.heading)
                 if verdict.promise:
                     return verdict, False
@@ -228,8 +235,11 @@ class CommitmentJudge:
 
     def _finish(self, judgement, unit, cues, lead, lead_cues, ctx, fragment):
         text = unit.text
-        cond = classify.condition_of(text, cues)
+        conditions = classify.conditions_of(text, cues)
+        cond = conditions[0] if conditions else None
         judgement.condition = text[cond[0]:cond[1]].strip() if cond else None
+        judgement.condition_span = cond
+        judgement.other_conditions = tuple(conditions[1:])
         strength, hedges = classify.strength_of(cues, judgement.anchor, cond)
         if fragment and lead is not None:
             lead_strength, lead_hedges = classify.strength_of(lead_cues, None)
@@ -243,10 +253,10 @@ class CommitmentJudge:
             header_text = " | ".join(unit.table.header)
             extra.append(([classify.Cue(c.label, c.id, -1, -1, c.text) for c in _header_cues(header_text, ctx)],
                           self.lexicon["categories"]["table_header_weight"]))
-        intro_end = 0
-        if judgement.anchor is not None:
-            subject = classify.subject_before(text, judgement.anchor.start)
-            intro_end = max(0, text.rfind(subject, 0, judgement.anchor.start)) if subject else 0
+        # An introductory phrase ("Before handover, ...") sets the scene; it does not say
+        # what is promised.
+        intro = ctx.regex["intro"].match(text)
+        intro_end = intro.end() if intro else 0
         bonus = self.lexicon["categories"]["dated_row_bonus"] if judgement.rule == "table_row/dated" else None
         category, why = classify.category_of(text, cues, ctx, unit.heading, extra, cond, intro_end,
                                              judgement.anchor, bonus)
@@ -308,5 +318,6 @@ class ParameterFiller:
         ctx = _context(doc)
         for cand in doc._.pa_candidates or []:
             cand.params = parameters_for(cand.unit.text, cand.judgement.category, cand.lead_in_text,
-                                         ctx.document_date, ctx.locale, cand.fragment)
+                                         ctx.document_date, ctx.locale, cand.fragment,
+                                         cand.judgement.condition_span, cand.judgement.other_conditions)
         return doc

@@ -3,17 +3,22 @@
 The finders (dates.py, quantities.py) read any sentence; this module decides which of
 their answers make sense for a category and for which part of the unit:
 
-- deadlines (due date, or days after signature/kickoff/go-live) for every category; a
-  response or fix time is a threshold, so for support, service levels, warranties and
-  pricing a threshold found on the same words wins over a relative deadline;
+- deadlines (due date, or days after signature/kickoff/go-live) for every category,
+  read from the main clause only: "provided you notify us within 30 days" is the
+  customer's side of a condition, not a deadline of the promise;
+- a threshold for everything but check-ins. Response and fix times are thresholds, so
+  for support, service levels, warranties and pricing a threshold on the same words
+  wins over a relative deadline; warranty and price-hold periods ("36-month warranty",
+  "held for 12 months", "plants that die within 6 months") are ``at_least`` periods. A
+  service credit or make-good takes its level from the condition ("if availability
+  falls below 99.9 %");
 - recurrence for everything but warranties, and for pricing only when it is about
   increases ("annual increases are capped at 4 %");
-- a quantity (how many of what) for deliveries, training and support;
-- a threshold for everything but check-ins; warranty and price-hold periods
-  ("36-month warranty", "held for 12 months") come from ``find_period``.
+- a quantity (how many of what) for deliveries, training and support; the length of a
+  session ("a 90-minute session") is not a threshold.
 
-A list item that is only a fragment takes its due date from the lead-in when it has
-none of its own ("... delivered by 19 March:" followed by the deliverables).
+A list item that is only a fragment takes its due date and recurrence from the lead-in
+when it has none of its own ("By 19 March you'll have:", "Every night our team will:").
 """
 from __future__ import annotations
 
@@ -25,6 +30,16 @@ from typing import Optional
 QUANTITY_CATEGORIES = ("delivery", "training", "support")
 THRESHOLD_FIRST = ("support", "service_level", "warranty", "pricing")
 _INCREASE = re.compile(r"\b(?:increase|increases|rise|rises|escalat\w*|uplift)\b", re.I)
+_NUMBERISH = re.compile(r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|"
+                        r"thirty|forty|sixty|ninety|hundred|next|same)\b", re.I)
+_PERIOD_IN = re.compile(r"(?P<n>\d+(?:\.\d+)?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
+                        r"eighteen|twenty-four|thirty-six)\s*(?:\(\d+\)\s*)?-?\s*(?P<unit>day|week|month|year)s?\b", re.I)
+_WORD_NUMBERS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
+                 "ten": 10, "eleven": 11, "twelve": 12, "eighteen": 18, "twenty-four": 24, "thirty-six": 36}
+_DATEISH = re.compile(
+    r"\d|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|q[1-4]|quarter|week|weeks|month|months|day|days|"
+    r"year|years|before|after|go-?live|launch|kick-?off|signature|signing|handover|end of|start of|"
+    r"beginning of|mid|tomorrow|fortnight)", re.I)
 
 
 @dataclass
@@ -41,69 +56,117 @@ class Parameters:
     direction: Optional[str] = None
 
 
+@dataclass(frozen=True)
+class _Level:
+    threshold: float
+    unit: str
+    direction: str
+    start: int
+    end: int
+
+
 def _overlap(a, b) -> bool:
     return a is not None and b is not None and a.start < b.end and b.start < a.end
 
 
+def _blank(text: str, span: Optional[tuple[int, int]]) -> str:
+    if not span:
+        return text
+    a, b = span
+    return text[:a] + " " * (b - a) + text[b:]
+
+
+def _period_from(deadline) -> Optional[_Level]:
+    """'within 6 months of planting' read as a period of at least 6 months."""
+    m = _PERIOD_IN.search(deadline.text)
+    if not m:
+        return None
+    raw = m.group("n").lower()
+    value = float(raw) if raw[0].isdigit() else float(_WORD_NUMBERS[raw])
+    return _Level(value, m.group("unit").lower(), "at_least", deadline.start, deadline.end)
+
+
 def parameters_for(text: str, category: str, lead_in: str = "", document_date: Optional[date] = None,
-                   locale: Optional[str] = None, fragment: bool = False) -> Parameters:
+                   locale: Optional[str] = None, fragment: bool = False,
+                   condition: Optional[tuple[int, int]] = None,
+                   other_conditions: tuple = ()) -> Parameters:
     """Parameters of one promise.
 
     text (str): the promise's unit text (sentence, item or row).
     category (str): its category.
     lead_in (str): the lead-in sentence of a list item ("" otherwise).
-    fragment (bool): the item has no verb of its own, so the lead-in's deadline applies.
+    fragment (bool): the item has no verb of its own, so the lead-in's date applies.
+    condition ((int, int) | None): span of the condition clause in ``text``.
     """
     from .dates import find_deadline
     from .quantities import find_period, find_quantity, find_recurrence, find_threshold
 
     out = Parameters()
-    deadline = find_deadline(text, document_date, locale) if _maybe_dated(text) else None
-    if deadline is None and fragment and lead_in and _maybe_dated(lead_in):
-        lead = find_deadline(lead_in, document_date, locale)
-        if lead is not None and lead.due is not None:
-            deadline = lead
-    threshold = None
-    if category != "check_in" and re.search(r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|"
-                                             r"twelve|fifteen|twenty|thirty|forty|sixty|ninety|hundred|"
-                                             r"next|same)\b", text, re.I):
-        if category in ("warranty", "pricing"):
-            first, second = (find_period, find_threshold) if category == "pricing" else (find_threshold, find_period)
-            threshold = first(text) or second(text)
+    main = _blank(text, condition)
+    for span in other_conditions:
+        main = _blank(main, span)
+    deadline = find_deadline(main, document_date, locale) if _DATEISH.search(main) else None
+    if deadline is None and condition:
+        # "If we miss the October 1 go-live date, ..." promises something about that date;
+        # a relative period in a condition ("notify us within 30 days") is the customer's.
+        found = find_deadline(text[condition[0]:condition[1]], document_date, locale)
+        if found is not None and found.due is not None and found.within_days is None:
+            deadline = found.__class__(found.due, None, False, None, found.start + condition[0],
+                                       found.end + condition[0], found.text)
+    lead_deadline = None
+    if deadline is None and fragment and lead_in and _DATEISH.search(lead_in):
+        found = find_deadline(lead_in, document_date, locale)
+        if found is not None and found.due is not None:
+            lead_deadline = found
+
+    level = None
+    if category != "check_in" and _NUMBERISH.search(text):
+        cond_text = _blank(text, (0, condition[0])) if condition else ""
+        cond_text = _blank(cond_text, (condition[1], len(text))) if condition else ""
+        if category == "pricing":
+            level = (find_threshold(cond_text) if condition else None) or find_period(main) or find_threshold(main)
+        elif category == "warranty":
+            level = find_threshold(main) or find_period(main) or (find_threshold(cond_text) if condition else None)
         else:
-            threshold = find_threshold(text)
-            if threshold is None and category in ("support", "training"):
-                threshold = find_period(text)
-    if threshold is not None and deadline is not None and _overlap(threshold, deadline):
+            level = find_threshold(main)
+            if level is None and category in ("support", "training"):
+                level = find_period(main)
+            if level is None and condition and category in ("service_level", "support"):
+                level = find_threshold(cond_text)
+    if category in ("warranty", "pricing") and level is None and deadline is not None \
+            and deadline.within_days is not None and deadline.within_days > 0:
+        level = _period_from(deadline)
+        if level is not None:
+            deadline = None
+    if level is not None and deadline is not None and _overlap(level, deadline):
         if category in THRESHOLD_FIRST:
             deadline = None if deadline.due is None else deadline.__class__(
                 deadline.due, None, False, None, deadline.start, deadline.end, deadline.text)
         else:
-            threshold = None
+            level = None
+
+    quantity = find_quantity(main) if category in QUANTITY_CATEGORIES else None
+    if quantity is not None and _overlap(quantity, level):
+        if category == "support":
+            quantity = None
+        else:
+            level = None  # "one 90-minute session": a session count, not a level
+
+    deadline = deadline or lead_deadline
     if deadline is not None:
         out.due = deadline.due
         out.within_days = deadline.within_days
         out.business_days = bool(deadline.business_days) and deadline.within_days is not None
         out.anchor = deadline.anchor if deadline.within_days is not None else None
-    if threshold is not None:
-        out.threshold = threshold.threshold
-        out.threshold_unit = threshold.unit
-        out.direction = threshold.direction
+    if level is not None:
+        out.threshold = level.threshold
+        out.threshold_unit = level.unit
+        out.direction = level.direction
     if category != "warranty" and (category != "pricing" or _INCREASE.search(text)):
-        out.recurrence = find_recurrence(text)
-    if category in QUANTITY_CATEGORIES:
-        quantity = find_quantity(text)
-        if quantity is not None and not _overlap(quantity, threshold) and not _overlap(quantity, deadline):
-            out.quantity = quantity.quantity
-            out.unit = quantity.unit
+        out.recurrence = find_recurrence(main)
+        if out.recurrence is None and fragment and lead_in:
+            out.recurrence = find_recurrence(lead_in)
+    if quantity is not None:
+        out.quantity = quantity.quantity
+        out.unit = quantity.unit
     return out
-
-
-_DATEISH = re.compile(
-    r"\d|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|q[1-4]|quarter|week|weeks|month|months|day|days|"
-    r"year|years|before|after|go-?live|launch|kick-?off|signature|signing|handover|end of|start of|"
-    r"beginning of|mid|tomorrow|fortnight)", re.I)
-
-
-def _maybe_dated(text: str) -> bool:
-    return bool(_DATEISH.search(text))

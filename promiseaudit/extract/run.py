@@ -5,6 +5,7 @@ import bisect
 from typing import Iterable, Iterator
 
 from ..models import Document, Promise
+from . import segment
 from .components import Context
 
 
@@ -34,8 +35,10 @@ def prepare(nlp, document: Document, document_date=None, locale=None):
         document_date = detect_document_date(text)
     if locale is None:
         locale = detect_locale(text)
-    doc = nlp.make_doc(text)
-    doc._.pa_context = Context(page_starts, tables, document_date, locale)
+    # Phrases wrap across lines in PDFs ("Account\nManager"): spaCy sees spaces, while the
+    # segmenter reads the line breaks from the context. Offsets are unchanged.
+    doc = nlp.make_doc(segment.flat(text))
+    doc._.pa_context = Context(page_starts, tables, document_date, locale, text)
     return doc
 
 
@@ -54,6 +57,9 @@ def to_promises(doc, document: Document, version: str) -> list[Promise]:
         end = begin + len(quote)
         if not quote:
             continue
+        reason = judgement.reason
+        if unit.end - starts[index] > len(page.text) and index + 1 < len(document.pages):
+            reason += f"; the sentence continues on page {document.pages[index + 1].number}"
         out.append(Promise(
             text=quote, source=document.name, page=page.number, start=begin, end=end,
             category=judgement.category, due=params.due, within_days=params.within_days,
@@ -61,7 +67,7 @@ def to_promises(doc, document: Document, version: str) -> list[Promise]:
             quantity=params.quantity, unit=params.unit, threshold=params.threshold,
             threshold_unit=params.threshold_unit, direction=params.direction,
             strength=judgement.strength, condition=judgement.condition, rule=judgement.rule,
-            confidence=judgement.confidence, reason=judgement.reason, extractor_version=version,
+            confidence=judgement.confidence, reason=reason, extractor_version=version,
         ))
     out.sort(key=lambda p: (p.page, p.start))
     return out

@@ -46,6 +46,12 @@ _TERMINAL = re.compile(r"[.!?:;][\"'”’)\]*_]*$")
 _SENTENCE_END = re.compile(r"[.!?]+[\"'”’)\]]*(?=\s)")
 _LEAD_IN_END = re.compile(r":[\"'”’)\]*_]*\s*$")
 _WORD = re.compile(r"[A-Za-z][\w'’-]*")
+_FUNCTION_END = re.compile(
+    r"\b(?:a|an|the|and|or|but|of|to|for|with|in|on|at|by|from|into|your|our|their|its|his|her|"
+    r"will|shall|would|can|could|may|must|is|are|be|been|that|which|who|as|than|per|via|up|no)$", re.I)
+_MODAL_IN_LINE = re.compile(r"\b(?:will|shall|must|we['’]ll|you['’]ll|guarantees?|warrants?|commits?|agrees?|"
+                            r"provides?|delivers?|ensures?|includes?|offers?)\b", re.I)
+_FLAT = str.maketrans({"\n": " ", "\t": " ", "\r": " ", "\f": " "})
 
 
 @dataclass(frozen=True)
@@ -68,6 +74,7 @@ class Unit:
     heading (str): the nearest heading above it.
     table (TableInfo | None): header and cells, for table rows.
     is_lead_in (bool): the unit ends with ":" and introduces a list.
+    text (str): the unit's text with line breaks as spaces (same length as the span).
     """
 
     start: int
@@ -144,15 +151,23 @@ def _ends_sentence(text: str) -> bool:
     return bool(_TERMINAL.search(text.rstrip()))
 
 
+def _continues(text: str) -> bool:
+    """The text stops mid-sentence (no closing punctuation, colon or semicolon)."""
+    return not re.search(r"[.!?:;][\"'”’)\]*_]*\s*$", text)
+
+
 def _is_upper_line(body: str) -> bool:
     letters = [c for c in body if c.isalpha()]
     return len(letters) >= 3 and not any(c.islower() for c in letters)
 
 
 def _heading_shaped(body: str) -> bool:
-    """Short, starts with a capital or number, no sentence punctuation at the end."""
+    """Short, starts with a capital or number, no sentence punctuation at the end, and
+    not cut off after a little word ("... contact, with" is a wrapped line)."""
     body = body.strip().strip("*_").strip()
-    if not body or _ends_sentence(body) or body.endswith(","):
+    if not body or _ends_sentence(body) or body.endswith((",", "-", "–", "—", "&", "/")):
+        return False
+    if _FUNCTION_END.search(body):
         return False
     words = body.split()
     if _is_upper_line(body) and len(words) <= 16:
@@ -161,7 +176,11 @@ def _heading_shaped(body: str) -> bool:
 
 
 def _starts_lower(body: str) -> bool:
-    body = body.lstrip(" \t*_\"'“‘(")
+    """Whether a line reads as the continuation of the previous one."""
+    stripped = body.lstrip(" \t")
+    if stripped[:1] in ("%", ")", ",", ";", ":", ".", "/", "&"):
+        return True
+    body = stripped.lstrip("*_\"'“‘(")
     return bool(body) and body[0].islower()
 
 
@@ -176,6 +195,8 @@ class _Layout:
         self.text = text
         self.lines = lines
         self.blocks: list[_Block] = []
+        self.last_number: Optional[int] = None
+        self.skip_next = False
 
     def next_content(self, i: int) -> Optional[_Line]:
         for line in self.lines[i + 1:]:
@@ -204,6 +225,9 @@ class _Layout:
             return True
         if nxt.kind in ("text", "field", "clause") and _starts_lower(_line_body(nxt, self.text)):
             return False
+        if _MODAL_IN_LINE.search(body) and nxt.kind in ("text", "field") and i + 1 < len(self.lines) \
+                and self.lines[i + 1] is nxt:
+            return False  # "Priya will be your contact" wrapped onto the next line
         return True
 
     def can_join(self, current: Optional[_Block], line: _Line, gap: bool) -> bool:
@@ -231,6 +255,9 @@ class _Layout:
         current: Optional[_Block] = None
         gap = False
         for i, line in enumerate(self.lines):
+            if self.skip_next:
+                self.skip_next = False
+                continue
             kind = line.kind
             if line.page_first and i > 0:
                 gap = True
@@ -248,17 +275,25 @@ class _Layout:
                 current = self._add("row", line)
                 current, gap = None, False
                 continue
+            if kind == "bullet" and current is not None and current.kind == "para" and not gap \
+                    and re.match(r"^[ \t]*\(", line.raw) and _continues(self.text[current.start:current.end]):
+                self._extend(current, line)  # "... within seventy-two\n(72) hours": a wrap, not an item
+                continue
             if kind in ("bullet", "clause"):
                 body = _line_body(line, self.text)
-                if kind == "clause" or (kind == "bullet" and re.match(r"\(?\d", line.raw.strip())):
+                number = _marker_number(line.raw)
+                if number is not None and self._numbered_heading(kind, number, body, i):
                     # "2. SCOPE OF SERVICES" or "3.1 Training" are headings, not items.
-                    if _heading_shaped(body) and (_is_upper_line(body) or len(body.split()) <= 6) \
-                            and not self._after_lead_in():
-                        self._add("heading", line)
-                        current, gap = None, True
-                        continue
+                    heading_block = self._add("heading", line)
+                    if self.skip_next:
+                        self._extend(heading_block, self.lines[i + 1])
+                    current, gap = None, True
+                    self.last_number = None
+                    continue
                 current = self._add("item" if kind == "bullet" else "para", line)
                 current.list_level = line.indent
+                if kind == "bullet":
+                    self.last_number = number
                 gap = False
                 continue
             if kind == "field":
@@ -279,10 +314,28 @@ class _Layout:
             elif self.is_plain_heading(i, current, gap):
                 self._add("heading", line)
                 current = None
+                self.last_number = None
             else:
                 current = self._add("para", line)
+                self.last_number = None
             gap = False
         return self.blocks
+
+    def _numbered_heading(self, kind: str, number: int, body: str, i: int = -1) -> bool:
+        if not _heading_shaped(body):
+            # "3. Project Phases and" + "Milestones": a heading wrapped onto a second line
+            nxt = self.lines[i + 1] if 0 <= i < len(self.lines) - 1 else None
+            if not (nxt is not None and nxt.kind == "text" and _FUNCTION_END.search(body.strip())
+                    and len(nxt.raw.split()) <= 4 and _heading_shaped(body + " " + nxt.raw.strip())):
+                return False
+            self.skip_next = True
+        if kind == "clause":
+            return _is_upper_line(body) or len(body.split()) <= 6
+        continues = self.last_number is not None and number == self.last_number + 1
+        starts_list = number == 1 and self._after_lead_in()
+        if continues or starts_list:
+            return False
+        return _is_upper_line(body) or len(body.split()) <= 8
 
     def _after_lead_in(self) -> bool:
         for block in reversed(self.blocks):
@@ -302,6 +355,11 @@ class _Layout:
     def _extend(self, block: _Block, line: _Line) -> None:
         block.lines.append(line)
         block.end = line.end
+
+
+def _marker_number(raw: str) -> Optional[int]:
+    m = re.match(r"^[ \t]*\(?(\d{1,3})(?:[.)]|\.\d)", raw)
+    return int(m.group(1)) if m else None
 
 
 def split_sentences(text: str, start: int, end: int,
@@ -415,7 +473,7 @@ def segment(text: str, page_starts: Sequence[int] = (0,),
                 header = pipe_header or ()
             if start < end:
                 units.append(Unit(start, end, "row", index, heading=heading,
-                                  table=TableInfo(tuple(header), cells), text=text[start:end]))
+                                  table=TableInfo(tuple(header), cells), text=flat(text[start:end])))
             prev_kind = "row"
             continue
         kind = "item" if block.kind == "item" else "sentence"
@@ -425,7 +483,7 @@ def segment(text: str, page_starts: Sequence[int] = (0,),
         spans = split_sentences(text, block.start, block.end, abbreviations)
         first_index = len(units)
         for n, (a, b) in enumerate(spans):
-            unit = Unit(a, b, kind, index, first=(n == 0), heading=heading, text=text[a:b])
+            unit = Unit(a, b, kind, index, first=(n == 0), heading=heading, text=flat(text[a:b]))
             if kind == "item":
                 unit.lead_in = lead_in
             units.append(unit)
@@ -442,6 +500,15 @@ def _mark_lead_ins(units: list[Unit], blocks: list[_Block]) -> None:
     for unit in units:
         if unit.lead_in is not None:
             units[unit.lead_in].is_lead_in = True
+    # "The following service levels apply:" followed by a table introduces it too.
+    for i, unit in enumerate(units[:-1]):
+        if units[i + 1].kind == "row" and unit.kind != "row" and _LEAD_IN_END.search(unit.text):
+            unit.is_lead_in = True
+
+
+def flat(text: str) -> str:
+    """The text with line breaks and tabs as spaces (same length, so offsets still hold)."""
+    return text.translate(_FLAT)
 
 
 def page_of(offset: int, page_starts: Sequence[int]) -> int:
