@@ -425,6 +425,7 @@ def strength_of(cues: Sequence[Cue], anchor: Optional[Cue], condition_span=None)
     return ("soft" if hedges else "firm"), hedges
 
 
+_CONDITION_OPENER = re.compile(r"^(?:should|where|wherever|in case)\s+(?!possible\b|practicable\b|feasible\b|appropriate\b|applicable\b)", re.I)
 _NOT_CONDITION = re.compile(r"^(?:if|when|where)\s+(?:possible|feasible|practicable|any(?=\s*[,.;)])|applicable|appropriate|necessary)\b", re.I)
 
 
@@ -437,6 +438,12 @@ def condition_of(text: str, cues: Sequence[Cue]) -> Optional[tuple[int, int]]:
 def conditions_of(text: str, cues: Sequence[Cue]) -> list:
     """Spans of every condition clause in ``text``."""
     spans = []
+    opener = _CONDITION_OPENER.match(text)
+    if opener:
+        # "Should the software fail ..., we will ..." / "Where a fault ..., we will ..."
+        end = _clause_end(text, 0, at_start=True)
+        if end >= 6:
+            spans.append((0, end))
     for c in cues:
         if c.label != "CONDITION":
             continue

@@ -21,7 +21,9 @@ from pathlib import Path
 from typing import Optional
 
 from spacy.language import Language
-from spacy.tokens import Doc
+import numpy
+from spacy.attrs import SENT_START
+from spacy.tokens import Doc, Span
 
 from . import classify, segment
 from .parameters import Parameters, parameters_for
@@ -96,14 +98,83 @@ class ProposalSegmenter:
         ctx = _context(doc)
         units = segment.segment(source_text(doc), ctx.page_starts, ctx.tables, self.abbreviations)
         doc._.pa_units = units
+        if not len(doc):
+            return doc
+        # Every unit starts a sentence (and so does whatever follows it). Written in one go:
+        # setting token.is_sent_start one token at a time is quadratic in spaCy.
         bounds = sorted({u.start for u in units} | {u.end for u in units})
-        pointer = 0
-        for token in doc:
-            start = token.i == 0
-            while pointer < len(bounds) and bounds[pointer] <= token.idx:
-                pointer += 1
-                start = True
-            token.is_sent_start = start
+        idx = doc.to_array("IDX").astype(numpy.int64)
+        starts = numpy.full(len(doc), -1, dtype=numpy.int64)
+        starts[0] = 1
+        if bounds:
+            first = numpy.searchsorted(idx, numpy.asarray(bounds, dtype=numpy.int64), side="left")
+            first = first[first < len(doc)]
+            starts[first] = 1
+        doc.from_array([SENT_START], starts.reshape(-1, 1).view(numpy.uint64))
+        return doc
+
+
+# --------------------------------------------------------------------------- regex cues
+
+def load_regex_cues(path: Optional[str] = None) -> list:
+    """Regex cue rules, checked on load: one JSON object a line with label, id, regex
+    (matched case-insensitively) and optionally not_after (a regex that must not match
+    the text just before, for example a determiner: "a clear promise to")."""
+    path = Path(path) if path else PATTERN_DIR / "regex_cues.jsonl"
+    rows = []
+    with open(path, encoding="utf-8") as handle:
+        for number, line in enumerate(handle, 1):
+            if not line.strip():
+                continue
+            row = json.loads(line)
+            if not {"label", "id", "regex"} <= set(row) <= {"label", "id", "regex", "not_after"}:
+                raise ValueError(f"{path.name} line {number}: expected the keys label, id, regex "
+                                 "and optionally not_after")
+            try:
+                row["compiled"] = re.compile(row["regex"], re.I)
+                row["not_after_compiled"] = re.compile(row["not_after"], re.I) if "not_after" in row else None
+            except re.error as e:
+                raise ValueError(f"{path.name} line {number} ({row['id']}): bad regex ({e})") from None
+            rows.append(row)
+    return rows
+
+
+@Language.factory("promiseaudit_regex_cues", default_config={"spans_key": CUES_KEY, "patterns_path": None})
+def make_regex_cues(nlp: Language, name: str, spans_key: str, patterns_path: Optional[str]):
+    return RegexCues(name, load_regex_cues(patterns_path), spans_key)
+
+
+class RegexCues:
+    """Cues that need more than fixed phrases (numbers, "within N hours", "since 2004"),
+    from patterns/regex_cues.jsonl, added to the same span group as the span ruler's.
+
+    Python's re on the text is much faster here than token patterns with wildcards."""
+
+    def __init__(self, name: str, rows: list, spans_key: str):
+        self.name = name
+        self.rows = rows
+        self.spans_key = spans_key
+
+    def __call__(self, doc: Doc) -> Doc:
+        text = doc.text
+        found = []
+        if len(doc):
+            starts = doc.to_array("IDX").astype(numpy.int64)
+            ends = starts + doc.to_array("LENGTH").astype(numpy.int64)
+            n = len(doc)
+            for row in self.rows:
+                label, span_id, not_after = row["label"], row["id"], row["not_after_compiled"]
+                for m in row["compiled"].finditer(text):
+                    if not_after is not None and not_after.search(text, max(0, m.start() - 30), m.start()):
+                        continue
+                    first = int(numpy.searchsorted(starts, m.start(), side="right")) - 1
+                    last = int(numpy.searchsorted(ends, m.end(), side="left")) + 1
+                    if 0 <= first < last <= n:
+                        found.append(Span(doc, first, last, label=label, span_id=span_id))
+        if self.spans_key in doc.spans:
+            doc.spans[self.spans_key].extend(found)
+        else:
+            doc.spans[self.spans_key] = found
         return doc
 
 

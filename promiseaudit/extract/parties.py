@@ -246,7 +246,8 @@ def detect_parties(text: str, lexicon: dict, head_lines: int = 60) -> Parties:
                 if words and words[-1].lower().rstrip(".") in strict | {"council", "authority", "trust", "university", "hospital", "school", "district", "association", "union"}:
                     customer_orgs.append(seg)
 
-    for m in _DEFINITION.finditer(text):
+    defining = "\n".join(line for line in lines if "(" in line and any(q in line for q in "\"“”'‘’"))
+    for m in _DEFINITION.finditer(defining):
         aliases = [a.strip() for a in (m.group("alias"), m.group("alias2")) if a and a.strip()]
         lowered = [re.sub(r"^the\s+", "", a.lower()) for a in aliases]
         names = _trailing_name(m.group("before"))
@@ -266,6 +267,8 @@ def detect_parties(text: str, lexicon: dict, head_lines: int = 60) -> Parties:
             (seller_orgs if side == "seller" else customer_orgs).append(names)
 
     for raw in lines:
+        if len(raw) > 80 or not re.search(r"(?i)\b(?:about|why)\b", raw):
+            continue
         m = _ABOUT.match(re.sub(r"[*_#]", "", raw).strip())
         if m:
             name = m.group("name").strip()
@@ -276,12 +279,12 @@ def detect_parties(text: str, lexicon: dict, head_lines: int = 60) -> Parties:
                     continue
                 continue
             seller_orgs.append(_title_case(name))
-    for m in _PROPOSES.finditer(text):
+    proposing = "\n".join(line for line in lines if re.search(r"propose|pleased|delighted|offers", line))
+    for m in _PROPOSES.finditer(proposing):
         seller_orgs.append(m.group("name"))
-    for m in _BEHALF.finditer(text):
+    for m in _BEHALF.finditer("\n".join(line for line in lines if "behalf" in line.lower())):
         name = _clean(m.group("name"))
-        line_start = text.rfind("\n", 0, m.start()) + 1
-        context = text[line_start:m.start()].lower()
+        context = m.string[m.string.rfind("\n", 0, m.start()) + 1:m.start()].lower()
         if "accept" in context:
             customer_orgs.append(name)
         elif "for and" in context or "signed" in context or "submitted" in context:

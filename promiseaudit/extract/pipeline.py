@@ -63,6 +63,7 @@ def build_nlp(model: Optional[str] = None) -> Language:
                 "annotate_ents": False, "overwrite": False},
     )
     ruler.add_patterns(load_patterns())
+    nlp.add_pipe("promiseaudit_regex_cues")
     nlp.add_pipe("promiseaudit_parties")
     nlp.add_pipe("promiseaudit_commitments")
     nlp.add_pipe("promiseaudit_parameters")

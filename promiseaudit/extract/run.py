@@ -9,6 +9,9 @@ from . import segment
 from .components import Context
 
 
+HEAD_CHARS = 20000
+
+
 def _normalise_item(item):
     if isinstance(item, Document):
         return item, None, None
@@ -31,10 +34,12 @@ def prepare(nlp, document: Document, document_date=None, locale=None):
     for page, start in zip(document.pages, page_starts):
         for table in page.tables:
             tables.append((tuple(table.header), {start + row.start for row in table.rows}))
+    # The date and the date style show on the first pages; read the rest only if needed.
+    head = text[:HEAD_CHARS]
     if document_date is None:
-        document_date = detect_document_date(text)
+        document_date = detect_document_date(head) or (detect_document_date(text) if len(text) > HEAD_CHARS else None)
     if locale is None:
-        locale = detect_locale(text)
+        locale = detect_locale(head) or (detect_locale(text) if len(text) > HEAD_CHARS else None)
     # Phrases wrap across lines in PDFs ("Account\nManager"): spaCy sees spaces, while the
     # segmenter reads the line breaks from the context. Offsets are unchanged.
     doc = nlp.make_doc(segment.flat(text))
