@@ -32,7 +32,7 @@ class DemoResult:
 
 def run_demo(out_dir, as_of: Optional[date] = None) -> DemoResult:
     """Run the sample workflow into ``out_dir`` (its demo ledger is rebuilt each time)."""
-    from . import api
+    from . import api, review
     from .audit import AuditSettings
     from .imports import import_deals, import_deliveries, load_mapping
     from .ledger import open_ledger, queries
@@ -53,9 +53,19 @@ def run_demo(out_dir, as_of: Optional[date] = None) -> DemoResult:
     for item in manifest["proposals"]:
         deal = queries.get_deal(db, item["deal"])
         api.ingest_files(db, [SAMPLE_DIR / item["file"]], deal.deal_id, who="demo")
+    for item in manifest.get("reviews", []):
+        for p in review.candidates(db, item["deal"]):
+            review.decide(db, p.id, item["decision"], item["by"])
     for item in manifest["deliveries"]:
         mapping = load_mapping(item["map"]) if item.get("map") else None
         import_deliveries(db, SAMPLE_DIR / item["file"], mapping)
+    for item in manifest.get("links", []):
+        # The matcher lists this record as ambiguous; a person links it, as a user would.
+        promise = next(p for p in queries.promises(db, deal_id=item["deal"])
+                       if item["quote_contains"].lower() in p.text.lower())
+        record = next(d for d in queries.deliveries(db, item["deal"])
+                      if d.reference == item["reference"])
+        api.link(db, record.id, promise.id, who=item["by"])
     for w in manifest["waivers"]:
         matches = [p for p in queries.promises(db, deal_id=w["deal"])
                    if w["quote_contains"].lower() in p.text.lower()]

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from typing import Mapping, Optional, Sequence
 
@@ -36,6 +36,14 @@ _VERBS = (
 _UNTIL = re.compile(r"\b(until|till|up to|through|prior to|before|ahead of)\b", re.I)
 _BUSINESS = re.compile(r"\b(business|working|week) ?days?\b|\bweekdays?\b", re.I)
 _FROM_GO_LIVE = ("service_level", "support")  # measured levels start at go-live
+# "weekly status calls until go-live": the event that ends a series, when the extractor
+# left the anchor empty (a bound on a schedule is not a deadline).
+_UNTIL_EVENT = re.compile(
+    r"\b(?:until|till|up to|through|prior to|before|ahead of)\s+(?:the\s+)?"
+    r"(?:(?P<go_live>go[- ]?live|launch|cut[- ]?over|hand[- ]?over|opening|system acceptance)"
+    r"|(?P<kickoff>kick[- ]?off|project start))\b",
+    re.I,
+)
 
 
 @dataclass(frozen=True)
@@ -322,6 +330,10 @@ def _series(ctx: _Ctx):
     end, end_words = (deal.ends_on if deal else None), ""
     if end:
         end_words = f" until the contract ends ({end.isoformat()})"
+    if p.anchor is None and p.due is None:
+        bound = _UNTIL_EVENT.search(p.text)
+        if bound:
+            p = replace(p, anchor=bound.lastgroup, within_days=0)
     if p.due is not None:
         gen = periods_ending(p.due, p.recurrence, biz, s.holidays)
         return gen, end, f"{every}, first due {p.due.isoformat()} (stated in the proposal)" \

@@ -1,0 +1,32 @@
+"""A recurring promise bounded by an event ("weekly calls until go-live") stops there."""
+from datetime import date
+
+from promiseaudit.audit import AuditSettings, audit_promise
+from promiseaudit.models import Deal, Delivery, Promise
+
+
+def calls(text):
+    return Promise(text=text, source="p.md", page=1, start=0, end=len(text),
+                   category="check_in", recurrence="weekly", id="P1", deal_id="D-1")
+
+
+def test_weekly_calls_until_go_live_stop_at_planned_go_live():
+    deal = Deal("D-1", kickoff_on=date(2027, 3, 1), go_live_planned=date(2027, 3, 29),
+                ends_on=date(2028, 2, 28))
+    records = [Delivery("D-1", "check_in", date(2027, 3, d), "Weekly status call", id=i)
+               for i, d in enumerate((3, 10, 17, 24), 1)]
+    v = audit_promise(calls("Weekly status calls will be held until go-live."), deal, records,
+                      date(2027, 6, 1), AuditSettings())
+    assert v.status == "kept", v.reason
+    assert v.figures["due"] == 4 and v.figures["held"] == 4
+    assert "go-live" in v.due_basis
+
+
+def test_without_a_bound_the_series_runs_to_the_contract_end():
+    deal = Deal("D-1", kickoff_on=date(2027, 3, 1), go_live_planned=date(2027, 3, 29),
+                ends_on=date(2028, 2, 28))
+    records = [Delivery("D-1", "check_in", date(2027, 3, d), "Weekly status call", id=i)
+               for i, d in enumerate((3, 10, 17, 24), 1)]
+    v = audit_promise(calls("Weekly status calls will be held."), deal, records,
+                      date(2027, 6, 1), AuditSettings())
+    assert v.status == "broken"
