@@ -225,8 +225,8 @@ class _Layout:
             return True
         if nxt.kind in ("text", "field", "clause") and _starts_lower(_line_body(nxt, self.text)):
             return False
-        if _MODAL_IN_LINE.search(body) and nxt.kind in ("text", "field") and i + 1 < len(self.lines) \
-                and self.lines[i + 1] is nxt:
+        wraps_on = nxt.kind in ("text", "field") or (nxt.kind == "bullet" and nxt.raw.lstrip().startswith("("))
+        if _MODAL_IN_LINE.search(body) and wraps_on and i + 1 < len(self.lines) and self.lines[i + 1] is nxt:
             return False  # "Priya will be your contact" wrapped onto the next line
         return True
 

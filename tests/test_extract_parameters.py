@@ -1,0 +1,104 @@
+"""Which parameters each category gets, and from which part of the unit."""
+from datetime import date
+
+import pytest
+
+from promiseaudit.extract import build_nlp, extract
+from promiseaudit.models import Document, Page
+
+HEADER = "Prepared for: Bolt Retail Group\nPrepared by: Acme Networks Ltd\nDate: 12 January 2027\n\n## Details\n\n"
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    return build_nlp()
+
+
+def run(nlp, text):
+    doc = Document(path="/tmp/p.md", name="p.md", kind="md", sha256="0" * 64, pages=(Page(1, HEADER + text),))
+    return extract(doc, nlp)
+
+
+def one(nlp, text):
+    found = run(nlp, text)
+    assert len(found) == 1, [p.text for p in found]
+    return found[0]
+
+
+def level(p):
+    return (p.threshold, p.threshold_unit, p.direction)
+
+
+def test_response_time_is_a_threshold_not_a_deadline(nlp):
+    p = one(nlp, "Priority 1 incidents will receive a response within 30 minutes.")
+    assert p.category == "support" and level(p) == (30, "minute", "at_most") and p.within_days is None
+
+
+def test_support_time_after_an_event_is_still_a_threshold(nlp):
+    p = one(nlp, "We will notify you of any fault within one business day of detection.")
+    assert level(p) == (1, "business_day", "at_most")
+    assert p.within_days is None and p.anchor is None
+
+
+def test_delivery_deadline_after_signature(nlp):
+    p = one(nlp, "We will complete the site survey within 10 business days of contract signature.")
+    assert (p.within_days, p.business_days, p.anchor) == (10, True, "signature")
+    assert p.threshold is None
+
+
+def test_warranty_period(nlp):
+    p = one(nlp, "All hardware is warranted for 24 months from installation.")
+    assert p.category == "warranty" and level(p) == (24, "month", "at_least")
+
+
+def test_warranty_window_is_a_period_not_a_deadline(nlp):
+    p = one(nlp, "Any plants that die within 6 months of planting will be replaced free of charge.")
+    assert level(p) == (6, "month", "at_least") and p.within_days is None
+
+
+def test_price_hold_period(nlp):
+    p = one(nlp, "Prices will be held for 12 months from contract signature.")
+    assert p.category == "pricing" and level(p) == (12, "month", "at_least") and p.within_days is None
+
+
+def test_service_credit_takes_its_level_from_the_condition(nlp):
+    p = one(nlp, "If availability falls below 99.5% in any month, we will credit 10% of the monthly fee.")
+    assert p.category == "pricing" and level(p) == (99.5, "%", "at_least")
+    assert p.recurrence is None
+
+
+def test_capped_increases_keep_their_recurrence(nlp):
+    p = one(nlp, "Annual price increases will be capped at 3%.")
+    assert p.recurrence == "annually" and level(p) == (3, "%", "at_most")
+
+
+def test_check_ins_get_recurrence_but_no_quantity_or_level(nlp):
+    p = one(nlp, "We will hold a quarterly review meeting with 3 of your store managers.")
+    assert p.category == "check_in" and p.recurrence == "quarterly"
+    assert p.quantity is None and p.threshold is None
+
+
+def test_session_length_is_not_a_threshold(nlp):
+    p = one(nlp, "We will run one 90-minute training session for your store managers.")
+    assert (p.quantity, p.unit) == (1, "session") and p.threshold is None
+
+
+def test_customer_notice_period_in_a_condition_is_not_a_deadline(nlp):
+    p = one(nlp, "Defects will be fixed at no cost, provided you report them within 30 days of handover.")
+    assert p.category == "warranty" and p.within_days is None and p.condition
+
+
+def test_absolute_date_in_a_condition_is_kept(nlp):
+    p = one(nlp, "If we miss the 1 June 2027 launch date, we will waive the first month's fee.")
+    assert p.category == "pricing" and p.due == date(2027, 6, 1)
+
+
+def test_fragment_items_take_the_lead_in_date(nlp):
+    found = run(nlp, "By 19 March 2027 you will have:\n\n- two concept boards;\n- 24 social media assets.\n")
+    assert [p.due for p in found] == [date(2027, 3, 19)] * 2
+    assert [(p.quantity, p.unit) for p in found] == [(2, "board"), (24, "asset")]
+
+
+def test_fragment_items_take_the_lead_in_recurrence(nlp):
+    found = run(nlp, "Every night, our cleaning team will:\n\n- empty all bins;\n- vacuum all carpeted floors.\n")
+    assert [p.recurrence for p in found] == ["daily", "daily"]

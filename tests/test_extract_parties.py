@@ -1,0 +1,51 @@
+"""Seller and customer names found in the proposal itself."""
+import pytest
+
+from promiseaudit.extract.components import load_lexicon
+from promiseaudit.extract.parties import detect_parties, short_forms
+
+
+@pytest.fixture(scope="module")
+def lex():
+    return load_lexicon()["parties"]
+
+
+def test_cover_fields_with_people_and_titles(lex):
+    text = ("PROPOSAL FOR OFFICE CLEANING\n\nPrepared for:  Jo Banks, Head of Facilities, Wexley Insurance Group\n"
+            "Prepared by:   Amir Khan, Sales Director, Brightclean Services Ltd\nDate: 3 March 2027\n")
+    p = detect_parties(text, lex)
+    assert "Wexley" in p.customer_names and "Wexley Insurance" in p.customer_names
+    assert "Brightclean" in p.seller_names
+    assert "Jo Banks" in p.customer_people and "Amir" in p.seller_people
+    assert "Office Cleaning" not in " ".join(p.customer_names)
+
+
+def test_letterhead_and_definitions(lex):
+    text = ("NORTHFIELD SYSTEMS LIMITED\n12 High Street, Leeds\n\nTENDER RESPONSE\n\n"
+            'Northfield Systems Limited ("Northfield" or "the Contractor") submits this tender to Wexley '
+            'Borough Council (the "Authority").\n')
+    p = detect_parties(text, lex)
+    assert "Northfield" in p.seller_names
+    assert "Wexley Borough Council" in p.customer_names or "Wexley" in p.customer_names
+    assert "contractor" in p.seller_roles and "authority" in p.customer_roles
+
+
+def test_markdown_table_cover_and_about_heading(lex):
+    text = ("# Solar proposal\n\n| | |\n|---|---|\n| Client | Delta Farms Co-op |\n| Prepared by | Sam Ortiz |\n\n"
+            "## About Helios Energy\n\nHelios has installed 40 MW since 2012.\n")
+    p = detect_parties(text, lex)
+    assert "Delta Farms" in p.customer_names or "Delta" in p.customer_names
+    assert "Helios Energy" in p.seller_names and "Helios" in p.seller_names
+
+
+def test_short_forms_strip_legal_suffixes_and_generic_first_words(lex):
+    assert short_forms("Harlan Farm & Home Supply, Inc.", lex)[:3] == ["Harlan Farm & Home Supply, Inc", "Harlan Farm & Home Supply", "Harlan"]
+    forms = short_forms("St. Aldric Regional Medical Center", lex)
+    assert "St. Aldric" in forms and "St." not in forms
+
+
+def test_a_name_on_both_sides_is_dropped(lex):
+    text = "Prepared for: Apex Retail Ltd\nPrepared by: Apex Consulting Ltd\n"
+    p = detect_parties(text, lex)
+    assert "Apex" not in p.seller_names and "Apex" not in p.customer_names
+    assert "Apex Retail" in p.customer_names and "Apex Consulting" in p.seller_names

@@ -1,0 +1,118 @@
+"""Layout-aware sentence splitting (pure string work, no spaCy)."""
+from promiseaudit.extract.segment import segment, split_sentences
+
+
+def texts(text, **kw):
+    return [(u.kind, u.text) for u in segment(text, **kw)]
+
+
+def test_headings_are_not_units_but_label_what_follows():
+    units = segment("## 4. Training\n\nWe will run three sessions.\n")
+    assert [u.text for u in units] == ["We will run three sessions."]
+    assert units[0].heading == "Training"
+
+
+def test_plain_and_numbered_headings():
+    text = "2. SCOPE OF SERVICES\n\nSupport\nWe answer calls from 8am to 6pm.\n"
+    units = segment(text)
+    assert [u.text for u in units] == ["We answer calls from 8am to 6pm."]
+    assert units[0].heading == "Support"
+
+
+def test_line_wraps_and_blank_line_mid_sentence_are_joined():
+    text = "We will install the gateways at all 120\nsites by March 31, 2027.\n\nThe second\n\nsentence is here.\n"
+    assert [u.text for u in segment(text)] == [
+        "We will install the gateways at all 120 sites by March 31, 2027.",
+        "The second  sentence is here.",
+    ]
+
+
+def test_abbreviations_and_initials_do_not_split():
+    text = ("Acme Ltd. will ship approx. 40 units, e.g. routers, to the U.S. office by 5 p.m. Friday. "
+            "Daniel R. Okafor will lead. Site No. 5 goes live in May.")
+    assert [u.text for u in segment(text)] == [
+        "Acme Ltd. will ship approx. 40 units, e.g. routers, to the U.S. office by 5 p.m. Friday.",
+        "Daniel R. Okafor will lead.",
+        "Site No. 5 goes live in May.",
+    ]
+
+
+def test_split_sentences_keeps_decimals():
+    text = "Uptime will be 99.9% each month. Credits apply."
+    spans = split_sentences(text, 0, len(text))
+    assert [text[a:b] for a, b in spans] == ["Uptime will be 99.9% each month.", "Credits apply."]
+
+
+def test_bullets_lose_their_marker_and_get_the_lead_in():
+    text = "We will:\n\n- install 40 cameras by 30 June 2027;\n* train up to 12 guards;\n• hold a monthly review.\n"
+    units = segment(text)
+    assert [u.kind for u in units] == ["sentence", "item", "item", "item"]
+    assert [u.text for u in units[1:]] == ["install 40 cameras by 30 June 2027;", "train up to 12 guards;",
+                                           "hold a monthly review."]
+    assert all(u.lead_in == 0 for u in units[1:])
+    assert units[0].is_lead_in
+
+
+def test_lettered_and_numbered_items_with_wrapped_lines():
+    text = ("The Supplier shall:\n   (a) deliver the design by 1 May 2027;\n   (b) install all 30 units\n"
+            "       before go-live; and\n   (c) train the staff.\n")
+    units = segment(text)
+    assert [u.text for u in units[1:]] == ["deliver the design by 1 May 2027;",
+                                           "install all 30 units        before go-live; and",
+                                           "train the staff."]
+
+
+def test_numbered_clauses_drop_their_number():
+    units = segment("3.1 The Provider shall monitor all servers 24/7.\n3.2 Backups run nightly.\n")
+    assert [u.text for u in units] == ["The Provider shall monitor all servers 24/7.", "Backups run nightly."]
+
+
+def test_numbered_heading_after_a_bullet_list_is_a_heading():
+    text = ("You'll have:\n\n• one film;\n• three posters.\n\n4. Launch and run (weeks 10-18)\n\n"
+            "Launch day is 6 April 2027.\n")
+    units = segment(text)
+    assert [u.text for u in units][-1] == "Launch day is 6 April 2027."
+    assert units[-1].heading.startswith("Launch and run")
+    assert units[-1].kind == "sentence"
+
+
+def test_wrapped_line_ending_in_a_small_word_is_not_a_heading():
+    text = "Next steps follow.\n\nPriya will be your day-to-day contact, with\nTom overseeing all creative.\n"
+    assert [u.text for u in segment(text)][-1] == "Priya will be your day-to-day contact, with Tom overseeing all creative."
+
+
+def test_table_rows_are_units_with_their_header():
+    text = "| Milestone | Owner | Due date |\n|---|---|---|\n| Pilot live | Acme | 1 May 2027 |\n"
+    units = segment(text)
+    assert len(units) == 1
+    row = units[0]
+    assert row.kind == "row" and row.text == "Pilot live | Acme | 1 May 2027"
+    assert row.table.header == ("Milestone", "Owner", "Due date")
+    assert row.table.cells == ("Pilot live", "Acme", "1 May 2027")
+
+
+def test_pdf_style_rows_use_the_known_table_header():
+    text = "Milestone | Due\nDesign approved | 26 Feb 2027\n"
+    units = segment(text, tables=[(("Milestone", "Due"), {len("Milestone | Due\n")})])
+    assert [u.text for u in units] == ["Design approved | 26 Feb 2027"]
+    assert units[0].table.header == ("Milestone", "Due")
+
+
+def test_sentence_crossing_a_page_break_is_one_unit():
+    page1 = "Intro line.\n\nWe will deliver the final"
+    page2 = "report by 30 June 2027. Other text."
+    text = page1 + "\n\n" + page2
+    units = segment(text, page_starts=[0, len(page1) + 2])
+    assert units[1].text == "We will deliver the final  report by 30 June 2027."
+    assert units[1].start < len(page1) < units[1].end
+
+
+def test_cover_fields_are_separate_units():
+    text = "Prepared for: Bolt Retail\nPrepared by: Acme Ltd\nDate: 1 May 2027\n\nWe will do it.\n"
+    assert [u.text for u in segment(text)][:3] == ["Prepared for: Bolt Retail", "Prepared by: Acme Ltd",
+                                                  "Date: 1 May 2027"]
+
+
+def test_parenthesised_number_continuing_a_sentence_is_not_an_item():
+    text = "Patches will be applied within seventy-two\n(72) hours of release.\n"
+    assert [u.text for u in segment(text)] == ["Patches will be applied within seventy-two (72) hours of release."]
