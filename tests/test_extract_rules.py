@@ -246,3 +246,102 @@ def test_defined_roles_are_read_from_the_document(nlp):
 def test_background_section_present_tense_is_not_a_promise(nlp):
     header = "Prepared by: Acme Networks Ltd\nPrepared for: Bolt Retail Group\n\n## Executive summary\n\n"
     assert run(nlp, "Your warehouse runs around the clock and ships 4,000 orders every day.", header=header) == []
+
+
+# A second batch, written after the rules, in yet other wordings: (sentence, category).
+MORE_PROMISES = [
+("We will endeavor to respond to all non-urgent emails by the next business day.", "support"),
+("Our guarantee: if you're not satisfied with any clean, we'll come back and redo it free of charge within 48 hours.", "warranty"),
+("Should demand exceed forecast, we will add a second shift within two weeks.", "delivery"),
+("Unless otherwise agreed, reports will be delivered by the fifth working day of each month.", "check_in"),
+("Acme will, where practicable, use local subcontractors.", "delivery"),
+("Commissioning should be complete by the end of week 12.", "delivery"),
+("Your data will be hosted in UK data centres.", "delivery"),
+("We'll keep you updated every Friday by email.", "check_in"),
+("Customer-facing kiosks will be available at least 99.5% of opening hours.", "service_level"),
+("Every order placed before 2 pm ships the same day.", "delivery"),
+("Acme guarantees that every technician assigned to your sites holds a valid DBS check.", "delivery"),
+("Within 30 days of go-live, we will run a health check and share the findings with you.", "check_in"),
+
+("Our crew will arrive on site no later than 7:30 am on installation days.", "delivery"),
+("We shall complete commissioning of the chiller plant within 8 weeks of receiving the deposit.", "delivery"),
+("Acme's implementation team will configure all 14 locations in the new POS system.", "delivery"),
+("Your new phone system will be live across all offices by the end of Q1 2027.", "delivery"),
+("Final artwork files will be handed over in print-ready PDF and editable formats.", "delivery"),
+("Each sprint will end with a demo of working software to your product owner.", "check_in"),
+("We'll send you a written summary after every site visit.", "check_in"),
+("A dedicated onboarding specialist will guide your team through the first 90 days.", "support"),
+("Our helpline is staffed 24/7 by qualified engineers.", "support"),
+("Emergency call-outs will be attended within two hours, day or night.", "support"),
+("Password resets are handled within 15 minutes during business hours.", "support"),
+("The booking system will respond to 95% of searches in under one second.", "service_level"),
+("We commit to a first-time fix rate of at least 85%.", "service_level"),
+("Guest satisfaction will be measured after every event and will average at least 4.5 out of 5.", "service_level"),
+("All new hires on your account will complete our 3-day induction course.", "training"),
+("Your managers will receive a half-day briefing on the new rota tool before launch.", "training"),
+("We will hold a lessons-learned workshop with your team at the end of the project.", "check_in"),
+("Roof membranes are guaranteed against leaks for 15 years.", "warranty"),
+("If a repaired item fails again within 30 days, we will repair it again at no charge.", "warranty"),
+("Replacement parts for the first 12 months are included in the price.", "warranty"),
+("We will match any lower written quote for the same specification.", "pricing"),
+("Your licence fees will stay at today's rate until your renewal in 2029.", "pricing"),
+("If a delivery arrives more than 2 hours late, the delivery charge will be refunded.", "pricing"),
+("A 5% loyalty discount applies to all orders in the second year.", "pricing"),
+("We aim to have the first draft with you within 10 working days of the briefing.", "delivery"),
+("Ideally, the migration should take place over a single weekend.", "delivery"),
+("Subject to planning approval, construction will start on 3 May 2027.", "delivery"),
+("In the event of a power cut, backup generators will restore supply within 30 seconds.", "service_level"),
+("Unless you tell us otherwise, meals will be served from 12:00 to 14:00 every weekday.", "delivery"),
+]
+MORE_NON_PROMISES = [
+"We would recommend upgrading the firewall firmware before the migration.",
+"It is recommended that the customer nominate a project sponsor.",
+"Should you require additional licences, these can be provided at list price.",
+"Our team is passionate about great service.",
+"Acme reserves the right to substitute equivalent hardware.",
+"The customer will be invoiced monthly in arrears.",
+"We will not be responsible for delays caused by third parties.",
+"Work outside these hours is available at our standard overtime rates.",
+"Clients typically see a 30% reduction in downtime within the first year.",
+"We may subcontract specialist works to approved partners.",
+"Bolt Retail agrees to pay all invoices within 30 days.",
+"The warranty does not cover consumables.",
+"A 50% deposit is required to secure your installation date.",
+"We're confident we can cut your energy bill by 20%.",
+
+"Bolt Retail will appoint a single point of contact for the project.",
+"You are responsible for backing up your data before the migration.",
+"We have been serving the retail sector for over 30 years.",
+"Acme was founded in Manchester in 1985.",
+"Our customers include three of the UK's top ten retailers.",
+"A deposit of 30% is payable on acceptance of this quote.",
+"All prices are quoted in pounds sterling.",
+"This quote excludes any structural work.",
+"Delivery times may vary depending on stock availability.",
+"We believe our approach offers the best value for money.",
+"Our engineers are the best in the business.",
+"Please do not hesitate to contact me with any questions.",
+"The quote is valid for 30 days.",
+"Any extra visits will be charged at £120 per hour.",
+"Bolt Retail must give us at least two weeks' notice of any change to store opening hours.",
+"These figures are based on your current usage.",
+"Acme can also supply furniture if required.",
+"Our previous projects have all been delivered on time.",
+"Last year our help desk handled 48,000 calls.",
+"Weekend working, if required, is charged at time and a half.",
+"We will require a purchase order before ordering any equipment.",
+"The programme assumes that all sites are available from 1 March.",
+"Bolt Retail's IT team will install the software on all staff laptops.",
+"Scaffolding is not included in our price.",
+"The figures in this proposal are estimates only.",
+]
+
+
+@pytest.mark.parametrize("sentence,category", MORE_PROMISES, ids=[p[0][:50] for p in MORE_PROMISES])
+def test_more_promises(nlp, sentence, category):
+    assert the_promise(nlp, sentence).category == category
+
+
+@pytest.mark.parametrize("sentence", MORE_NON_PROMISES, ids=[s[:50] for s in MORE_NON_PROMISES])
+def test_more_non_promises(nlp, sentence):
+    assert [p.text for p in run(nlp, sentence) if p.text in sentence or sentence in p.text] == []

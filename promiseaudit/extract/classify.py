@@ -31,7 +31,7 @@ from typing import Optional, Sequence
 from .parties import Parties
 
 _CLAUSE_BREAK = re.compile(
-    r"[,;:(\u2014\u2013]\s*|\s-\s|\b(?:and|but|or|so|which|who|that|then|because|while|whereas|"
+    r"[,;:(|\u2014\u2013]\s*|\s-\s|\b(?:and|but|or|so|which|who|that|then|because|while|whereas|"
     r"where|when|if|once|after|before|until|unless|provided)\s+",
     re.I,
 )
@@ -46,11 +46,14 @@ _CUSTOMER_GROUP_NOUNS = re.compile(
     re.I,
 )
 _TRAILING_MODAL = re.compile(r"(?:\s+(?:can|could|may|might|would|will|shall|should|must|also|then|not|never|always))+$", re.I)
-_NON_COMMIT_BEFORE = re.compile(r"\b(?:can|could|may|might|would|cannot|can't|can’t|to)\s+(?:\w+\s+)?$", re.I)
+_NON_COMMIT_BEFORE = re.compile(r"(?:\b(?:can|could|may|might|would|cannot|can't|can’t|to)\s+(?:\w+\s+)?|"
+                                r"\b(?:not|never)\s+|n['’]t\s+)$", re.I)
 _ABOUT_DOCUMENT = re.compile(r"\b(?:this|the|our|these)\s+(?:proposal|document|offer|quote|quotation|tender|submission|response|terms)\b", re.I)
 _META_KEY = re.compile(r"\b(?:date|ref|reference|prepared|from|to|for|attention|attn|client|customer|contact|"
                        r"phone|email|price|fee|fees|cost|total|payment|valid|validity|quote|project|site|"
                        r"premises|subject|re|number|no)\b")
+_NOT_COMPLIANT = re.compile(r"^(?:acknowledged|noted|understood|n/?a\b|not applicable|no\b|does not comply|"
+                            r"non-?compliant|partial|partially|exception|alternative proposed|tbc|to be confirmed)", re.I)
 _META_ROW = re.compile(r"^(?:proposal |quote |offer |tender |document )?(?:date|ref\b|reference|prepared (?:for|by)|"
                        r"client|customer|contact|attention|attn|no\.|number|site|project|premises|valid|"
                        r"validity|account (?:lead|manager|executive)|phone|email|address)")
@@ -122,6 +125,7 @@ def compile_lexicon(lexicon: dict) -> dict:
         "lead_positive": re.compile(lexicon["lead_ins"]["positive"], flags),
         "elaboration": re.compile(lexicon["elaboration"], flags),
         "intro": re.compile(lexicon["categories"]["intro"], flags),
+        "timing": re.compile(lexicon["categories"]["timing"], flags),
         "seller_staff": re.compile(r"\b(?:" + "|".join(re.escape(s) for s in sorted(
             lexicon["parties"]["seller_staff"], key=len, reverse=True)) + r")\b", flags),
     }
@@ -139,12 +143,6 @@ def _has(cues: Sequence[Cue], *labels: str) -> bool:
     return any(c.label in labels for c in cues)
 
 
-def _first(cues: Sequence[Cue], label: str) -> Optional[Cue]:
-    for c in cues:
-        if c.label == label:
-            return c
-    return None
-
 
 def subject_before(text: str, pos: int) -> str:
     """The words between the start of the clause and ``pos`` (where the modal is)."""
@@ -159,6 +157,10 @@ def subject_before(text: str, pos: int) -> str:
 
 def predicate_after(text: str, pos: int) -> str:
     rest = text[pos:].lstrip()
+    # "will, where practicable, use ...": step over a parenthetical aside
+    aside = re.match(r"^,[^,]{1,60},\s*", rest)
+    if aside:
+        rest = rest[aside.end():]
     m = _PRED_END.search(rest)
     pred = rest[: m.start()] if m else rest
     pred = re.sub(r"^(?:n['’]t|not)\b", "not", pred.strip(), flags=re.I)
@@ -242,8 +244,12 @@ def _customer_agent_regex(ctx: Context) -> re.Pattern:
 
 # --------------------------------------------------------------------------- blockers
 
-def blockers(text: str, cues: Sequence[Cue], ctx: Context, modal: bool, party: str = "") -> list[Cue]:
-    """Cues that make a unit a non-promise (duty, payment, scope, fact...)."""
+def blockers(text: str, cues: Sequence[Cue], ctx: Context, modal: bool, party: str = "",
+             anchor: Optional[Cue] = None) -> list[Cue]:
+    """Cues that make a unit a non-promise (duty, payment, scope, fact...).
+
+    With a commitment anchor, payment words after it ("within 8 weeks of receiving the
+    deposit") do not block: the predicate itself is checked for payment verbs."""
     labels = _labels(cues)
     benefit = bool(labels & {"CAT_PRICING", "FREE"}) or ("PRICE_NOUN" in labels and "PRICE_HOLD" in labels)
     cut = _relative_clause_start(text)
@@ -262,6 +268,8 @@ def blockers(text: str, cues: Sequence[Cue], ctx: Context, modal: bool, party: s
                 continue
             found.append(c)
         elif c.label in ("PAYMENT", "PRICE_TAX") and not benefit:
+            if anchor is not None and c.start >= anchor.end:
+                continue
             found.append(c)
         elif c.label == "MARKETING" and not (modal and labels & {"NUMBER", "PERCENT", "RECUR_SHORT", "RECUR_LONG"}):
             found.append(c)
@@ -354,9 +362,17 @@ def category_of(text: str, cues: Sequence[Cue], ctx: Context, heading: str = "",
             f *= conf["elaboration_factor"]
         elif cue.start < intro_end:
             f *= conf["intro_factor"]
+        if ctx.regex["timing"].search(text, max(0, cue.start - 40), cue.start):
+            f *= conf["timing_factor"]  # "... within 10 days of the briefing": when, not what
         return f
 
     def add_cues(cue_list: Sequence[Cue], scale: float):
+        # A cue inside a longer cue of another category ("lessons" in "lessons-learned
+        # review") is part of that phrase, not a vote of its own.
+        cat_cues = [c for c in cue_list if c.label.startswith("CAT_") and c.start >= 0]
+        cue_list = [c for c in cue_list if not (c.label.startswith("CAT_") and c.start >= 0 and any(
+            o.start <= c.start and c.end <= o.end and (o.end - o.start) > (c.end - c.start)
+            and o.label.split("_WEAK")[0] != c.label.split("_WEAK")[0] for o in cat_cues))]
         counted: dict = {}
         seen_text: set = set()
         # Longest cues first, so "go-live" is counted and the "live" inside it is not.
@@ -441,7 +457,7 @@ def conditions_of(text: str, cues: Sequence[Cue]) -> list:
     opener = _CONDITION_OPENER.match(text)
     if opener:
         # "Should the software fail ..., we will ..." / "Where a fault ..., we will ..."
-        end = _clause_end(text, 0, at_start=True)
+        end = _clause_end(text, 0)
         if end >= 6:
             spans.append((0, end))
     for c in cues:
@@ -456,13 +472,15 @@ def conditions_of(text: str, cues: Sequence[Cue]) -> list:
             continue
         if any(a <= start < b for a, b in spans):
             continue
-        end = _clause_end(text, start, at_start=start <= 2)
+        end = _clause_end(text, start)
         if end - start >= 6:
             spans.append((start, end))
     return spans
 
 
-def _clause_end(text: str, start: int, at_start: bool) -> int:
+def _clause_end(text: str, start: int) -> int:
+    """End of the clause starting at ``start``: the next comma or semicolon outside
+    parentheses (not a thousands separator), or the end of the sentence."""
     depth = 0
     for i in range(start, len(text)):
         ch = text[i]
@@ -470,7 +488,7 @@ def _clause_end(text: str, start: int, at_start: bool) -> int:
             depth += 1
         elif ch == ")":
             depth = max(0, depth - 1)
-        elif depth == 0 and ch in ",;" and (at_start or True):
+        elif depth == 0 and ch in ",;":
             if ch == "," and i + 1 < len(text) and text[i + 1].isdigit():
                 continue
             return i
@@ -493,7 +511,7 @@ def heading_class(heading: str, ctx: Context) -> str:
 
 def _param_cue(cues: Sequence[Cue]) -> bool:
     return _has(cues, "RECUR_SHORT", "RECUR_LONG", "SERVICE_HOURS", "WITHIN_SHORT", "WITHIN_DAYS", "PERCENT",
-                "EVERY_N_FAST", "FREE", "DURATION", "CAPACITY") or (_has(cues, "PRICE_NOUN") and _has(cues, "PRICE_HOLD"))
+                "EVERY_N_FAST", "FREE", "DURATION", "CAPACITY", "TURNAROUND") or (_has(cues, "PRICE_NOUN") and _has(cues, "PRICE_HOLD"))
 
 
 def _category_cue(cues: Sequence[Cue], strong_only: bool = False, lexicon: Optional[dict] = None) -> bool:
@@ -525,7 +543,7 @@ def judge_sentence(text: str, cues: Sequence[Cue], ctx: Context, heading: str = 
         if not verdict:
             reasons.append((party, anchor, why))
             continue
-        block = blockers(text, cues, ctx, modal=True, party=party)
+        block = blockers(text, cues, ctx, modal=True, party=party, anchor=anchor)
         if block:
             return Judgement(False, rule=f"blocked/{block[0].id}", party=party, anchor=anchor,
                              reason=f"'{block[0].text}' marks {_describe_block(block[0])}")
@@ -567,6 +585,10 @@ def judge_present(text: str, cues: Sequence[Cue], ctx: Context, hclass: str) -> 
         else:
             return Judgement(False, rule="present/customer", party=party, reason="about the customer")
     if verb is None:
+        verb = _seller_present_verb(text, ctx) if _param_cue(cues) else None
+        if verb is not None:
+            party = "seller"
+    if verb is None:
         return Judgement(False, rule="no_commitment", reason="no commitment found")
     block = blockers(text, cues, ctx, modal=False, party=party)
     if block:
@@ -585,11 +607,34 @@ def judge_present(text: str, cues: Sequence[Cue], ctx: Context, hclass: str) -> 
     return Judgement(False, rule="present/vague", reason="nothing to check")
 
 
+_NOT_SERVICE_VERB = re.compile(
+    r"^(?:is|has|does|are|were|was|have|had|'ve|’ve|'re|’re|can|could|would|may|might|believe|think|know|understand|"
+    r"look|love|hope|want|feel|need|require|expect|am|did|do|don't|don’t|understood|\w+ed)$", re.I)
+
+
+def _seller_present_verb(text: str, ctx: Context):
+    """'We typically close Severity 3 requests within 5 days': seller + a present verb."""
+    m = re.match(r"^(?:we|our\s+[\w-]+(?:\s+[\w-]+)?)\s+(?:(?:typically|usually|normally|always|also|then|"
+                 r"now|generally|routinely)\s+)?([a-z]+)\b(?!['’])", text, re.I)
+    if not m or _NOT_SERVICE_VERB.match(m.group(1)):
+        return None
+    if m.group(0).lower().startswith("our") and not m.group(1).endswith("s"):
+        return None
+    return re.compile(re.escape(m.group(1))).search(text, m.start(1))
+
+
 def judge_lead_in(text: str, cues: Sequence[Cue], ctx: Context, heading: str = "") -> str:
     """'positive', 'negative' or 'neutral' for a line introducing a list."""
     if ctx.regex["lead_negative"].search(text):
         return "negative"
     body = re.sub(r"[:\s]+$", "", text)
+    found = anchors(cues)
+    if found:
+        party = classify_party(subject_before(body, found[0].start), ctx)
+        if party == "customer" and not ctx.regex["pred"]["receive"].match(predicate_after(body, found[0].end).lower()):
+            return "negative"  # "Orbis will:" / "The Client shall:"
+        if heading_class(heading, ctx) == "negative" and party != "seller":
+            return "negative"
     verdict = judge_sentence(body, cues, ctx, heading, allow_present=False)
     if verdict.promise:
         return "positive"
@@ -660,6 +705,10 @@ def judge_row(header: Sequence[str], cells: Sequence[str], text: str, cues: Sequ
         if side != "seller" and ctx.parties.seller_names and owner and not re.match(
                 r"^(?:joint|both|all|shared|together)", owner, re.I):
             return Judgement(False, rule="table_row/third_party_owner", reason=f"owned by '{owner}', not the seller")
+    response_cols = [i for i, h in enumerate(header_l) if re.search(r"\b(?:response|compliance|comply|compliant)\b", h)]
+    for i in response_cols:
+        if i < len(cells) and _NOT_COMPLIANT.match(cells[i].strip()):
+            return Judgement(False, rule="table_row/not_committed", reason=f"answered '{cells[i].strip()}'")
     anchored = anchors(cues)
     if anchored:
         verdict = judge_sentence(text, cues, ctx, allow_present=False)

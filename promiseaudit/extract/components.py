@@ -210,13 +210,6 @@ def make_commitments(nlp: Language, name: str, lexicon_path: Optional[str], span
     return CommitmentJudge(name, load_lexicon(lexicon_path), spans_key, min_confidence)
 
 
-_QUICK = re.compile(
-    r"\b(?:will|shall|must|should|'ll|’ll|guarantee|warrant|commit|undertake|agree|propose|confirm|ensure|aim|"
-    r"target|expect|plan|intend|strive|endeavou?r|seek|try|anticipate|is|are|provides?|offers?|includes?|"
-    r"get|gets|receive|receives|meets|runs|monitors|carries|stays?|remains?|covers?|handles?|delivers?)\b"
-    r"|\w(?:s|es)\b", re.I)
-
-
 class CommitmentJudge:
     """Judges every unit and keeps the promises in ``doc._.pa_candidates``.
 
@@ -300,8 +293,6 @@ class CommitmentJudge:
         if fieldish and not classify.anchors(cues):
             key, value = fieldish
             return classify.judge_field(key, value, text, cues, ctx, unit.heading), False
-        if not _QUICK.search(text):
-            return classify.Judgement(False, rule="no_commitment", reason="no commitment found"), False
         return classify.judge_sentence(text, cues, ctx, unit.heading), False
 
     def _finish(self, judgement, unit, cues, lead, lead_cues, ctx, fragment):

@@ -78,6 +78,8 @@ def _blank(text: str, span: Optional[tuple[int, int]]) -> str:
 
 def _period_from(deadline) -> Optional[_Level]:
     """'within 6 months of planting' read as a period of at least 6 months."""
+    if not re.match(r"\s*(?:within|for|during|in the first)\b", deadline.text, re.I):
+        return None  # "12 months after handover" is a date, not a window
     m = _PERIOD_IN.search(deadline.text)
     if not m:
         return None

@@ -25,7 +25,6 @@ _PROPOSES = re.compile(r"(?:^|[.!?][ \t]+|\n)(?P<name>[A-Z][\w&'’-]+(?:[ \t]+[
 _TITLE_FOR = re.compile(r"\b(?:proposal|offer|tender|quotation|services|solution)\s+(?:for|to)\s+(?P<name>[A-Z][^\n:]{2,80})$", re.I)
 _BEHALF = re.compile(r"\bon behalf of\s+(?P<name>[A-Z][^\n:]{2,80}?)\s*[:.]?\s*$", re.I | re.M)
 _PAIR = re.compile(r"^\W*(?P<a>[A-Z][^×\n]{2,60}?)\s+[×x]\s+(?P<b>[A-Z][^\n]{2,60}?)\W*$")
-_WORD = re.compile(r"[A-Za-zÀ-ÿ][\w&'’.-]*")
 
 
 @dataclass

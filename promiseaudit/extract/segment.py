@@ -35,7 +35,8 @@ _BULLET = re.compile(
     r"^(?P<indent>[ \t]*)(?P<marker>[-*+\u2022\u25cf\u25aa\u25e6\u2023\u00b7\u2013\u2014\u25a0\u25a1\u2713\u2714>]"
     r"|o(?=[ \t]+[A-Z])|\(?\d{1,2}[.)](?!\d)|\(?[a-zA-Z][.)]|\((?:[ivxlc]{1,5}|[a-z]{1,2}|\d{1,2})\)|[ivx]{1,4}\.)[ \t]+(?=\S)"
 )
-_NUMBERED_CLAUSE = re.compile(r"^(?P<indent>[ \t]*)(?P<marker>\d{1,2}(?:\.\d{1,3})+\.?)[ \t]+(?=\S)")
+_NUMBERED_CLAUSE = re.compile(
+    r"^(?P<indent>[ \t]*)(?P<marker>\d{1,2}(?:\.\d{1,3})+\.?|[A-Z]\.?\d{1,2}(?:\.\d{1,3})*\.?)[ \t]+(?=\S)")
 _MD_HEADING = re.compile(r"^[ \t]{0,3}#{1,6}[ \t]+")
 _RULE = re.compile(r"^[ \t]*(?:[-*_=][ \t]*){3,}$")
 _TABLE_SEPARATOR = re.compile(r"^[ \t]*\|?[ \t]*:?-{2,}:?[ \t]*(?:\|[ \t]*:?-{2,}:?[ \t]*)*\|?[ \t]*$")
@@ -45,7 +46,6 @@ _FIELD = re.compile(
 _TERMINAL = re.compile(r"[.!?:;][\"'”’)\]*_]*$")
 _SENTENCE_END = re.compile(r"[.!?]+[\"'”’)\]]*(?=\s)")
 _LEAD_IN_END = re.compile(r":[\"'”’)\]*_]*\s*$")
-_WORD = re.compile(r"[A-Za-z][\w'’-]*")
 _FUNCTION_END = re.compile(
     r"\b(?:a|an|the|and|or|but|of|to|for|with|in|on|at|by|from|into|your|our|their|its|his|her|"
     r"will|shall|would|can|could|may|must|is|are|be|been|that|which|who|as|than|per|via|up|no)$", re.I)
@@ -309,7 +309,14 @@ class _Layout:
                     and line.indent > 0 and _starts_lower(_line_body(line, self.text)):
                 self._extend(current, line)
                 continue
-            if self.can_join(current, line, gap):
+            ended = current is None or current.kind not in ("para", "item") or \
+                _ends_sentence(self.text[current.start:current.end])
+            if ended and self.is_plain_heading(i, current, gap):
+                # PDFs often have no blank line between a heading and its paragraph.
+                self._add("heading", line)
+                current = None
+                self.last_number = None
+            elif self.can_join(current, line, gap):
                 self._extend(current, line)
             elif self.is_plain_heading(i, current, gap):
                 self._add("heading", line)
@@ -358,7 +365,7 @@ class _Layout:
 
 
 def _marker_number(raw: str) -> Optional[int]:
-    m = re.match(r"^[ \t]*\(?(\d{1,3})(?:[.)]|\.\d)", raw)
+    m = re.match(r"^[ \t]*\(?[A-Z]?\.?(\d{1,3})(?:[.)]|\.\d|[ \t])", raw)
     return int(m.group(1)) if m else None
 
 
