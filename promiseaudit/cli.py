@@ -160,7 +160,7 @@ def ingest(ctx, files, deal_id, customer, rep, password, replaces, keep_going, m
     from .api import ingest_files
 
     db = ctx.db
-    if len(files) > 1:
+    if len(files) > 1 and sys.stderr.isatty():
         with click.progressbar(length=len(files), label="Reading proposals",
                                file=sys.stderr) as bar:
             results = ingest_files(db, files, deal_id, customer, rep, password, replaces,

@@ -269,7 +269,8 @@ def _grammar() -> _Grammar:
         strong_cue_re=cue(lex["strong_cues"]),
         start_cue_re=cue(lex["start_cues"]),
         label_re=re.compile(
-            rf"^[\s*_#>|-]*(?:{_alt(lex['document_date_labels'])})\s*[:\-|]", re.I),
+            rf"^[\s*_#>|-]*(?:(?:{_alt(lex['document_noun_prefixes'])})\s+)?"
+            rf"(?:{_alt(lex['document_date_labels'])})[\s*_]*[:\-|\u2013\u2014]", re.I),
         range_gap=re.compile(rf"^{_RANGE_SEP}(?:the\s+)?$", re.I),
         rel_duration=rel_duration,
         lead_before=lead_before,

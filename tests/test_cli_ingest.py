@@ -1,0 +1,132 @@
+"""Ingest through the command line: progress, idempotence, versions, and every bad file
+giving one line, exit code 1 and an unchanged ledger."""
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from promiseaudit.cli import main
+from promiseaudit.ledger import open_ledger
+
+ROOT = Path(__file__).parent.parent
+BAD = ROOT / "fixtures" / "bad"
+GOOD = ROOT / "fixtures" / "pdf" / "telecom_northwind.pdf"
+
+
+def state(db_path):
+    db = open_ledger(db_path)
+    return db.schema, {t: db[t].count for t in db.table_names() if t != "_sqlite_migrations"}
+
+
+@pytest.fixture
+def ledger(runner, db_path):
+    r = runner.invoke(main, ["--db", db_path, "ingest", str(GOOD), "--deal", "D-1",
+                             "--customer", "Harlan", "--rep", "Dana"])
+    assert r.exit_code == 0, r.output
+    return db_path
+
+
+@pytest.mark.parametrize("name,message", [
+    ("encrypted.pdf", "Error: encrypted.pdf: the PDF is password-protected; export an "
+                      "unprotected copy or pass --password\n"),
+    ("scanned.pdf", "Error: scanned.pdf: the PDF has no text layer (scanned image?); run it "
+                    "through OCR first or use the original document\n"),
+    ("truncated.pdf", None),
+    ("not_a_pdf.pdf", "Error: not_a_pdf.pdf: the file is damaged or not a PDF; re-export it "
+                      "from the original\n"),
+    ("proposal.rtf", "Error: proposal.rtf: unsupported file type '.rtf'; promiseaudit reads "
+                     "PDF, .txt, .md and .docx proposals\n"),
+])
+def test_bad_file_is_one_line_and_changes_nothing(runner, ledger, name, message):
+    before = state(ledger)
+    # The good file is listed first: all or nothing, so it is not stored either.
+    other = ROOT / "fixtures" / "proposals" / "fleet_trackwise.txt"
+    r = runner.invoke(main, ["--db", ledger, "ingest", str(other), str(BAD / name),
+                             "--deal", "D-2"])
+    assert r.exit_code == 1
+    assert r.stderr.count("\n") == 1 and r.stderr.startswith(f"Error: {name}: ")
+    if message:
+        assert r.stderr == message
+    assert "Traceback" not in r.output
+    assert state(ledger) == before
+
+
+def test_missing_file(runner, ledger):
+    before = state(ledger)
+    r = runner.invoke(main, ["--db", ledger, "ingest", "/no/such/proposal.pdf", "--deal", "D-1"])
+    assert r.exit_code == 1
+    assert r.stderr == "Error: /no/such/proposal.pdf: file not found; check the path and try again\n"
+    assert state(ledger) == before
+
+
+def test_password_opens_the_encrypted_pdf(runner, ledger):
+    r = runner.invoke(main, ["--db", ledger, "ingest", str(BAD / "encrypted.pdf"), "--deal",
+                             "D-3", "--password", "open-sesame"])
+    assert r.exit_code == 0, r.output
+
+
+def test_keep_going_records_unreadable_files(runner, ledger):
+    other = ROOT / "fixtures" / "proposals" / "fleet_trackwise.txt"
+    r = runner.invoke(main, ["--db", ledger, "ingest", str(other), str(BAD / "scanned.pdf"),
+                             "--deal", "D-2", "--keep-going"])
+    assert r.exit_code == 0, r.output
+    assert "scanned.pdf: not read (scanned)" in r.output
+    r = runner.invoke(main, ["--db", ledger, "documents", "--deal", "D-2"])
+    assert "scanned" in r.output and "fleet_trackwise.txt" in r.output
+
+
+def test_same_file_again_adds_nothing(runner, ledger):
+    before = state(ledger)
+    r = runner.invoke(main, ["--db", ledger, "ingest", str(GOOD), "--deal", "D-1"])
+    assert r.exit_code == 0
+    assert "already in the ledger for deal D-1; nothing added" in r.output
+    assert state(ledger) == before
+
+
+def test_a_new_version_supersedes(runner, ledger, tmp_path):
+    src = (ROOT / "fixtures" / "proposals" / "telecom_northwind.md").read_text(encoding="utf-8")
+    lines = [l for l in src.splitlines() if "quarterly" not in l.lower()]
+    v2 = tmp_path / "telecom_northwind v2.md"
+    v2.write_text("\n".join(lines), encoding="utf-8")
+    r = runner.invoke(main, ["--db", ledger, "ingest", str(v2), "--deal", "D-1"])
+    assert r.exit_code == 0, r.output
+    assert "replaces telecom_northwind.pdf" in r.output and "superseded" in r.output
+    r = runner.invoke(main, ["--db", ledger, "promises", "--deal", "D-1", "--state", "superseded"])
+    assert "No promises found" not in r.output
+
+
+def test_extract_json_has_the_contract_fields(runner):
+    r = runner.invoke(main, ["extract", str(GOOD), "--json"])
+    assert r.exit_code == 0, r.output
+    promises = json.loads(r.output)["promises"]
+    assert len(promises) > 10
+    for key in ("text", "source", "page", "category", "due", "within_days", "anchor",
+                "recurrence", "quantity", "unit", "threshold", "threshold_unit", "strength"):
+        assert key in promises[0]
+    assert {p["strength"] for p in promises} <= {"firm", "soft"}
+
+
+def test_many_files_report_progress(runner, db_path):
+    from promiseaudit.api import ingest_files
+
+    files = [ROOT / "fixtures" / "proposals" / n for n in
+             ("fleet_trackwise.txt", "catering_saltbush.txt", "solar_sunridge.md")]
+    seen = []
+    results = ingest_files(open_ledger(db_path), files, "D-9", progress=seen.append)
+    assert seen == [str(f) for f in files]
+    assert [r.added > 0 for r in results] == [True, True, True]
+    r = runner.invoke(main, ["--db", db_path, "ingest", *map(str, files), "--deal", "D-9"])
+    assert r.exit_code == 0, r.output
+    assert r.output.count("nothing added") == 3
+
+
+def test_interactive_review(runner, ledger):
+    r = runner.invoke(main, ["--db", ledger, "review", "--deal", "D-1", "--by", "dana"],
+                      input="c\nr\ne\nstrength\nsoft\nc\nq\n")
+    assert r.exit_code == 0, r.output
+    assert "confirmed" in r.output and "rejected" in r.output
+    r = runner.invoke(main, ["--db", ledger, "promises", "--deal", "D-1", "--state", "confirmed"])
+    assert len(r.output.strip().splitlines()) == 2
+    r = runner.invoke(main, ["--db", ledger, "history"])
+    assert "strength" in r.output and "dana" in r.output
