@@ -51,7 +51,15 @@ _NON_COMMIT_BEFORE = re.compile(r"(?:\b(?:can|could|may|might|would|cannot|can't
 _ABOUT_DOCUMENT = re.compile(r"\b(?:this|the|our|these)\s+(?:proposal|document|offer|quote|quotation|tender|submission|response|terms)\b", re.I)
 _META_KEY = re.compile(r"\b(?:date|ref|reference|prepared|from|to|for|attention|attn|client|customer|contact|"
                        r"phone|email|price|fee|fees|cost|total|payment|valid|validity|quote|project|site|"
-                       r"premises|subject|re|number|no)\b")
+                       r"premises|subject|re|number|no|submitted|issued|sent|received|revision|rev|version|dated|"
+                       r"ends|expires|expiry|renewal|current|status)\b")
+# A requirement quoted from the customer's tender ("Req 4.2.1 The vendor shall ...",
+# "Requirement: The Contractor must ...") restates what was asked, not what is offered.
+RESTATED_REQUIREMENT = re.compile(
+    r"^\s*[*_]*(?:(?:rfp|rfq|itt|tender|spec(?:ification)?|mandatory|functional|technical)\s+)?"
+    r"(?:req(?:uirement)?s?\b\.?\s*(?:(?:(?:no|nr|#|id)\.?\s*)?[A-Z]{0,4}[-.]?\d[\w.-]*[*_]*\s*[:.\-\u2013\u2014)]?"
+    r"|[*_]*\s*[:\-\u2013\u2014])|(?:clause|section|item)\s+\d[\w.-]*\s+(?:requirement|states|reads|asks)\b[:,]?)"
+    r"\s*(?=\S)", re.I)
 _NOT_COMPLIANT = re.compile(r"^(?:acknowledged|noted|understood|n/?a\b|not applicable|no\b|does not comply|"
                             r"non-?compliant|partial|partially|exception|alternative proposed|tbc|to be confirmed)", re.I)
 _META_ROW = re.compile(r"^(?:proposal |quote |offer |tender |document )?(?:date|ref\b|reference|prepared (?:for|by)|"
@@ -120,6 +128,7 @@ def compile_lexicon(lexicon: dict) -> dict:
         "heading_negative": re.compile(lexicon["headings"]["negative"], flags),
         "heading_background": re.compile(lexicon["headings"]["background"], flags),
         "heading_pricing": re.compile(lexicon["headings"]["pricing"], flags),
+        "heading_scope": re.compile(lexicon["headings"]["scope"], flags),
         "heading_hints": {k: re.compile(v, flags) for k, v in lexicon["headings"]["category_hints"].items()},
         "lead_negative": re.compile(lexicon["lead_ins"]["negative"], flags),
         "lead_positive": re.compile(lexicon["lead_ins"]["positive"], flags),
@@ -506,6 +515,10 @@ def heading_class(heading: str, ctx: Context) -> str:
         return "negative"
     if ctx.regex["heading_background"].search(heading):
         return "background"
+    if ctx.regex["heading_pricing"].search(heading):
+        return "pricing"
+    if ctx.regex["heading_scope"].search(heading):
+        return "scope"
     return ""
 
 
@@ -645,19 +658,67 @@ def judge_lead_in(text: str, cues: Sequence[Cue], ctx: Context, heading: str = "
     return "neutral"
 
 
+_PARTY_PREFIX = re.compile(r"^\s*(?P<who>[A-Z][\w&.'’ -]{1,40}?)\s*(?:[:\u2013\u2014]|\s-\s|\s*\u2192)\s*(?=\S)")
+# A level or a deadline written the terse way of slides: "< 4 hrs", "≤ 10 business days",
+# "by Day 45", "99.9 %", "every quarter", "40 hrs/yr".
+_TERSE_MEASURE = re.compile(
+    r"(?:[<>≤≥]=?|\bunder|\bwithin|\bmax\.?|\bmin\.?|\bup to|\bat least)\s*\d|\bby\s+(?:day|week|month)\s+\d|"
+    r"\b(?:day|week|month)\s+\d+\b|\d\s*(?:hrs?|hours?|mins?|minutes?|days?|weeks?|months?|years?)\s*(?:/|per|a|an|each)\s*"
+    r"(?:yr|year|month|mo|week|wk|day|quarter)\b|\b\d+\s*(?:months?|years?)\b", re.I)
+_PRICE_PROMISE = re.compile(r"\b(?:locked|fixed|frozen|held|hold|capped|cap|no (?:increase|charge|cost)|free|"
+                            r"discount\w*|credits?|rebate|waived?|included|at no (?:extra |additional )?(?:cost|charge)|"
+                            r"price (?:lock|hold|freeze|protection)|% off|off (?:the )?list)\b", re.I)
+_PRICE_TERM = re.compile(r"\b(?:net\s*\d+|valid|validity|invoice\w*|payable|due|deposit|upfront|in advance|"
+                         r"ex(?:cl\w*)?\.? (?:vat|gst|tax)|plus (?:vat|gst|tax)|one-time|one-off|per month|/\s*month|"
+                         r"per year|/\s*yr|/\s*year)\b", re.I)
+
+
+def _prefix_party(text: str, ctx: Context) -> str:
+    """'Acme: final report by 18 June' names who does the item before a colon or dash."""
+    m = _PARTY_PREFIX.match(text)
+    if not m or len(m.group("who").split()) > 4:
+        return ""
+    party = classify_party(m.group("who"), ctx)
+    return party if party in ("seller", "customer") else ""
+
+
 def judge_fragment(text: str, cues: Sequence[Cue], ctx: Context, polarity: str, heading: str) -> Judgement:
-    """A list item without a verb of its own, judged with its lead-in."""
+    """A list item without a verb of its own, judged with its lead-in and its heading.
+
+    Slides and one-pagers list the offer as bare noun phrases under a heading ("What you
+    get", "Service levels", "Governance"): such an item is a promise unless its heading
+    or lead-in marks duties, exclusions, assumptions or background, or it is only a
+    price or a payment term."""
     if polarity == "negative":
         return Judgement(False, rule="list_item/negative_lead_in", reason="listed under a customer duty or exclusion")
+    owner = _prefix_party(text, ctx)
+    if owner == "customer":
+        return Judgement(False, rule="list_item/customer_owner", reason="an item the customer does")
     block = blockers(text, cues, ctx, modal=True)
     if block:
         return Judgement(False, rule=f"blocked/{block[0].id}", reason=f"'{block[0].text}' marks {_describe_block(block[0])}")
     if polarity == "positive":
         return Judgement(True, rule="list_item/lead_in", reason="item of a list the seller commits to")
-    if heading_class(heading, ctx) in ("negative", "background"):
+    hclass = heading_class(heading, ctx)
+    measured = _param_cue(cues) or bool(_TERSE_MEASURE.search(text)) or _has(cues, "TIME_FAST")
+    if owner == "seller" and (measured or _has(cues, "NUMBER") or re.search(r"\bby\b", text)):
+        return Judgement(True, rule="list_item/seller_owner", reason="an item the seller does, with a date or level")
+    if hclass in ("negative", "background"):
         return Judgement(False, rule="list_item/heading", reason="listed under a non-commitment heading")
-    if _category_cue(cues, True, ctx.lexicon) and _param_cue(cues):
+    words = re.findall(r"[A-Za-z][\w'’-]*", text)
+    if hclass == "pricing":
+        if _PRICE_PROMISE.search(text) and not _PRICE_TERM.search(text) or \
+                _has(cues, "CAT_PRICING") and not _has(cues, "MONEY"):
+            return Judgement(True, rule="list_item/pricing_heading", reason=f"a price promise under '{heading}'")
+        return Judgement(False, rule="list_item/price", reason="a price or payment term")
+    if _has(cues, "MONEY") and not _has(cues, "FREE", "CAT_PRICING", "PRICE_HOLD"):
+        return Judgement(False, rule="list_item/price", reason="a price line")
+    if hclass == "scope" and len(words) >= 2:
+        return Judgement(True, rule="list_item/scope_heading", reason=f"an item of the offer under '{heading}'")
+    if _category_cue(cues, True, ctx.lexicon) and measured:
         return Judgement(True, rule="list_item/heading", reason=f"service item with a measurable level under '{heading}'")
+    if _category_cue(cues) and _TERSE_MEASURE.search(text) and len(words) >= 2:
+        return Judgement(True, rule="list_item/measured", reason="a service item with a level or deadline")
     return Judgement(False, rule="list_item/vague", reason="nothing to check")
 
 
@@ -669,6 +730,8 @@ def judge_field(key: str, value: str, text: str, cues: Sequence[Cue], ctx: Conte
     key_l = key.lower()
     if _META_KEY.search(key_l):
         return Judgement(False, rule="field/meta", reason="a cover-page or price field")
+    if _has(cues, "MONEY") and not (_has(cues, "PRICE_HOLD", "CAT_PRICING") or _has(cues, "FREE")):
+        return Judgement(False, rule="field/price", reason="a price line")
     key_cues = [c for c in cues if c.end <= len(key) + 2]
     if _category_cue(key_cues) and (_param_cue(cues) or _has(cues, "NUMBER")):
         return Judgement(True, rule="field/category", reason=f"'{key}' with a measurable value")

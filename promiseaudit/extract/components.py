@@ -268,6 +268,10 @@ class CommitmentJudge:
             return classify.judge_row(unit.table.header, unit.table.cells, text, cues, ctx), False
         if len(text) < 8 or not re.search(r"[A-Za-z]{2}", text):
             return classify.Judgement(False, rule="too_short"), False
+        if classify.RESTATED_REQUIREMENT.match(text) and not re.match(r"^\s*[*_]*(?:response|answer|reply)\b",
+                                                                          text, re.I):
+            return classify.Judgement(False, rule="restated_requirement",
+                                      reason="the customer's requirement, quoted"), False
         if unit.kind == "item" and unit.first:
             has_anchor = bool(classify.anchors(cues))
             if unit.lead_in is not None:

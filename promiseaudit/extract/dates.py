@@ -839,9 +839,19 @@ def detect_document_date(text: str) -> date | None:
                 and not g.not_cover_re.search(rest):
             if 1990 <= full[0].date.year <= 2100:
                 return full[0].date
-    dates = [m.date for m in find_date_matches(text[:2000], None, locale)
+    found = [m for m in find_date_matches(text[:2000], None, locale)
              if m.full and m.date and 1990 <= m.date.year <= 2100]
+    # A date about something else (an earlier agreement, a contract start, a revision
+    # log) is not the document's own date; use those only when nothing else is left.
+    own = [m.date for m in found if not _OTHER_DATE_BEFORE.search(text[max(0, m.start - 60):m.start])]
+    dates = own or [m.date for m in found]
     return min(dates) if dates else None
+
+
+_OTHER_DATE_BEFORE = re.compile(
+    r"\b(?:agreement|contract|msa|dated|effective|commenc\w*|start\w*|begin\w*|term|expir\w*|ends?|valid|"
+    r"lease|renewal|revision|rev\.?|amended|signed|since|founded|established|until|through|by)\b[^\n|]{0,40}$",
+    re.I)
 
 
 @dataclass(frozen=True)

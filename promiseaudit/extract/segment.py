@@ -165,7 +165,7 @@ def _heading_shaped(body: str) -> bool:
     """Short, starts with a capital or number, no sentence punctuation at the end, and
     not cut off after a little word ("... contact, with" is a wrapped line)."""
     body = body.strip().strip("*_").strip()
-    if not body or _ends_sentence(body) or body.endswith((",", "-", "–", "—", "&", "/")):
+    if not body or _ends_sentence(body) or body.endswith((",", "-", "–", "—", "&", "/")) or "=" in body:
         return False
     if _FUNCTION_END.search(body):
         return False
@@ -418,6 +418,7 @@ def _row_quote(text: str, line: _Line) -> tuple[int, int, tuple[str, ...]]:
 def _clean_heading(text: str) -> str:
     text = _MD_HEADING.sub("", text)
     text = re.sub(r"^\s*(?:\d{1,2}(?:\.\d{1,3})*\.?|[A-Z]\.|[ivx]+\.)\s+", "", text)
+    text = re.sub(r"^\s*\d{1,3}\s*[|:\u2013\u2014-]\s*", "", text)  # "02 | What you get"
     return text.strip().strip("*_#: ").strip()
 
 

@@ -140,13 +140,27 @@ def get_promise(db, promise_id: str) -> Promise:
     return promise_from_row(data, source=data["_source"])
 
 
+_DELIVERY_COLUMNS = ("id", "deal_id", "category", "delivered_on", "description", "quantity",
+                     "value", "reference", "promise_id", "priority", "opened_at",
+                     "responded_at", "resolved_at", "source_file", "source_row")
+
+
 def deliveries(db, deal_id: Optional[str] = None) -> list[Delivery]:
-    """Delivery records in id order."""
-    if deal_id is None:
-        rows = db["deliveries"].rows_where(order_by="id")
-    else:
-        rows = db["deliveries"].rows_where("deal_id = ?", [deal_id], order_by="id")
-    return [delivery_from_row(r) for r in rows]
+    """Delivery records in id order (read as plain tuples: audits load millions)."""
+    sql = f"select {', '.join(_DELIVERY_COLUMNS)} from deliveries"
+    params = []
+    if deal_id is not None:
+        sql += " where deal_id = ?"
+        params.append(deal_id)
+    sql += " order by id"
+    d, dt = _d, _dt
+    return [
+        Delivery(id=r[0], deal_id=r[1], category=r[2], delivered_on=d(r[3]),
+                 description=r[4], quantity=r[5], value=r[6], reference=r[7],
+                 promise_id=r[8], priority=r[9], opened_at=dt(r[10]), responded_at=dt(r[11]),
+                 resolved_at=dt(r[12]), source_file=r[13], source_row=r[14])
+        for r in db.execute(sql, params)
+    ]
 
 
 def get_delivery(db, delivery_id: int) -> Delivery:

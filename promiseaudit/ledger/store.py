@@ -337,6 +337,16 @@ def edit_promise(db, promise_id_: str, field_: str, value, who: str) -> None:
     record_change(db, who, "edit", "promise", promise_id_, field_, row[field_], new)
 
 
+def _snapshot_json(v) -> str:
+    """What a snapshot keeps of a verdict: the decision and its figures. Evidence and
+    per-period detail are not copied; the same ledger and as-of date recompute them."""
+    return json.dumps(
+        {"reason": v.reason, "due_basis": v.due_basis, "days_late": v.days_late,
+         "figures": v.figures, "evidence": [e.delivery_id for e in v.evidence]},
+        separators=(",", ":"), default=str,
+    )
+
+
 def store_audit_run(db, as_of: date, settings: dict, verdicts: dict) -> int:
     """Store one audit as a snapshot: counts by status plus every verdict."""
     counts: dict[str, int] = {}
@@ -347,13 +357,10 @@ def store_audit_run(db, as_of: date, settings: dict, verdicts: dict) -> int:
          "settings": json.dumps(settings, sort_keys=True, default=str),
          "counts": json.dumps(dict(sorted(counts.items())))}
     ).last_pk
-    db["audit_results"].insert_all(
-        (
-            {"run_id": run_id, "promise_id": pid, "status": v.status,
-             "due": _iso(v.due), "rule": v.rule,
-             "verdict": json.dumps(v.to_dict(), sort_keys=True)}
-            for pid, v in sorted(verdicts.items())
-        ),
-        batch_size=5000,
+    db.conn.executemany(
+        "insert into audit_results (run_id, promise_id, status, due, rule, verdict) "
+        "values (?, ?, ?, ?, ?, ?)",
+        ((run_id, pid, v.status, _iso(v.due), v.rule, _snapshot_json(v))
+         for pid, v in sorted(verdicts.items())),
     )
     return run_id
