@@ -795,12 +795,45 @@ def find_deadline(sentence: str, document_date: date | None = None,
                         relative.start, relative.end, relative.text)
     chosen = _choose_date(norm, matches, g)
     if chosen is None:
-        return None
+        return _offset_deadline(sentence, norm, g)
     if _bounds_a_schedule(norm, chosen, g):
         return None
     start = _cue_start(norm, chosen, g)
     return Deadline(chosen.date, None, False, None, start, chosen.end,
                     sentence[start:chosen.end])
+
+
+# Plans count days from the contract: "by Day 45" (Day 0 = signature), "by Month 12".
+_DAY_N = re.compile(r"\b(?P<lead>by|before|on|no later than|until|at|end of)\s+(?:the\s+end\s+of\s+)?"
+                    r"(?P<unit>day|week|month)\s+(?P<n>\d{1,3})\b(?!\s*[-\u2013/]\s*\d)", re.I)
+# Milestone tables write a deadline as an event plus an offset: "Kickoff + 4 weeks",
+# "Final cutover + 10 business days", "Go-live + 30 days".
+_EVENT_PLUS = re.compile(r"(?P<event>[A-Za-z][A-Za-z' -]{1,40}?)\s*\+\s*(?P<n>\d{1,3})\s*"
+                         r"(?P<bus>business\s+|working\s+|calendar\s+)?(?P<unit>days?|weeks?|wks?|months?)\b", re.I)
+
+
+def _offset_deadline(sentence: str, norm: str, g: _Grammar) -> Deadline | None:
+    m = _EVENT_PLUS.search(norm)
+    if m:
+        words = m.group("event").lower().split()[-3:]
+        anchor = None
+        for k in range(len(words)):
+            anchor = _name_event(" ".join(words[k:]), g)
+            if anchor in ("signature", "kickoff", "go_live"):
+                break
+        if anchor:
+            n = int(m.group("n"))
+            unit = m.group("unit").lower()
+            days = n * (7 if unit.startswith("w") else 30 if unit.startswith("mo") else 1)
+            business = bool(m.group("bus")) and m.group("bus").strip().lower() != "calendar"
+            return Deadline(None, days, business, anchor, m.start("event"), m.end(), sentence[m.start("event"):m.end()])
+    m = _DAY_N.search(norm)
+    if m:
+        n = int(m.group("n"))
+        unit = m.group("unit").lower()
+        days = n * {"day": 1, "week": 7, "month": 30}[unit]
+        return Deadline(None, days, False, "signature", m.start(), m.end(), sentence[m.start():m.end()])
+    return None
 
 
 # --------------------------------------------------------------------------- documents
