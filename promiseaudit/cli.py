@@ -216,6 +216,10 @@ def deals_import(ctx, file):
     counts = import_deals(ctx.db, file)
     click.echo(f"{Path(file).name}: {counts['created']} deal(s) added, "
                f"{counts['updated']} updated, {counts['unchanged']} unchanged")
+    if counts["ignored"]:
+        click.echo(f"Ignored column(s) {', '.join(counts['ignored'])}: not deal fields "
+                   f"(deal_id, customer, rep, signed_on, kickoff_on, go_live_on, ends_on); "
+                   "check the spelling", err=True)
 
 
 @deals.command("list")

@@ -94,12 +94,32 @@ def load_mapping(spec: str) -> Mapping:
             f"{path.name}: unknown mapping key(s) {', '.join(sorted(unknown))}; "
             f"allowed: {', '.join(sorted(known))}"
         )
+    fields = set(DELIVERY_COLUMNS + DELIVERY_OPTIONAL)
+    for section in ("columns", "values"):
+        table = data.get(section, {})
+        if not isinstance(table, dict):
+            raise RecordError(f"{path.name}: [{section}] must be a table of field = value")
+        wrong = sorted(set(table) - fields)
+        if wrong:
+            raise RecordError(
+                f"{path.name}: [{section}] names unknown field(s) {', '.join(wrong)}; "
+                f"use: {', '.join(sorted(fields))}"
+            )
+    only = data.get("only", {})
+    if not isinstance(only, dict) or not all(
+        isinstance(v, list) and all(isinstance(x, str) for x in v) for v in only.values()
+    ):
+        raise RecordError(f'{path.name}: [only] must map a column to a list of values, '
+                          'e.g. Status = ["Completed", "Closed"]')
+    for key in ("dayfirst", "deal_by_customer"):
+        if key in data and not isinstance(data[key], bool):
+            raise RecordError(f"{path.name}: {key} must be true or false")
     return Mapping(
         name=data.get("name", path.stem),
         columns=dict(data.get("columns", {})),
         values=dict(data.get("values", {})),
         categories={k.lower(): v for k, v in data.get("categories", {}).items()},
-        only={k: [str(x).lower() for x in v] for k, v in data.get("only", {}).items()},
+        only={k: [x.lower() for x in v] for k, v in only.items()},
         dayfirst=data.get("dayfirst"),
         deal_by_customer=bool(data.get("deal_by_customer", False)),
     )
@@ -133,12 +153,21 @@ def read_rows(path) -> tuple[list[str], list[tuple[int, dict]]]:
         raise RecordError(f"{path.name}: unsupported file type '{suffix}'; import .csv or .json")
     sample = raw[:4096]
     delimiter = "\t" if suffix == ".tsv" else (";" if sample.count(";") > sample.count(",") else ",")
-    reader = csv.DictReader(io.StringIO(raw), delimiter=delimiter)
-    columns = [c.strip() for c in (reader.fieldnames or [])]
+    reader = csv.DictReader(io.StringIO(raw), delimiter=delimiter, strict=True)
+    try:
+        columns = [c.strip() for c in (reader.fieldnames or [])]
+    except csv.Error as e:
+        raise RecordError(f"{path.name} row 1: {e}; fix the header row") from None
     if not columns:
         raise RecordError(f"{path.name}: the file is empty; export it again with a header row")
     rows = []
-    for i, row in enumerate(reader, start=2):
+    try:
+        numbered = list(enumerate(reader, start=2))
+    except csv.Error as e:
+        raise RecordError(
+            f"{path.name} row {reader.line_num}: {e} (a quote is not closed?); fix that row"
+        ) from None
+    for i, row in numbered:
         if row.get(None):
             raise RecordError(
                 f"{path.name} row {i}: more cells than header columns; check quoting in that row"
@@ -176,10 +205,10 @@ def parse_datetime(value: str, where: str, column: str, mapping: Mapping):
             return parser.parse(value, dayfirst=bool(mapping.dayfirst)).replace(tzinfo=None)
         except (ValueError, OverflowError):
             pass
+    hint = "" if mapping.flexible_dates or mapping.name == "deals" else (
+        " (or import with --dayfirst or --monthfirst to read dates like 03/04/2027)")
     raise RecordError(
-        f"{where}: {column} '{value}' is not a date; write dates as YYYY-MM-DD"
-        + ("" if mapping.flexible_dates else " (or import with a mapping that sets dayfirst)")
-    )
+        f"{where}: {column} '{value}' is not a date; write dates as YYYY-MM-DD{hint}")
 
 
 def _number(value: str, where: str, column: str) -> Optional[float]:
@@ -197,8 +226,7 @@ def _canonical(row: dict, mapping: Mapping) -> dict:
     for canonical, source in mapping.columns.items():
         out[canonical] = row.get(source, "")
     for canonical, value in mapping.values.items():
-        if not out.get(canonical):
-            out[canonical] = str(value)
+        out[canonical] = str(value)
     return out
 
 
@@ -219,11 +247,14 @@ def _check_columns(name: str, columns, required, mapping: Mapping) -> None:
         )
 
 
-def parse_deals(path) -> list[Deal]:
-    """Validate a deals file completely; RecordError on the first bad row."""
+def parse_deals(path) -> tuple[list[Deal], list[str]]:
+    """Validate a deals file completely; RecordError on the first bad row.
+
+    RETURNS (tuple): the deals, and the file's columns promiseaudit does not use.
+    """
     name = Path(path).name
     columns, rows = read_rows(path)
-    mapping = Mapping()
+    mapping = Mapping(name="deals")
     _check_columns(name, columns, ("deal_id",), mapping)
     deals, seen = [], set()
     for rownum, row in rows:
@@ -242,16 +273,18 @@ def parse_deals(path) -> list[Deal]:
             Deal(deal_id=deal_id, customer=row.get("customer") or None,
                  rep=row.get("rep") or None, **dates)
         )
-    return deals
+    ignored = [c for c in columns if c not in DEAL_COLUMNS + DEAL_OPTIONAL]
+    return deals, ignored
 
 
 def import_deals(db, path, who: str = "import") -> dict:
     """Import or update deals from a CSV/JSON file in one transaction.
 
-    RETURNS (dict): counts of "created", "updated", "unchanged".
+    RETURNS (dict): counts of "created", "updated", "unchanged", and "ignored": the
+    file's columns that are not deal fields (a misspelt column is reported, not guessed).
     """
-    deals = parse_deals(path)
-    counts = {"created": 0, "updated": 0, "unchanged": 0}
+    deals, ignored = parse_deals(path)
+    counts = {"created": 0, "updated": 0, "unchanged": 0, "ignored": ignored}
     with db.atomic():
         for deal in deals:
             counts[store.upsert_deal(db, deal, who=who)] += 1
@@ -340,6 +373,12 @@ def parse_deliveries(db, path, mapping: Optional[Mapping] = None) -> tuple[list[
         opened = parse_datetime(row.get("opened_at", ""), where, "opened_at", mapping)
         responded = parse_datetime(row.get("responded_at", ""), where, "responded_at", mapping)
         resolved = parse_datetime(row.get("resolved_at", ""), where, "resolved_at", mapping)
+        for later, name_ in ((responded, "responded_at"), (resolved, "resolved_at")):
+            if later is not None and opened is not None and _as_datetime(later) < _as_datetime(opened):
+                raise RecordError(
+                    f"{where}: {name_} ({later}) is before opened_at ({opened}); "
+                    "check the ticket's timestamps"
+                )
         delivered = parse_date(row.get("delivered_on", ""), where, "delivered_on", mapping)
         if delivered is None:
             stamp = resolved or responded or opened
@@ -375,24 +414,33 @@ def _as_datetime(value):
     return datetime(value.year, value.month, value.day)
 
 
+def _iso(value) -> Optional[str]:
+    return value.isoformat() if value is not None else None
+
+
+def _record_key(deal_id, category, delivered_on, reference, description, quantity, value,
+                opened_at, responded_at, resolved_at) -> tuple:
+    base = (deal_id, category, delivered_on, reference, quantity, value, opened_at,
+            responded_at, resolved_at)
+    return base if reference else base + (description,)
+
+
 def import_deliveries(db, path, mapping: Optional[Mapping] = None) -> dict:
     """Import delivery records from a CSV/JSON export in one transaction.
 
-    RETURNS (dict): {"imported": n, "skipped": n, "duplicates": n}. Rows already imported
-    from the same file name and row with the same content are not added twice.
+    RETURNS (dict): {"imported": n, "skipped": n, "duplicates": n}. A record already in
+    the ledger is not added twice, whatever the file is called or where the row sits in
+    it: a record with a reference (ticket or task id) is the same record when its deal,
+    category, reference, date, quantity and value match; one without a reference when
+    its description matches too.
     """
     records, skipped = parse_deliveries(db, path, mapping)
-    existing = {
-        (r[0], r[1], r[2], r[3], r[4])
-        for r in db.execute(
-            "select source_file, source_row, deal_id, delivered_on, reference from deliveries"
-        ).fetchall()
-    }
-    fresh = [
-        r for r in records
-        if (r.source_file, r.source_row, r.deal_id,
-            r.delivered_on.isoformat() if r.delivered_on else None, r.reference) not in existing
-    ]
+    cols = "deal_id, category, delivered_on, reference, description, quantity, value, " \
+           "opened_at, responded_at, resolved_at"
+    existing = {_record_key(*row) for row in db.execute(f"select {cols} from deliveries")}
+    fresh = [r for r in records if _record_key(
+        r.deal_id, r.category, _iso(r.delivered_on), r.reference, r.description, r.quantity,
+        r.value, _iso(r.opened_at), _iso(r.responded_at), _iso(r.resolved_at)) not in existing]
     with db.atomic():
         store.add_deliveries(db, fresh)
     return {"imported": len(fresh), "skipped": skipped, "duplicates": len(records) - len(fresh)}

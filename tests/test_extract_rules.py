@@ -256,7 +256,7 @@ MORE_PROMISES = [
 ("Unless otherwise agreed, reports will be delivered by the fifth working day of each month.", "check_in"),
 ("Acme will, where practicable, use local subcontractors.", "delivery"),
 ("Commissioning should be complete by the end of week 12.", "delivery"),
-("Your data will be hosted in UK data centres.", "delivery"),
+("Your data will be hosted in UK data centres.", "service_level"),  # a data-protection undertaking
 ("We'll keep you updated every Friday by email.", "check_in"),
 ("Customer-facing kiosks will be available at least 99.5% of opening hours.", "service_level"),
 ("Every order placed before 2 pm ships the same day.", "delivery"),

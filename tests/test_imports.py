@@ -36,7 +36,7 @@ def test_import_deals(deals_db, tmp_path):
     assert (d.customer, d.signed_on, d.go_live_on) == ("Acme Freight", date(2027, 1, 15), None)
     again = import_deals(deals_db, write(tmp_path, "deals2.csv",
                                          DEALS.replace(",,2028-01-31", ",2027-04-22,2028-01-31")))
-    assert again == {"created": 0, "updated": 1, "unchanged": 1}
+    assert again == {"created": 0, "updated": 1, "unchanged": 1, "ignored": []}
     assert queries.get_deal(deals_db, "D-1").go_live_on == date(2027, 4, 22)
 
 
@@ -169,3 +169,52 @@ def test_bad_mapping_file(tmp_path):
         load_mapping(str(write(tmp_path, "m.toml", 'colums = {deal_id = "x"}\n')))
     with pytest.raises(RecordError, match="not found"):
         load_mapping("no-such-mapping")
+
+
+def test_renamed_or_reordered_export_is_not_imported_twice(deals_db, tmp_path):
+    import_deliveries(deals_db, write(tmp_path, "deliveries.csv", DELIVERIES))
+    header, *rows = DELIVERIES.strip().splitlines()
+    reordered = "\n".join([header] + rows[::-1]) + "\n"
+    counts = import_deliveries(deals_db, write(tmp_path, "deliveries-may.csv", reordered))
+    assert counts == {"imported": 0, "skipped": 0, "duplicates": 3}
+    grown = reordered + "D-1,delivery,2027-04-02,Gateways installed (batch 2),30,,PSA-9\n"
+    counts = import_deliveries(deals_db, write(tmp_path, "deliveries-june.csv", grown))
+    assert counts["imported"] == 1 and counts["duplicates"] == 3
+
+
+def test_response_before_ticket_opened_is_refused(deals_db, tmp_path):
+    text = ("deal_id,category,opened_at,responded_at\n"
+            "D-1,support,2027-04-26 02:14,2027-04-26 01:49\n")
+    m = Mapping(name="tickets", columns={"opened_at": "opened_at"})
+    with pytest.raises(RecordError, match=r"t.csv row 2: responded_at .* is before opened_at"):
+        import_deliveries(deals_db, write(tmp_path, "t.csv", text), m)
+
+
+def test_unclosed_quote_is_refused(fresh_db, tmp_path):
+    with pytest.raises(RecordError, match=r"deals.csv row \d+: .*quote"):
+        import_deals(fresh_db, write(tmp_path, "deals.csv", 'deal_id,customer\nD-4,"X\n'))
+
+
+@pytest.mark.parametrize("toml,message", [
+    ('[only]\nStatus = "Completed"\n', r"\[only\] must map a column to a list"),
+    ('[columns]\ndeal_idd = "Deal"\n', r"\[columns\] names unknown field\(s\) deal_idd"),
+    ('dayfirst = "yes"\n', "dayfirst must be true or false"),
+])
+def test_mapping_files_are_checked(tmp_path, toml, message):
+    with pytest.raises(RecordError, match=message):
+        load_mapping(str(write(tmp_path, "m.toml", toml)))
+
+
+def test_set_value_applies_to_every_row(deals_db, tmp_path):
+    m = load_mapping("psa-tasks")
+    m.values["category"] = "training"
+    text = ("Task ID,Opportunity ID,Task,Type,Status,Date Completed,Qty\n"
+            "T-2,D-1,Pilot site,Milestone,Completed,04/02/2027,\n")
+    import_deliveries(deals_db, write(tmp_path, "tasks.csv", text), m)
+    assert queries.deliveries(deals_db)[0].category == "training"
+
+
+def test_misspelt_deal_columns_are_reported(fresh_db, tmp_path):
+    counts = import_deals(fresh_db, write(tmp_path, "deals.csv",
+                                          "deal_id,costumer,sigend_on\nD-1,Acme,2027-01-01\n"))
+    assert counts["ignored"] == ["costumer", "sigend_on"]

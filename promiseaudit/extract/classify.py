@@ -201,6 +201,8 @@ def classify_party(subject: str, ctx: Context) -> str:
                 rest = bare[hit.end():].strip() if m.match(bare) else subject[hit.end():].strip()
                 if side == "customer" and rest and ctx.regex["seller_staff"].search(rest):
                     return "seller"
+                if side == "customer" and _owned_thing(rest):
+                    return "neutral"
                 return side
     for which, side in (("seller_role", "seller"), ("customer_role", "customer")):
         m = parties.matcher(which)
@@ -210,6 +212,8 @@ def classify_party(subject: str, ctx: Context) -> str:
                 rest = subject[hit.end():].strip() if m.match(subject) else bare[hit.end():].strip()
                 if side == "customer" and rest and ctx.regex["seller_staff"].search(rest):
                     return "seller"
+                if side == "customer" and _owned_thing(rest):
+                    return "neutral"
                 return side
     if first in lex["customer_pronouns"]:
         if first == "your":
@@ -223,6 +227,17 @@ def classify_party(subject: str, ctx: Context) -> str:
     if re.match(r"^(?:we|us)\b", low):
         return "seller"
     return "neutral"
+
+
+_OWNED_THINGS = re.compile(r"^(?:data|records?|files?|information|content|documents?|accounts?|systems?|equipment|"
+                           r"devices?|assets?|vehicles?|orders?|invoices?|backups?|emails?|logs?|servers?|applications?|"
+                           r"workloads?|licen[cs]es?|premises|property|building|website|site)\b", re.I)
+
+
+def _owned_thing(rest: str) -> bool:
+    """'Customer data will be stored ...': the subject is the customer's thing, not the customer."""
+    rest = re.sub(r"^['\u2019]s\s+", "", rest.strip())
+    return bool(rest) and bool(_OWNED_THINGS.match(rest))
 
 
 def _done_by_seller(pred: str, ctx: Context) -> bool:
@@ -270,7 +285,17 @@ def blockers(text: str, cues: Sequence[Cue], ctx: Context, modal: bool, party: s
             continue
         if c.start >= elab_start and c.label not in ("EXCLUSION", "VALIDITY"):
             continue
-        if c.label in ("VALIDITY", "EXCLUSION", "ASSUMPTION", "COURTESY", "OPTIONAL"):
+        if c.label == "COURTESY" and c.id in _GLAD_IDS:
+            # "We're happy to take changes until 2pm" offers a service; "happy to
+            # discuss" or "pleased to submit this proposal" is politeness.
+            after = text[c.end:].lstrip().lower()
+            if not (ctx.regex["pred"]["courtesy_object"].match(after) or _POLITE_OBJECT.match(after)):
+                continue
+            found.append(c)
+        elif c.label == "COURTESY" and anchor is not None and c.start > anchor.end \
+                and _MORE_IF_WANTED.search(text, max(0, c.start - 40), c.start):
+            continue  # "every quarter, or more often if you'd like": the promise stands
+        elif c.label in ("VALIDITY", "EXCLUSION", "ASSUMPTION", "COURTESY", "OPTIONAL"):
             found.append(c)
         elif c.label == "DUTY":
             if c.id == "duty.responsible_for" and party == "seller":
@@ -285,6 +310,13 @@ def blockers(text: str, cues: Sequence[Cue], ctx: Context, modal: bool, party: s
         elif c.label in ("FACT", "META") and not modal:
             found.append(c)
     return found
+
+
+_GLAD_IDS = frozenset({"courtesy.happy_to", "courtesy.delighted_to", "courtesy.pleased_to"})
+_POLITE_OBJECT = re.compile(r"(?:submit|propose|present|share|introduce|offer (?:this|our|you this)|respond to|provide (?:this|our) "
+                            r"(?:proposal|response|quote)|have the opportunity|be considered|support you|work with|partner|"
+                            r"hear|receive|welcome|confirm that|enclose|attach|put forward|help)\b")
+_MORE_IF_WANTED = re.compile(r"\bor\s+(?:more|less|sooner|later|earlier|longer)\b[^.;]{0,25}$", re.I)
 
 
 def _relative_clause_start(text: str) -> int:
@@ -303,8 +335,53 @@ def anchors(cues: Sequence[Cue]) -> list[Cue]:
     return [c for c in out if not (c.id == "soft.should" and c.start == 0)]
 
 
+_TARGET_NOUN_BEFORE = re.compile(r"\b(?:the|a|an|our|your|their|its|this|that|into|onto|to|at|from|on|of|for|per|each|every)\s+$", re.I)
+_TARGET_LABEL_AFTER = re.compile(r"\s*(?:[A-Z][\w-]*|(?:signature|signing|award|decision|approval|contract|start|date|"
+                                 r"po|purchase order|close|closing)\b[^:]{0,20}:)")
+
+
+def _noun_target(text: str, cue: Cue) -> bool:
+    """'the Target Site', 'Target signature: June 30', 'our target audience': the word
+    names a thing or labels a planned date; it does not commit to reaching anything."""
+    if cue.id != "soft.target":
+        return False
+    if _TARGET_NOUN_BEFORE.search(text, max(0, cue.start - 12), cue.start):
+        return True
+    after = text[cue.end:]
+    if cue.text[:1].isupper() and cue.start > 0 and re.match(r"\s+[A-Z]", after):
+        return True  # a defined term mid-sentence
+    m = re.match(r"\s*(?:signature|signing|award|decision|approval|contract(?: start)?|start date|po|purchase order|"
+                 r"close|closing)\b[^:.]{0,20}:", after, re.I)
+    return bool(m)
+
+
+_OPTIONAL_OFFER = re.compile(r"\b(?:optional(?:ly)?|at (?:an )?(?:additional|extra) (?:cost|charge|fee)|for an? (?:additional|extra) "
+                             r"(?:cost|charge|fee)|on request|if (?:required|needed|you wish|you want|you like|you'd like|"
+                             r"you would like|desired)|should you (?:wish|want|need)|if that helps)\b", re.I)
+_COMMIT_AS_NOUN = re.compile(r"(?:\b(?:the|a|an|our|your|this|that|its|their|any|each|every|no)|-(?:year|month|day|week)|"
+                             r"\d\s*(?:years?|months?))\s+(?:[\w-]+\s+){0,2}$", re.I)
+_NEGATED_BEFORE = re.compile(r"\b(?:cannot|can['\u2019]t|can not|could not|couldn['\u2019]t|do not|don['\u2019]t|does not|"
+                             r"doesn['\u2019]t|will not|won['\u2019]t|would not|wouldn['\u2019]t|never|unable to|not able to|"
+                             r"not in a position to|refuse to|no longer|are not|is not|aren['\u2019]t|isn['\u2019]t)\s+"
+                             r"(?:(?:\w+ly|yet|always|fully|ever|be able to)\s+)?$", re.I)
+_PRED_FILLER = re.compile(r"^(?:(?:always|also|still|then|happily|gladly|certainly|definitely|be able to|"
+                          r"be happy to|be glad to|be pleased to|be delighted to|be more than happy to|"
+                          r"typically|usually|normally|aim to|try to)\s+)+", re.I)
+
+
 def judge_anchor(text: str, anchor: Cue, cues: Sequence[Cue], ctx: Context) -> tuple[Optional[bool], str, str]:
     """(promise?, party, why) for one modal or commitment verb; None when undecided."""
+    if _noun_target(text, anchor):
+        return None, "", "the word 'target' used as a noun"
+    if anchor.label == "COMMIT" and anchor.text.lower() in ("guarantee", "warrant", "promise") and \
+            _COMMIT_AS_NOUN.search(text, max(0, anchor.start - 25), anchor.start):
+        return None, "", "'guarantee' used as a noun"  # "The 10-year guarantee is conditional on ..."
+    before = text[max(0, anchor.start - 40):anchor.start]
+    if _NEGATED_BEFORE.search(before):
+        return False, classify_party(subject_before(text, anchor.start), ctx), "a negation: nothing is promised"
+    if re.match(r"^\W*(?:no|nobody|no one|none|neither)\b", subject_before(text, anchor.start), re.I) and \
+            (anchor.label == "COMMIT" and re.search(r"\b(?:can|could|would|will)\s+$", before, re.I)):
+        return False, "neutral", "says what nobody can promise"
     subject = subject_before(text, anchor.start)
     party = classify_party(subject, ctx)
     pred = predicate_after(text, anchor.end)
@@ -318,6 +395,20 @@ def judge_anchor(text: str, anchor: Cue, cues: Sequence[Cue], ctx: Context) -> t
         return False, party, "a requirement ('must') on someone other than the seller"
     if anchor.id == "modal.wont":
         low_pred = "not " + low_pred
+    if anchor.id in ("modal.can_seller", "modal.would_seller") and _OPTIONAL_OFFER.search(text):
+        return False, party, "an option, not a commitment"
+    if anchor.id == "commit.happy_to" and preds["courtesy_object"].match(low_pred):
+        return False, party, "a courtesy"
+    # "we'll always agree ...", "we should be able to add ...", "we'd be happy to take ...":
+    # the words before the verb soften or stress it; the verb says what is promised.
+    stripped = _PRED_FILLER.sub("", low_pred)
+    if stripped != low_pred and re.search(r"[a-z]{2}", stripped):
+        if preds["courtesy_object"].match(stripped):
+            return False, party, "a courtesy"
+        low_pred = stripped
+    if party == "customer" and re.match(r"^not (?:(?:have to|need to) )?(?:pay|be (?:charged|billed|invoiced))\b",
+                                        low_pred):
+        return True, party, "the customer is not charged"
     if re.match(r"^(?:not|never)\b", low_pred):
         if not preds["negation_kept"].match(low_pred):
             return False, party, "a negation that takes something away"
@@ -561,7 +652,7 @@ def judge_sentence(text: str, cues: Sequence[Cue], ctx: Context, heading: str = 
             return Judgement(False, rule=f"blocked/{block[0].id}", party=party, anchor=anchor,
                              reason=f"'{block[0].text}' marks {_describe_block(block[0])}")
         if not (_category_cue(cues) or _param_cue(cues) or _has(cues, "NUMBER")
-                or _done_by_seller(text[anchor.end:], ctx)):
+                or _done_by_seller(text[anchor.end:], ctx) or _DATE_WORDS.search(text, anchor.end)):
             reasons.append((party, anchor, "nothing measurable or deliverable"))
             continue
         kind = {"MODAL": "modal", "COMMIT": "commit_verb", "SOFT_COMMIT": "soft_commit"}[anchor.label]
@@ -573,6 +664,14 @@ def judge_sentence(text: str, cues: Sequence[Cue], ctx: Context, heading: str = 
     if not allow_present:
         return Judgement(False, rule="no_commitment", reason="no commitment found")
     return judge_present(text, cues, ctx, hclass)
+
+
+_DATE_WORDS = re.compile(r"\b(?:(?:by|before|until|on|from|in|during|end of|start of|beginning of|mid)[- ]"
+                         r"(?:the\s+(?:end|start|beginning|middle)\s+of\s+)?(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|"
+                         r"dec)[a-z]*\.?|(?:by|before|on|until)\s+(?:monday|tuesday|wednesday|thursday|friday|saturday|"
+                         r"sunday|tomorrow|next week|next month|year[- ]end|the end of (?:the )?(?:week|month|year|quarter))|"
+                         r"\bq[1-4]\b)", re.I)
+_INCLUSION_VERB = re.compile(r"^(?:comes? with|is included|are included|is bundled|are bundled)\b", re.I)
 
 
 def judge_present(text: str, cues: Sequence[Cue], ctx: Context, hclass: str) -> Judgement:
@@ -609,7 +708,8 @@ def judge_present(text: str, cues: Sequence[Cue], ctx: Context, hclass: str) -> 
                          reason=f"'{block[0].text}' marks {_describe_block(block[0])}")
     if ctx.regex["background_words"].search(text):
         return Judgement(False, rule="present/background", reason="describes the situation today")
-    by_seller = bool(_BY_SELLER.search(text[verb.start():]))
+    by_seller = bool(_BY_SELLER.search(text[verb.start():])) or (
+        party == "neutral" and bool(_INCLUSION_VERB.match(verb.group(0))))
     if customer_gets or party == "seller" or by_seller or _param_cue(cues) or _category_cue(cues, True, ctx.lexicon):
         if party != "seller" and not customer_gets and not (_param_cue(cues) or by_seller or
                                                             _category_cue(cues, True, ctx.lexicon)):
@@ -673,6 +773,11 @@ _PRICE_TERM = re.compile(r"\b(?:net\s*\d+|valid|validity|invoice\w*|payable|due|
                          r"per year|/\s*yr|/\s*year)\b", re.I)
 
 
+# A responsibility (RACI) line: "Runbooks – R: Acme; A: Client CAB".
+_RACI_R = re.compile(r"(?:^|[\s;,(|\u2013\u2014-])(?:R|Responsible|Performed by|Done by|Delivered by)\s*[:=]\s*"
+                     r"(?P<who>[^;|,()]{2,60})")
+
+
 def _prefix_party(text: str, ctx: Context) -> str:
     """'Acme: final report by 18 June' names who does the item before a colon or dash."""
     m = _PARTY_PREFIX.match(text)
@@ -692,6 +797,13 @@ def judge_fragment(text: str, cues: Sequence[Cue], ctx: Context, polarity: str, 
     if polarity == "negative":
         return Judgement(False, rule="list_item/negative_lead_in", reason="listed under a customer duty or exclusion")
     owner = _prefix_party(text, ctx)
+    raci = _RACI_R.search(text)
+    if raci:
+        doer = classify_party(raci.group("who").strip(), ctx)
+        if doer == "seller":
+            return Judgement(True, rule="list_item/raci_seller", reason=f"the seller performs it ('{raci.group(0).strip()}')")
+        if doer == "customer":
+            return Judgement(False, rule="list_item/raci_customer", reason="the customer performs it")
     if owner == "customer":
         return Judgement(False, rule="list_item/customer_owner", reason="an item the customer does")
     block = blockers(text, cues, ctx, modal=True)
@@ -753,7 +865,7 @@ _DATE_CELL = re.compile(r"\b(?:\d{1,2}[./-]\d{1,2}[./-]\d{2,4}|\d{4}-\d{2}-\d{2}
 
 
 def judge_row(header: Sequence[str], cells: Sequence[str], text: str, cues: Sequence[Cue],
-              ctx: Context) -> Judgement:
+              ctx: Context, heading: str = "") -> Judgement:
     """A table row, read through its header."""
     header_l = [h.lower() for h in header]
     date_cols = [i for i, h in enumerate(header_l) if _DATE_HEADER.search(h)]
@@ -794,7 +906,52 @@ def judge_row(header: Sequence[str], cells: Sequence[str], text: str, cues: Sequ
         (_has(cues, "PERCENT", "WITHIN_SHORT", "WITHIN_DAYS") and (target_cols or not header))
     if targeted:
         return Judgement(True, rule="table_row/target", reason="a row of a service-level table")
+    scope = _scope_row(header_l, cells, text, cues, ctx, heading)
+    if scope is not None:
+        return scope
     return Judgement(False, rule="table_row/other", reason="a table row with no date or target")
+
+
+# Tables listing what the seller supplies, with no date or target column: deliverables
+# with a quantity or a frequency, equipment per location, courses with attendees, or
+# "Item | Detail" rows such as "Lead time | 14-16 weeks ARO".
+_SCOPE_HEADER = re.compile(
+    r"\b(?:deliverables?|items?|services?|equipment|hardware|software|products?|courses?|modules?|training|sessions?|"
+    r"workshops?|activit(?:y|ies)|tasks?|components?|scope|inclusions?|included|features?|what|workstreams?|outputs?|"
+    r"artefacts?|artifacts?|materials?|licen[cs]es?|qty|quantity|quantities|frequency|attendees|participants|"
+    r"lead time|detail|details|specification|spec|commitment|offer|provision|support|coverage|visits?|reports?)\b", re.I)
+_NOT_SCOPE_HEADER = re.compile(
+    r"\b(?:assumptions?|exclusions?|excluded|out of scope|not included|dependenc\w*|risks?|issues?|"
+    r"client (?:tasks|inputs|responsibilit\w*)|customer (?:tasks|inputs|responsibilit\w*)|prerequisites?|"
+    r"option(?:al|s)?|add-ons?|history|experience|reference|project|year|client|customer|case)\b", re.I)
+_TOTAL_CELL = re.compile(r"^\W*(?:sub-?total|total|grand total|vat|gst|tax|sum|discount|balance|n/?a|tbc|none|-|\u2013)\b", re.I)
+_ITEM_DETAIL_KEYS = re.compile(
+    r"\b(?:lead time|delivery|installation|install|commissioning|training|support|warranty|guarantee|response|"
+    r"resolution|sla|uptime|availability|maintenance|service|visits?|reporting|reports?|hours|coverage|account manager|"
+    r"contact|hypercare|onboarding|turnaround|replacement|spares?|calibration|inspection|monitoring|backup)\b", re.I)
+
+
+def _scope_row(header_l, cells, text, cues, ctx, heading) -> Optional["Judgement"]:
+    if not header_l or not cells or not any(c.strip() for c in cells):
+        return None
+    if heading_class(heading, ctx) in ("negative", "background"):
+        return None
+    joined = " | ".join(header_l)
+    if _NOT_SCOPE_HEADER.search(header_l[0]) or re.search(r"\b(?:assumptions?|exclusions?|dependenc\w*|risks?)\b",
+                                                           joined):
+        return None
+    if not _SCOPE_HEADER.search(joined):
+        return None
+    first = cells[0].strip()
+    if not first or _TOTAL_CELL.match(first) or not re.search(r"[A-Za-z]{3}", first):
+        return None
+    if len(header_l) == 2 and re.search(r"\b(?:item|detail|details|key|field|term|aspect|parameter)\b", joined):
+        # "Item | Detail": a key-value table; only service keys make promises.
+        if not _ITEM_DETAIL_KEYS.search(first) or _META_ROW.match(first.lower()):
+            return None
+    elif not (len(re.findall(r"[A-Za-z]{2,}", text)) >= 2):
+        return None
+    return Judgement(True, rule="table_row/scope", reason="a row of a table of what the seller supplies")
 
 
 def _anchor_reason(text: str, anchor: Cue, party: str, ctx: Context) -> str:

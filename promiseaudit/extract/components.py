@@ -26,7 +26,7 @@ from spacy.attrs import SENT_START
 from spacy.tokens import Doc, Span
 
 from . import classify, segment
-from .parameters import Parameters, parameters_for
+from .parameters import Parameters, parameters_for, row_parameters
 from .parties import detect_parties
 
 PATTERN_DIR = Path(__file__).parent / "patterns"
@@ -265,7 +265,7 @@ class CommitmentJudge:
         if unit.is_lead_in and unit.kind != "item":
             return classify.Judgement(False, rule="lead_in", reason="introduces a list"), False
         if unit.kind == "row":
-            return classify.judge_row(unit.table.header, unit.table.cells, text, cues, ctx), False
+            return classify.judge_row(unit.table.header, unit.table.cells, text, cues, ctx, unit.heading), False
         if len(text) < 8 or not re.search(r"[A-Za-z]{2}", text):
             return classify.Judgement(False, rule="too_short"), False
         if classify.RESTATED_REQUIREMENT.match(text) and not re.match(r"^\s*[*_]*(?:response|answer|reply)\b",
@@ -323,7 +323,8 @@ class CommitmentJudge:
         # what is promised.
         intro = ctx.regex["intro"].match(text)
         intro_end = intro.end() if intro else 0
-        bonus = self.lexicon["categories"]["dated_row_bonus"] if judgement.rule == "table_row/dated" else None
+        bonus = {"table_row/dated": self.lexicon["categories"]["dated_row_bonus"],
+                 "table_row/target": self.lexicon["categories"].get("target_row_bonus")}.get(judgement.rule)
         category, why = classify.category_of(text, cues, ctx, unit.heading, extra, cond, intro_end,
                                              judgement.anchor, bonus)
         judgement.category = category
@@ -386,4 +387,8 @@ class ParameterFiller:
             cand.params = parameters_for(cand.unit.text, cand.judgement.category, cand.lead_in_text,
                                          ctx.document_date, ctx.locale, cand.fragment,
                                          cand.judgement.condition_span, cand.judgement.other_conditions)
+            table = cand.unit.table
+            if cand.unit.kind == "row" and table is not None and table.header:
+                row_parameters(table.header, table.cells, cand.params, cand.judgement.category,
+                               ctx.document_date, ctx.locale)
         return doc

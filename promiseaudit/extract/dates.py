@@ -28,7 +28,7 @@ from __future__ import annotations
 import calendar
 import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from functools import lru_cache
 
 from promiseaudit.extract.patterns.quantities_numbers import (
@@ -631,7 +631,30 @@ def _free_zero_event(phrase: str, g: _Grammar) -> str | None:
     name = _name_event(phrase, g)
     if name is None or name in ("signature", "kickoff", "go_live") or len(name.split()) < 2:
         return None
-    return name
+    return name if _is_event_noun(name) else None
+
+
+# An anchor is an event: "the site survey", "the handover workshop", "remediation".
+# "the spring news cycle" or "the due date" name a time, not an event.
+_EVENT_HEADS = frozenset("""launch go-live golive event installation install survey meeting workshop delivery
+    deliveries handover acceptance signature signing order visit inspection review audit test tests testing
+    training session opening start completion cutover cut-over migration kickoff kick-off conference
+    briefing approval sign-off signoff award purchase payment deposit arrival rehearsal pilot demo
+    demonstration presentation call interview walkthrough walk-through assessment survey check fit-out
+    install build upgrade release deployment rollout roll-out go campaign shoot trial evaluation
+    containment remediation notification request report publication submission onboarding fieldwork
+    ends starts begins finishes closes opens completes arrives concludes signed launched issued placed
+    accepted awarded executed approved received delivered installed completed""".split())
+_NOT_EVENT_HEADS = frozenset("""cycle date dates deadline season period year month week day time window end
+    rush holidays holiday term quarter half weekend morning evening night moment point stage""".split())
+
+
+def _is_event_noun(name: str) -> bool:
+    head = name.split()[-1].strip("'’")
+    if head in _NOT_EVENT_HEADS:
+        return False
+    return head in _EVENT_HEADS or head.rstrip("s") in _EVENT_HEADS or bool(
+        re.search(r"(?:tion|sion|ment|al|ure|ance|ence|ery|ing|off|out|over)s?$", head))
 
 
 _FIRST = re.compile(r"\bfirst\s", re.I)
@@ -643,11 +666,17 @@ def _relative_at(sentence: str, norm: str, m: re.Match, g: _Grammar) -> Deadline
     lead_m = g.lead_before.search(norm, window_start, m.start())
     lead = " ".join(lead_m.group("lead").lower().split()) if lead_m else ""
     before = norm[max(0, m.start() - 25):m.start()]
+    service_window = False
     if lead == "for the first":
         if _has_recurrence(norm):
             return None  # "every month for the first six months": a schedule
     elif lead.startswith("for") or _PERIOD_BEFORE.search(before):
-        return None  # "warranted for 36 months from installation" is a period
+        # "warranted for 36 months from installation" is a period; "support for 30
+        # days after go-live" or "hypercare of 6 weeks after go-live" is a service
+        # window that ends N days after a project event.
+        service_window = (m.group("after") or "").lower() in ("after", "following")
+        if not service_window:
+            return None
     if re.search(r"\b(?:every|each)\s+$", before, re.I):
         return None  # "every two weeks from purchase order" is a recurrence
     if m.group("z") is not None and not lead.endswith("first"):
@@ -662,6 +691,10 @@ def _relative_at(sentence: str, norm: str, m: re.Match, g: _Grammar) -> Deadline
     anchor = _name_event(event[0], g)
     days = _duration_days(m)
     if anchor is None or days is None:
+        return None
+    if service_window and anchor not in ("signature", "kickoff", "go_live"):
+        return None
+    if anchor not in ("signature", "kickoff", "go_live") and not _is_event_noun(anchor):
         return None
     if m.group("unit").lower().startswith("h") and anchor not in ("signature", "kickoff",
                                                                    "go_live"):
@@ -799,10 +832,21 @@ def find_deadline(sentence: str, document_date: date | None = None,
     if _bounds_a_schedule(norm, chosen, g):
         return None
     start = _cue_start(norm, chosen, g)
-    return Deadline(chosen.date, None, False, None, start, chosen.end,
+    due = chosen.date
+    wc = _WEEK_COMMENCING.search(norm, max(0, chosen.start - 20), chosen.start)
+    if wc and due is not None:
+        due = due + timedelta(days=6)  # "w/c 3 May": the work is due by the end of that week
+        start = min(start, wc.start())
+    return Deadline(due, None, False, None, start, chosen.end,
                     sentence[start:chosen.end])
 
 
+_WEEK_COMMENCING = re.compile(r"\b(?:w/c|w\.c\.|w/b|wc|week\s+commencing|week\s+beginning|week\s+starting|"
+                              r"week\s+of)\s*(?:(?:mon(?:day)?|the)\.?,?\s+)?$", re.I)
+# "14-16 weeks ARO": after receipt of order.
+_ARO = re.compile(r"(?:(?P<n1>\d{1,3})\s*(?:-|\u2013|\u2014|to)\s*)?(?P<n>\d{1,3})\s*(?P<bus>business\s+|working\s+)?"
+                  r"(?P<unit>days?|weeks?|wks?|months?)\s+(?:ARO|A\.R\.O\.?|ADO|after\s+(?:receipt\s+of\s+)?(?:PO|P\.O\.|order))\b",
+                  re.I)
 # Plans count days from the contract: "by Day 45" (Day 0 = signature), "by Month 12".
 _DAY_N = re.compile(r"\b(?P<lead>by|before|on|no later than|until|at|end of)\s+(?:the\s+end\s+of\s+)?"
                     r"(?P<unit>day|week|month)\s+(?P<n>\d{1,3})\b(?!\s*[-\u2013/]\s*\d)", re.I)
@@ -813,6 +857,11 @@ _EVENT_PLUS = re.compile(r"(?P<event>[A-Za-z][A-Za-z' -]{1,40}?)\s*\+\s*(?P<n>\d
 
 
 def _offset_deadline(sentence: str, norm: str, g: _Grammar) -> Deadline | None:
+    m = _ARO.search(norm)
+    if m:
+        unit = m.group("unit").lower()
+        days = int(m.group("n")) * (7 if unit.startswith("w") else 30 if unit.startswith("mo") else 1)
+        return Deadline(None, days, bool(m.group("bus")), "signature", m.start(), m.end(), sentence[m.start():m.end()])
     m = _EVENT_PLUS.search(norm)
     if m:
         words = m.group("event").lower().split()[-3:]

@@ -42,6 +42,24 @@ _DATEISH = re.compile(
     r"beginning of|mid|tomorrow|fortnight)", re.I)
 
 
+_COUNT_TARGET = re.compile(
+    r"\b(?P<dir>a\s+minimum\s+of|minimum\s+of|at\s+least|no\s+fewer\s+than|not\s+less\s+than|a\s+maximum\s+of|"
+    r"no\s+more\s+than|at\s+most|not\s+more\s+than)\s+(?P<n>\d[\d,]*)\s+(?:[\w-]+\s+){0,3}?(?P<noun>[a-z][\w-]*s)\b", re.I)
+_DISCOUNT_AFTER = re.compile(r"%\s*(?:off|discount|reduction|rebate)\b|(?:per\s?cent)\s+(?:off|discount)\b", re.I)
+
+
+def _count_target(text: str) -> Optional["_Level"]:
+    """'a minimum of 24 earned media placements over six months' -> 24 'placement' at_least."""
+    from .quantities import singularise
+
+    m = _COUNT_TARGET.search(text)
+    if not m:
+        return None
+    direction = "at_most" if re.search(r"maximum|more|most", m.group("dir"), re.I) else "at_least"
+    value = float(m.group("n").replace(",", ""))
+    return _Level(value, singularise(m.group("noun").lower()), direction, m.start(), m.end())
+
+
 @dataclass
 class Parameters:
     due: Optional[date] = None
@@ -147,6 +165,12 @@ def parameters_for(text: str, category: str, lead_in: str = "", document_date: O
         else:
             level = None
 
+    if category == "service_level" and level is None:
+        level = _count_target(main)
+    if category == "pricing" and level is not None and level.unit == "%" and _DISCOUNT_AFTER.search(
+            text, level.start, min(len(text), level.end + 25)):
+        level = None  # "8% off the list prices": a discount, not a measured level
+
     quantity = find_quantity(main) if category in QUANTITY_CATEGORIES else None
     if quantity is not None and _overlap(quantity, level):
         if category == "support":
@@ -172,3 +196,50 @@ def parameters_for(text: str, category: str, lead_in: str = "", document_date: O
         out.quantity = quantity.quantity
         out.unit = quantity.unit
     return out
+
+
+_QTY_HEADER = re.compile(r"^(?:qty|quantity|quantities|no\.?|number|count|units|#|amount)\b|\b(?:qty|quantity)$", re.I)
+_COUNT_HEADER = re.compile(r"^(?:attendees|participants|delegates|learners|trainees|users|seats|licen[cs]es|sessions|"
+                           r"visits|sites|devices|endpoints|locations|staff|people|places|hours)\b", re.I)
+_FREQ_HEADER = re.compile(r"\b(?:frequency|how often|cadence|schedule|recurrence|interval)\b", re.I)
+_LEAD_HEADER = re.compile(r"\b(?:lead time|delivery time|timing|when|due|timeline|deadline|turnaround)\b", re.I)
+_CELL_NUMBER = re.compile(r"^\s*(?:up to\s+|max\.?\s+|approx\.?\s+)?(\d{1,3}(?:,\d{3})*|\d+)(?:\s*[x\u00d7])?\s*"
+                          r"(?P<rest>[A-Za-z][\w-]*)?\s*$", re.I)
+
+
+def row_parameters(header, cells, params: Parameters, category: str, document_date=None, locale=None) -> Parameters:
+    """Parameters a table row gives through its columns: a quantity column ("Qty",
+    "Attendees"), a frequency column and a lead-time column fill what the row's text
+    alone did not."""
+    from .quantities import find_recurrence, singularise
+    from .dates import find_deadline
+
+    header = [h.strip() for h in header]
+    for i, h in enumerate(header):
+        if i >= len(cells):
+            break
+        cell = cells[i].strip()
+        if not cell:
+            continue
+        if params.quantity is None and category in QUANTITY_CATEGORIES and i > 0:
+            m = _CELL_NUMBER.match(cell)
+            if m and (_QTY_HEADER.search(h) or _COUNT_HEADER.match(h)):
+                value = float(m.group(1).replace(",", ""))
+                if m.group("rest"):
+                    unit = singularise(m.group("rest").lower())
+                elif _COUNT_HEADER.match(h):
+                    unit = singularise(_COUNT_HEADER.match(h).group(0).lower())
+                else:
+                    words = re.findall(r"[A-Za-z][\w-]*", cells[0])
+                    unit = singularise(words[-1].lower()) if words else None
+                if unit:
+                    params.quantity, params.unit = value, unit
+        if params.recurrence is None and category != "warranty" and _FREQ_HEADER.search(h):
+            params.recurrence = find_recurrence(cell)
+        if params.due is None and params.within_days is None and _LEAD_HEADER.search(h):
+            found = find_deadline(cell, document_date, locale)
+            if found is not None:
+                params.due, params.within_days = found.due, found.within_days
+                params.business_days = bool(found.business_days) and found.within_days is not None
+                params.anchor = found.anchor if found.within_days is not None else None
+    return params

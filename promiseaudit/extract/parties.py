@@ -20,10 +20,12 @@ _DEFINITION = re.compile(
 )
 _FIELD_LINE = re.compile(r"^\W*(?P<key>[A-Za-z][A-Za-z .'’/-]{1,30}?)\s*(?:\*\*|__)?\s*[:|]\s*(?:\*\*|__)?\s*(?P<value>.+?)\s*\|?\s*$")
 _PREPARED_NO_COLON = re.compile(r"^\W*(?:(?P<key>prepared for|prepared by|submitted to|submitted by|a proposal from|proposal from|proposal by)\s+(?P<value>\*\*.+|[A-Z].+)|(?P<key2>from|for)\s+(?P<value2>\*\*.+))$", re.I)
-_ABOUT = re.compile(r"^\W*(?:\d+(?:\.\d+)*\.?\s+)?(?:about|why(?: choose)?)\s+(?P<name>[A-Z][\w&.' -]{1,50}?)\s*[?:]?\s*$", re.I)
+_ABOUT = re.compile(r"^\W*(?:\d+(?:\.\d+)*\.?\s*[|:\u2013\u2014-]?\s+)?(?:about|why(?: choose)?)\s+(?P<name>[A-Z][\w&.' -]{1,50}?)\s*[?:]?\s*$", re.I)
 _PROPOSES = re.compile(r"(?:^|[.!?][ \t]+|\n)(?P<name>[A-Z][\w&'’-]+(?:[ \t]+[A-Z][\w&'’.-]+){0,4})(?:,?[ \t]+(?:Inc|LLC|Ltd|GmbH|Co)\.?)?(?:[ \t]*\([^)\n]*\))?[ \t]+(?:proposes|is pleased to|is delighted to|hereby offers|offers to)\b")
 _TITLE_FOR = re.compile(r"\b(?:proposal|offer|tender|quotation|services|solution)\s+(?:for|to)\s+(?P<name>[A-Z][^\n:]{2,80})$", re.I)
 _BEHALF = re.compile(r"\bon behalf of\s+(?P<name>[A-Z][^\n:]{2,80}?)\s*[:.]?\s*$", re.I | re.M)
+_MEANS = re.compile(r"[\"“](?P<alias>(?:the\s+)?[A-Za-z][\w ]{1,30})[\"”]\s+(?:means|refers to|shall mean)\s+"
+                    r"(?P<name>[A-Z][\w&.,'’ -]{2,80}?)(?=\s+and\s+[\"“]|[.;:(]|,\s|$)", re.M)
 _PAIR = re.compile(r"^\W*(?P<a>[A-Z][^×\n]{2,60}?)\s+[×x]\s+(?P<b>[A-Z][^\n]{2,60}?)\W*$")
 
 
@@ -134,7 +136,7 @@ def _parse_party_value(value: str, lex: dict) -> tuple[list[str], list[str]]:
 
 
 def _title_case(name: str) -> str:
-    if name.isupper():
+    if name.isupper() and not (len(name.split()) == 1 and len(name) <= 5):  # "BHF" stays an acronym
         return " ".join(w if len(w) <= 3 and w.rstrip(".") in ("LLC", "PTY", "LTD", "INC", "CO", "DAC", "PLC", "AG", "SA", "GMBH")
                         else w.capitalize() for w in name.split())
     return name
@@ -255,6 +257,12 @@ def detect_parties(text: str, lexicon: dict, head_lines: int = 60) -> Parties:
             side = "seller"
         elif any(a in lex["customer_roles"] for a in lowered):
             side = "customer"
+        if side is None and names:
+            # 'Brindabella Health Fund Ltd ("BHF")': a short name for a party found already.
+            if any(names.lower().startswith(c.lower()) or c.lower().startswith(names.lower()) for c in customer_orgs):
+                side = "customer"
+            elif any(names.lower().startswith(c.lower()) or c.lower().startswith(names.lower()) for c in seller_orgs):
+                side = "seller"
         if side is None:
             continue
         for alias, low in zip(aliases, lowered):
@@ -265,6 +273,20 @@ def detect_parties(text: str, lexicon: dict, head_lines: int = 60) -> Parties:
         if names:
             (seller_orgs if side == "seller" else customer_orgs).append(names)
 
+    # 'In this response "the Supplier" means Lingwell Ltd and "the Council" means X'.
+    for m in _MEANS.finditer("\n".join(line for line in lines[:200] if "means" in line)):
+        alias, name = m.group("alias").strip(), _clean(m.group("name"))
+        low = re.sub(r"^the\s+", "", alias.lower())
+        if low in lex["seller_roles"] or low in ("we", "us"):
+            seller_orgs.append(name)
+        elif low in lex["customer_roles"]:
+            customer_orgs.append(name)
+        elif any(name.lower().startswith(o.lower()) for o in seller_orgs):
+            seller_orgs.append(alias[:1].upper() + alias[1:] if alias[:1].isupper() else alias)
+        else:
+            customer_orgs.append(name)
+            if alias[:1].isupper() or alias.lower().startswith("the "):
+                customer_roles.append(low)
     for raw in lines:
         if len(raw) > 80 or not re.search(r"(?i)\b(?:about|why)\b", raw):
             continue
@@ -309,6 +331,8 @@ def _trailing_name(before: str) -> Optional[str]:
     keep: list[str] = []
     for word in reversed(words):
         bare = word.strip(",")
+        if word.endswith(",") and keep and keep[0].lower().rstrip(".,") not in ("inc", "llc", "ltd", "co", "plc", "gmbh"):
+            break  # "Fiona Marchetti, Chief Data Officer, Acme Ltd": the name after the last comma
         if bare[:1].isupper() or bare in ("&", "and", "of", "-") or bare.lower().rstrip(".") in ("inc", "llc", "ltd", "co"):
             keep.insert(0, word)
         else:

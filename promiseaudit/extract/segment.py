@@ -33,7 +33,7 @@ DEFAULT_ABBREVIATIONS = frozenset(
 
 _BULLET = re.compile(
     r"^(?P<indent>[ \t]*)(?P<marker>[-*+\u2022\u25cf\u25aa\u25e6\u2023\u00b7\u2013\u2014\u25a0\u25a1\u2713\u2714>]"
-    r"|o(?=[ \t]+[A-Z])|\(?\d{1,2}[.)](?!\d)|\(?[a-zA-Z][.)]|\((?:[ivxlc]{1,5}|[a-z]{1,2}|\d{1,2})\)|[ivx]{1,4}\.)[ \t]+(?=\S)"
+    r"|o(?=[ \t]+[A-Z0-9])|\(?\d{1,2}[.)](?!\d)|\(?[a-zA-Z][.)]|\((?:[ivxlc]{1,5}|[a-z]{1,2}|\d{1,2})\)|[ivx]{1,4}\.)[ \t]+(?=\S)"
 )
 _NUMBERED_CLAUSE = re.compile(
     r"^(?P<indent>[ \t]*)(?P<marker>\d{1,2}(?:\.\d{1,3})+\.?|[A-Z]\.?\d{1,2}(?:\.\d{1,3})*\.?)[ \t]+(?=\S)")
@@ -386,6 +386,8 @@ def split_sentences(text: str, start: int, end: int,
         if m.group(0).startswith(".") and len(m.group(0).rstrip("\"'”’)]")) == 1:
             word_m = re.search(r"([\w.&]+)$", chunk[cut:m.start()])
             word = word_m.group(1).lower() if word_m else ""
+            if cut < m.start() - len(word) and chunk[m.start() - len(word) - 1] in "'’":
+                word = ""  # "isn't." / "don't.": a contraction, not an initial
             if word in abbreviations or (len(word) == 1 and word.isalpha()):
                 continue
             if re.fullmatch(r"(?:[a-z]\.)+[a-z]", word):  # u.s, e.g, a.m
