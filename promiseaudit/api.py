@@ -202,12 +202,14 @@ def run_audit(db, as_of: date, settings=None, confirmed_only: bool = False,
     promises = queries.promises(db, deal_id=deal_id, states=states)
     deals = queries.deals(db)
     deliveries = queries.deliveries(db, deal_id=deal_id)
+    # Per promise, the latest waiver agreed on or before as_of counts.
     waivers = {}
     for w in queries.waivers(db):
-        waivers[w["promise_id"]] = Waiver(
-            promise_id=w["promise_id"], reason=w["reason"], by=w["waived_by"],
-            on=date.fromisoformat(w["waived_on"]),
-        )
+        on = date.fromisoformat(w["waived_on"])
+        current = waivers.get(w["promise_id"])
+        if on <= as_of and (current is None or current.on > as_of or on >= current.on):
+            waivers[w["promise_id"]] = Waiver(
+                promise_id=w["promise_id"], reason=w["reason"], by=w["waived_by"], on=on)
     verdicts, matches = audit_all(promises, deals, deliveries, as_of, settings,
                                   waivers=waivers)
     outcome = AuditOutcome(as_of, verdicts, matches, promises, deals, deliveries)
@@ -228,17 +230,30 @@ def unmatched(db, as_of: Optional[date] = None, settings=None) -> list:
     return [m for m in matches if m.ambiguous or m.promise_id is None]
 
 
+def save_snapshot(db, data: AuditData, settings=None) -> int:
+    """Store the verdicts of ``data`` as an audit snapshot (after a report was written)."""
+    from .audit import AuditSettings
+
+    with db.atomic():
+        return store.store_audit_run(db, data.as_of, _settings_dict(settings or AuditSettings()),
+                                     data.verdicts)
+
+
 def load_audit_data(db, as_of: date, settings=None, confirmed_only: bool = False,
-                    save: bool = True, previous_before: Optional[date] = None) -> AuditData:
+                    save: bool = True, previous_before: Optional[date] = None,
+                    previous_after: Optional[date] = None) -> AuditData:
     """Audit as of ``as_of`` and gather everything a report needs.
 
-    previous_before: compare with the latest stored snapshot whose as-of date is on or
-    before this date (default: the one before ``as_of``), for "what changed".
+    previous_before / previous_after: compare with the latest stored snapshot whose as-of
+    date lies between them (default: any before ``as_of``), for "what changed"; with none
+    there, nothing is compared. ``save=False`` leaves the ledger untouched (call
+    ``save_snapshot`` once the report is safely written).
     """
     outcome = run_audit(db, as_of, settings, confirmed_only=confirmed_only, save=save)
     runs = [r for r in queries.audit_runs(db) if r["id"] != outcome.run_id]
     limit = previous_before or (as_of - timedelta(days=1))
-    earlier = [r for r in runs if date.fromisoformat(r["as_of"]) <= limit]
+    earlier = [r for r in runs if date.fromisoformat(r["as_of"]) <= limit
+               and (previous_after is None or date.fromisoformat(r["as_of"]) >= previous_after)]
     previous, previous_as_of = {}, None
     if earlier:
         prev = earlier[-1]
@@ -249,6 +264,10 @@ def load_audit_data(db, as_of: date, settings=None, confirmed_only: bool = False
     for r in queries.audit_runs(db):
         if date.fromisoformat(r["as_of"]) <= as_of:
             by_date[r["as_of"]] = r["counts"]
+    counts: dict = {}
+    for v in outcome.verdicts.values():
+        counts[v.status] = counts.get(v.status, 0) + 1
+    by_date[as_of.isoformat()] = dict(sorted(counts.items()))
     history = tuple((date.fromisoformat(d), c) for d, c in sorted(by_date.items()))
     return AuditData(
         as_of=as_of,

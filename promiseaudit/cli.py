@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import os
 import sys
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import click
@@ -565,20 +565,22 @@ def report(click_ctx, as_of, output, rep, deal_id, customer, since, date_format,
     """Write the manager's audit report (HTML). `report weekly` writes the weekly report."""
     if click_ctx.invoked_subcommand is not None:
         return
-    from .api import load_audit_data
+    from .api import load_audit_data, save_snapshot
     from .report import ReportFilters, manager_report
 
     ctx = click_ctx.find_object(Context)
-    data = load_audit_data(ctx.db, as_of, _settings(at_risk_days, windows, holidays),
-                           confirmed_only=confirmed_only)
+    settings = _settings(at_risk_days, windows, holidays)
+    data = load_audit_data(ctx.db, as_of, settings, confirmed_only=confirmed_only, save=False)
     html = manager_report(data, ReportFilters(rep=rep, deal=deal_id, customer=customer,
                                               since=since), date_format=date_format)
     _write(output, html, "Report")
+    save_snapshot(ctx.db, data, settings)
 
 
 @report.command("weekly")
 @click.option("--week", help="ISO week, e.g. 2027-W28 (default: the week of --as-of).")
-@click.option("--as-of", type=DATE, help="A date in the week to report (default today).")
+@click.option("--as-of", type=DATE, help="Report the week of this date, as of this date "
+              "(default today).")
 @click.option("-o", "--output", type=click.Path(), default="weekly.html", show_default=True)
 @click.option("--date-format", default="%Y-%m-%d", show_default=True)
 @audit_options
@@ -586,22 +588,26 @@ def report(click_ctx, as_of, output, rep, deal_id, customer, since, date_format,
 def report_weekly(ctx, week, as_of, output, date_format, confirmed_only, at_risk_days, windows,
                   holidays):
     """Write the weekly report: what broke, what is due or at risk, what changed."""
-    from datetime import timedelta
-
-    from .api import load_audit_data
+    from .api import load_audit_data, save_snapshot
     from .report import iso_week_bounds, weekly_report
 
     if week and as_of:
         raise click.UsageError("Give --week or --as-of, not both")
+    today = date.today()
     if week:
         start, end = iso_week_bounds(week)
+        as_of = today if start <= today <= end else end  # never audit ahead of today
     else:
-        day = as_of or date.today()
-        start = day - timedelta(days=day.weekday())
+        as_of = as_of or today
+        start = as_of - timedelta(days=as_of.weekday())
         end = start + timedelta(days=6)
-    data = load_audit_data(ctx.db, end, _settings(at_risk_days, windows, holidays),
-                           confirmed_only=confirmed_only, previous_before=start - timedelta(days=1))
+    settings = _settings(at_risk_days, windows, holidays)
+    # "What changed" compares with last week's audit only, never an older one.
+    data = load_audit_data(ctx.db, as_of, settings, confirmed_only=confirmed_only, save=False,
+                           previous_before=start - timedelta(days=1),
+                           previous_after=start - timedelta(days=7))
     _write(output, weekly_report(data, start, end, date_format=date_format), "Weekly report")
+    save_snapshot(ctx.db, data, settings)
 
 
 @main.command()

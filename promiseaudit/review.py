@@ -117,10 +117,10 @@ def import_csv(db, path, who: str) -> dict:
             if new != old and not (new == "" and old == ""):
                 try:
                     store.EDITABLE_PROMISE_FIELDS[field](new) if new else None
-                except ValueError:
+                except ValueError as e:
                     raise RecordError(
-                        f"{where}: {field} '{new}' is not valid"
-                        + ("; write dates as YYYY-MM-DD" if field == "due" else "")
+                        f"{where}: {field} '{new}' is not valid; "
+                        + ("write dates as YYYY-MM-DD" if field == "due" else str(e))
                     ) from None
                 edits[field] = new
         plan.append((pid, DECISIONS[decision], edits))

@@ -231,13 +231,16 @@ def classify_party(subject: str, ctx: Context) -> str:
 
 _OWNED_THINGS = re.compile(r"^(?:data|records?|files?|information|content|documents?|accounts?|systems?|equipment|"
                            r"devices?|assets?|vehicles?|orders?|invoices?|backups?|emails?|logs?|servers?|applications?|"
-                           r"workloads?|licen[cs]es?|premises|property|building|website|site)\b", re.I)
+                           r"workloads?|licen[cs]es?|premises|property|building|website|site|bookings?|requests?|calls?|tickets?|"
+                           r"queries|enquiries)\b", re.I)
 
 
 def _owned_thing(rest: str) -> bool:
     """'Customer data will be stored ...': the subject is the customer's thing, not the customer."""
     rest = re.sub(r"^['\u2019]s\s+", "", rest.strip())
-    return bool(rest) and bool(_OWNED_THINGS.match(rest))
+    if not rest or _CUSTOMER_GROUP_NOUNS.search(rest.split(",")[0].strip()):
+        return False  # "the client's data team" are the client's people
+    return bool(_OWNED_THINGS.match(rest))
 
 
 def _done_by_seller(pred: str, ctx: Context) -> bool:
@@ -300,6 +303,8 @@ def blockers(text: str, cues: Sequence[Cue], ctx: Context, modal: bool, party: s
         elif c.label == "DUTY":
             if c.id == "duty.responsible_for" and party == "seller":
                 continue
+            if re.search(r"(?:n['\u2019]t|\bnot|\bnever|\bno)\s+$", text[max(0, c.start - 12):c.start], re.I):
+                continue  # "you don't need to claim them" lifts a duty
             found.append(c)
         elif c.label in ("PAYMENT", "PRICE_TAX") and not benefit:
             if anchor is not None and c.start >= anchor.end:
@@ -652,7 +657,8 @@ def judge_sentence(text: str, cues: Sequence[Cue], ctx: Context, heading: str = 
             return Judgement(False, rule=f"blocked/{block[0].id}", party=party, anchor=anchor,
                              reason=f"'{block[0].text}' marks {_describe_block(block[0])}")
         if not (_category_cue(cues) or _param_cue(cues) or _has(cues, "NUMBER")
-                or _done_by_seller(text[anchor.end:], ctx) or _DATE_WORDS.search(text, anchor.end)):
+                or _done_by_seller(text[anchor.end:], ctx) or _DATE_WORDS.search(text, anchor.end)
+                or _NONE_WITHOUT.search(text)):
             reasons.append((party, anchor, "nothing measurable or deliverable"))
             continue
         kind = {"MODAL": "modal", "COMMIT": "commit_verb", "SOFT_COMMIT": "soft_commit"}[anchor.label]
@@ -671,6 +677,8 @@ _DATE_WORDS = re.compile(r"\b(?:(?:by|before|until|on|from|in|during|end of|star
                          r"dec)[a-z]*\.?|(?:by|before|on|until)\s+(?:monday|tuesday|wednesday|thursday|friday|saturday|"
                          r"sunday|tomorrow|next week|next month|year[- ]end|the end of (?:the )?(?:week|month|year|quarter))|"
                          r"\bq[1-4]\b)", re.I)
+# "No wave will be cut over without a rehearsal": a rule the seller binds itself to.
+_NONE_WITHOUT = re.compile(r"^\W*(?:no|never)\b[^.;]{3,80}\b(?:without|until|unless)\b", re.I)
 _INCLUSION_VERB = re.compile(r"^(?:comes? with|is included|are included|is bundled|are bundled)\b", re.I)
 
 

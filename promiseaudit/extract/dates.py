@@ -816,6 +816,10 @@ def find_deadline(sentence: str, document_date: date | None = None,
     g = _grammar()
     norm = _normalise(sentence)
     matches = find_date_matches(sentence, document_date, locale)
+    if "+" in norm and not matches:
+        offset = _offset_deadline(sentence, norm, g)  # "Go-live + 10 business days"
+        if offset is not None:
+            return offset
     relative = _relative(sentence, norm, g, matches)
     if relative is not None:
         outside = [m for m in matches

@@ -44,7 +44,13 @@ _DATEISH = re.compile(
 
 _COUNT_TARGET = re.compile(
     r"\b(?P<dir>a\s+minimum\s+of|minimum\s+of|at\s+least|no\s+fewer\s+than|not\s+less\s+than|a\s+maximum\s+of|"
-    r"no\s+more\s+than|at\s+most|not\s+more\s+than)\s+(?P<n>\d[\d,]*)\s+(?:[\w-]+\s+){0,3}?(?P<noun>[a-z][\w-]*s)\b", re.I)
+    r"no\s+more\s+than|at\s+most|not\s+more\s+than)\s+(?P<n>\d[\d,]*)\s+(?:[\w-]+\s+){0,3}?(?P<noun>[a-z][\w-]*s)\b"
+    r"(?=\s+(?:over|per|each|every|a|an|in|within|during|across|from|for|on|by|at|and|or|a|this|that|delivered|"
+    r"published|secured|achieved)\b|\s*[,.;:)\u2013\u2014-]|\s*$)", re.I)
+_MEASURE_UNITS = frozenset(("%", "ms", "second", "minute", "hour", "business_hour", "day", "business_day", "week",
+                            "month", "year"))
+_HOLD_WORDS = re.compile(r"\b(?:held|hold|holds|fixed|locked|frozen|capped|cap|guaranteed|unchanged|not (?:increase|rise|change))\b",
+                         re.I)
 _DISCOUNT_AFTER = re.compile(r"%\s*(?:off|discount|reduction|rebate)\b|(?:per\s?cent)\s+(?:off|discount)\b", re.I)
 
 
@@ -165,11 +171,12 @@ def parameters_for(text: str, category: str, lead_in: str = "", document_date: O
         else:
             level = None
 
-    if category == "service_level" and level is None:
-        level = _count_target(main)
-    if category == "pricing" and level is not None and level.unit == "%" and _DISCOUNT_AFTER.search(
-            text, level.start, min(len(text), level.end + 25)):
-        level = None  # "8% off the list prices": a discount, not a measured level
+    if category == "service_level":
+        counted = _count_target(main)
+        if counted is not None and (level is None or level.unit not in _MEASURE_UNITS):
+            level = counted
+    if category == "pricing" and level is not None and _DISCOUNT_AFTER.search(text) and not _HOLD_WORDS.search(text):
+        level = None  # "8% off the list prices": a discount, not a measured level or a price hold
 
     quantity = find_quantity(main) if category in QUANTITY_CATEGORIES else None
     if quantity is not None and _overlap(quantity, level):

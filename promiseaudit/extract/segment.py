@@ -28,7 +28,7 @@ DEFAULT_ABBREVIATIONS = frozenset(
     pty bros dept est fig figs st mr mrs ms dr prof sr jr rev gen hon u.s u.k a.m p.m
     jan feb mar apr jun jul aug sep sept oct nov dec mon tue tues wed thu thurs fri sat
     sun min max avg ref refs tel ph p pp para sec art vol ed eds al viz resp qty pcs
-    dept mt ft ave blvd rd hr hrs wk wks mo mos yr yrs""".split()
+    dept mt ft ave blvd rd hr hrs wk wks mo mos yr yrs req reqs""".split()
 )
 
 _BULLET = re.compile(

@@ -34,9 +34,23 @@ def open_ledger(path) -> sqlite_utils.Database:
                                    memory=str(path) == ":memory:")
         db.execute("PRAGMA busy_timeout = 5000")
         db.execute("PRAGMA foreign_keys = ON")
-        migrations.apply(db)
+        tables = set(db.table_names())
+        version = db.execute("PRAGMA user_version").fetchone()[0]
     except sqlite3.DatabaseError as e:
         raise LedgerError(
             f"{path} is not a promiseaudit ledger ({e}); choose another --db path"
         ) from e
+    if tables and "promises" not in tables:
+        raise LedgerError(
+            f"{path} is another program's database, not a promiseaudit ledger; "
+            "choose another --db path"
+        )
+    if version > SCHEMA_VERSION:
+        raise LedgerError(
+            f"{path} was written by a newer promiseaudit (ledger version {version}, this "
+            f"one reads {SCHEMA_VERSION}); upgrade promiseaudit"
+        )
+    migrations.apply(db)
+    if version != SCHEMA_VERSION:
+        db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
     return db

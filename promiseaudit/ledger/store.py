@@ -12,22 +12,40 @@ from datetime import date, datetime, timezone
 from typing import Iterable, Optional, Sequence
 
 from ..errors import LedgerError
-from ..models import Deal, Delivery, Document, Promise, REVIEW_STATES
+from ..models import (CATEGORIES, DIRECTIONS, RECURRENCES, REVIEW_STATES, STRENGTHS, Deal,
+                      Delivery, Document, Promise)
+
+
+def _one_of(choices, what):
+    def check(value):
+        value = str(value).strip().lower().replace("-", "_").replace(" ", "_")
+        if value not in choices:
+            raise ValueError(f"use one of {', '.join(choices)}")
+        return value
+    check.what = what
+    return check
+
+
+def _text(value):
+    value = str(value).strip()
+    if not value:
+        raise ValueError("it is empty")
+    return value.lower()
 
 DEAL_DATE_FIELDS = ("signed_on", "kickoff_on", "go_live_on", "ends_on", "go_live_planned")
 EDITABLE_PROMISE_FIELDS = {
-    "category": str,
+    "category": _one_of(CATEGORIES, "category"),
     "due": date.fromisoformat,
     "within_days": int,
     "business_days": lambda v: str(v).lower() in ("1", "true", "yes", "y"),
-    "anchor": str,
-    "recurrence": str,
+    "anchor": _text,
+    "recurrence": _one_of(RECURRENCES, "recurrence"),
     "quantity": float,
-    "unit": str,
+    "unit": _text,
     "threshold": float,
-    "threshold_unit": str,
-    "direction": str,
-    "strength": str,
+    "threshold_unit": _text,
+    "direction": _one_of(DIRECTIONS, "direction"),
+    "strength": _one_of(STRENGTHS, "strength"),
     "condition": str,
 }
 
@@ -286,6 +304,9 @@ def link_delivery(db, delivery_id: int, promise_id_: str, who: str) -> None:
     db["deliveries"].update(delivery_id, {"promise_id": promise_id_})
     record_change(db, who, "link", "delivery", delivery_id, "promise_id", row["promise_id"],
                   promise_id_)
+    record_change(db, who, "link", "promise", promise_id_, note=(
+        f"delivery {delivery_id} ({row['delivered_on'] or 'no date'}: "
+        f"{row['description'] or row['reference']}) counts toward it"))
 
 
 def add_waiver(db, promise_id_: str, reason: str, by: str, on: date) -> int:
@@ -323,10 +344,10 @@ def edit_promise(db, promise_id_: str, field_: str, value, who: str) -> None:
     else:
         try:
             new = EDITABLE_PROMISE_FIELDS[field_](value)
-        except ValueError:
+        except ValueError as e:
+            hint = "write dates as YYYY-MM-DD" if field_ == "due" else str(e)
             raise LedgerError(
-                f"Promise {promise_id_}: '{value}' is not a valid {field_}"
-                + (" (write dates as YYYY-MM-DD)" if field_ == "due" else "")
+                f"Promise {promise_id_}: '{value}' is not a valid {field_}; {hint}"
             ) from None
     if field_ == "business_days":
         new = int(bool(new))

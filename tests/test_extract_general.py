@@ -1,0 +1,295 @@
+"""How proposals are written in general, beyond the styles the rules were first built on.
+
+Slide decks with verbless bullets, tables of deliverables with no date column, e-mails
+in an informal voice, RFP answers that restate the requirement, phase labels before a
+commitment, negations and limits, and the parameters such documents use ("by Day 45",
+"w/c 3 May", "12 weeks ARO"). Every sentence is written for these tests; none is copied
+from the gold fixtures. The seller is Acme Networks Ltd and the customer Bolt Retail
+Group.
+"""
+from datetime import date
+
+import pytest
+
+from promiseaudit.extract import build_nlp, extract
+from promiseaudit.extract.dates import detect_document_date, find_deadline
+from promiseaudit.models import Document, Page
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    return build_nlp()
+
+
+HEADER = (
+    "Proposal for Bolt Retail Group\n\n"
+    "Prepared for: Maria Lopez, Head of IT, Bolt Retail Group\n"
+    "Prepared by: Sam Patel, Account Director, Acme Networks Ltd\n"
+    "Date: 12 January 2027\n\n"
+)
+
+
+def run(nlp, body, header=HEADER):
+    text = header + body + "\n"
+    doc = Document(path="/tmp/g.md", name="g.md", kind="md", sha256="0" * 64, pages=(Page(1, text),))
+    return extract(doc, nlp)
+
+
+def found(nlp, body, header=HEADER):
+    return {p.text: p for p in run(nlp, body, header)}
+
+
+# --------------------------------------------------------------------------- slide bullets
+
+def test_verbless_bullets_under_an_offer_heading_are_promises(nlp):
+    body = ("## Your package\n\n- Round-the-clock network monitoring\n- Dedicated service manager + deputy\n"
+            "- Monthly capacity report\n- Firmware kept current on all 310 switches\n")
+    got = found(nlp, body)
+    assert set(got) == {"Round-the-clock network monitoring", "Dedicated service manager + deputy",
+                        "Monthly capacity report", "Firmware kept current on all 310 switches"}
+    assert got["Monthly capacity report"].recurrence == "monthly"
+    assert got["Firmware kept current on all 310 switches"].quantity == 310
+
+
+@pytest.mark.parametrize("heading", ["Assumptions", "Client responsibilities", "Out of scope", "About Acme",
+                                     "Bolt owns", "Where Bolt is today"])
+def test_verbless_bullets_under_other_headings_are_not(nlp, heading):
+    body = f"## {heading}\n\n- Wi-Fi survey of every store\n- Firewall rule changes\n- 14 regional offices\n"
+    assert found(nlp, body) == {}
+
+
+def test_pricing_heading_keeps_price_promises_and_drops_prices(nlp):
+    body = ("## Commercials\n\n- $12,400 per month for all sites\n- Set-up fee: $9,000, one-off\n"
+            "- Rates frozen for 24 months\n- 10% credit on the monthly fee for any missed response target\n"
+            "- Net 45\n- Quote valid until 30 April 2027\n")
+    got = found(nlp, body)
+    assert set(got) == {"Rates frozen for 24 months",
+                        "10% credit on the monthly fee for any missed response target"}
+    assert all(p.category == "pricing" for p in got.values())
+
+
+def test_day_n_plan_items(nlp):
+    body = "## Rollout plan\n\n- Core network cut over by Day 60\n- Staff portal live by Week 6\n"
+    got = found(nlp, body)
+    assert got["Core network cut over by Day 60"].within_days == 60
+    assert got["Core network cut over by Day 60"].anchor == "signature"
+    assert got["Staff portal live by Week 6"].within_days == 42
+
+
+def test_named_owner_before_a_colon(nlp):
+    body = "## Next steps\n\n- Bolt Retail: security questionnaire back to us\n- Acme Networks: revised quote by 3 February\n"
+    got = found(nlp, body)
+    assert list(got) == ["Acme Networks: revised quote by 3 February"]
+    assert got["Acme Networks: revised quote by 3 February"].due == date(2027, 2, 3)
+
+
+def test_target_signature_label_is_not_a_promise(nlp):
+    assert found(nlp, "## Timing\n\n- Target contract signature: 14 February\n") == {}
+
+
+# --------------------------------------------------------------------------- tables
+
+def test_deliverable_tables_without_a_date_column(nlp):
+    body = ("## Hardware we supply\n\n| Item | Site | Qty |\n|---|---|---|\n| Ceiling access points | Leeds store | 18 |\n"
+            "| Core switches | Data room | 2 |\n| Total | | 20 |\n\n"
+            "## Courses\n\n| Course | Attendees | Duration | Location |\n|---|---|---|---|\n"
+            "| Network basics for store managers | 30 | 1 day | Online |\n\n"
+            "## Managed service\n\n| Deliverable | Quantity | Frequency |\n|---|---|---|\n"
+            "| Vulnerability scan report | 1 | Weekly |\n")
+    got = found(nlp, body)
+    assert set(got) == {"Ceiling access points | Leeds store | 18", "Core switches | Data room | 2",
+                        "Network basics for store managers | 30 | 1 day | Online",
+                        "Vulnerability scan report | 1 | Weekly"}
+    assert got["Ceiling access points | Leeds store | 18"].quantity == 18
+    assert got["Ceiling access points | Leeds store | 18"].unit == "point"
+    course = got["Network basics for store managers | 30 | 1 day | Online"]
+    assert (course.category, course.quantity, course.unit) == ("training", 30, "attendee")
+    assert got["Vulnerability scan report | 1 | Weekly"].recurrence == "weekly"
+
+
+def test_item_detail_table_keeps_service_keys_only(nlp):
+    body = ("## Key terms\n\n| Item | Detail |\n|---|---|\n| Lead time | 10–12 weeks ARO |\n"
+            "| Payment | 30% deposit, balance on delivery |\n| Offer validity | 60 days |\n")
+    got = found(nlp, body)
+    assert list(got) == ["Lead time | 10–12 weeks ARO"]
+    assert got["Lead time | 10–12 weeks ARO"].within_days == 84
+    assert got["Lead time | 10–12 weeks ARO"].anchor == "signature"
+
+
+def test_customer_owned_and_assumption_tables_are_not_promises(nlp):
+    body = ("## Dependencies\n\n| Dependency | Detail |\n|---|---|\n| Store access | Keys for each store |\n\n"
+            "## Preparation\n\n| Task | Owner |\n|---|---|\n| Clear the comms cupboard | Bolt Retail |\n")
+    assert found(nlp, body) == {}
+
+
+# --------------------------------------------------------------------------- informal voice
+
+@pytest.mark.parametrize("sentence,strength", [
+    ("We'd restock every store twice a week, on Tuesdays and Fridays.", "firm"),
+    ("We can have a replacement router with you within 4 hours.", "firm"),
+    ("We're happy to swap any faulty handset the same day.", "firm"),
+    ("We should be able to add the two new stores by the end of April.", "soft"),
+    ("We'll always confirm any extra charges with you in writing before we start.", "firm"),
+])
+def test_informal_commitments(nlp, sentence, strength):
+    got = found(nlp, "## Hi Maria\n\n" + sentence + "\n")
+    assert list(got) == [sentence]
+    assert got[sentence].strength == strength
+
+
+@pytest.mark.parametrize("sentence", [
+    "We'd be happy to discuss any questions you have.",
+    "We're confident we can halve your outage minutes.",
+    "We can also offer optional weekend cover at extra cost.",
+    "We're pleased to submit this proposal.",
+    "It would help to have one person per store we can phone if the van is late.",
+])
+def test_informal_non_commitments(nlp, sentence):
+    assert found(nlp, "## Hi Maria\n\n" + sentence + "\n") == {}
+
+
+def test_a_customer_not_being_charged_is_a_pricing_promise(nlp):
+    sentence = "If the engineer misses the slot, you won't pay the call-out fee."
+    got = found(nlp, sentence)
+    assert got[sentence].category == "pricing"
+
+
+def test_contraction_does_not_end_a_sentence(nlp):
+    body = "We'll check what's working and what isn't. After that we'll review the set-up every month.\n"
+    got = found(nlp, body)
+    assert "After that we'll review the set-up every month." in got
+
+
+# --------------------------------------------------------------------------- labels, negations
+
+@pytest.mark.parametrize("sentence", [
+    "Weeks 5-8 (Rollout): Acme will install the access points in the northern stores.",
+    "Stage 3 – Handover (September): we will transfer the runbooks to your team.",
+    "Month 2: our engineers will complete the wireless survey.",
+])
+def test_phase_labels_do_not_hide_the_commitment(nlp, sentence):
+    got = found(nlp, sentence)
+    assert list(got) == [sentence]
+
+
+def test_weeks_label_without_a_known_start_gives_no_date(nlp):
+    sentence = "Weeks 5-8 (Rollout): Acme will install the access points in the northern stores."
+    p = found(nlp, sentence)[sentence]
+    assert p.due is None and p.within_days is None
+
+
+@pytest.mark.parametrize("sentence", [
+    "We cannot guarantee delivery dates for third-party carrier circuits.",
+    "No provider can guarantee zero downtime.",
+    "The extended guarantee is conditional on Bolt Retail replacing batteries every two years.",
+    "The warranty does not cover damage from power surges.",
+    "We have reviewed your network and came away with three quick wins for the support desk.",
+])
+def test_negations_limits_and_past_narrative(nlp, sentence):
+    assert found(nlp, sentence) == {}
+
+
+@pytest.mark.parametrize("sentence,strength", [
+    ("Every spring we will send you a renewal reminder.", "firm"),
+    ("We are aiming for a first-call resolution rate of at least 75 per cent.", "soft"),
+    ("Planned maintenance downtime is targeted at under 2 hours per month.", "soft"),
+])
+def test_recurring_and_soft_levels(nlp, sentence, strength):
+    got = found(nlp, sentence)
+    assert got[sentence].strength == strength
+
+
+# --------------------------------------------------------------------------- RFP answers
+
+def test_restated_requirements_are_not_promises_but_answers_are(nlp):
+    body = ("Requirement 2.3: The supplier must provide a named account manager.\n"
+            "Answer: Compliant. Acme will assign a named account manager from day one.\n\n"
+            "Req. 2.4 The bidder shall report monthly on uptime.\n"
+            "Response: We will send an uptime report by the third working day of each month.\n")
+    got = found(nlp, body)
+    assert not any(t.startswith(("Requirement", "Req.")) for t in got)
+    assert "Acme will assign a named account manager from day one." in got
+    assert any(t.endswith("We will send an uptime report by the third working day of each month.") for t in got)
+
+
+# --------------------------------------------------------------------------- categories
+
+@pytest.mark.parametrize("sentence,category", [
+    ("We guarantee no fewer than 40 qualified sales leads per quarter.", "service_level"),
+    ("If a store phones before noon, we will ring you back within 2 hours.", "support"),
+    ("All transaction data will be stored within the EU.", "service_level"),
+    ("We will notify you of any personal data breach within 48 hours.", "service_level"),
+    ("Quarterly tabletop exercises with your store managers.", "training"),
+    ("Weekly delivery sync with your IT lead.", "check_in"),
+])
+def test_categories(nlp, sentence, category):
+    body = sentence if " " in sentence.split(",")[0][:40] and sentence.split()[0] in ("We", "If", "All") \
+        else "## What you get\n\n- " + sentence
+    got = {p.text: p for p in run(nlp, body + "\n")}
+    assert got[sentence].category == category
+
+
+def test_count_over_a_period_is_a_threshold(nlp):
+    sentence = "We guarantee no fewer than 40 qualified sales leads per quarter."
+    p = found(nlp, sentence)[sentence]
+    assert (p.threshold, p.threshold_unit, p.direction) == (40, "lead", "at_least")
+    assert p.quantity is None
+
+
+def test_discount_percentage_is_not_a_threshold(nlp):
+    sentence = "Because you are renewing for three years, we will take 15% off the list price."
+    p = found(nlp, sentence)[sentence]
+    assert p.category == "pricing" and p.threshold is None
+
+
+# --------------------------------------------------------------------------- parameters
+
+@pytest.mark.parametrize("text,within,anchor", [
+    ("on-site support for 14 days after go-live", 14, "go_live"),
+    ("hypercare of 4 weeks following cutover", 28, "go_live"),
+    ("shipped 6-8 weeks after receipt of order", 56, "signature"),
+    ("delivered 20 working days ARO", 20, "signature"),
+    ("report due Kickoff + 3 weeks", 21, "kickoff"),
+    ("closure pack at Go-live + 10 business days", 10, "go_live"),
+])
+def test_relative_deadlines(text, within, anchor):
+    d = find_deadline(text, date(2027, 1, 12), "en-GB")
+    assert (d.within_days, d.anchor) == (within, anchor)
+
+
+def test_week_commencing_is_due_at_the_end_of_that_week():
+    d = find_deadline("Workshop w/c 8 March", date(2027, 1, 12), "en-GB")
+    assert d.due == date(2027, 3, 14)
+    d = find_deadline("Training in the week commencing 5 April", date(2027, 1, 12), "en-GB")
+    assert d.due == date(2027, 4, 11)
+
+
+@pytest.mark.parametrize("text", [
+    "ready before the summer sales season",
+    "live ahead of the holiday rush period",
+    "within five days of the due date",
+])
+def test_vague_phrases_are_not_anchors(text):
+    d = find_deadline(text, date(2027, 1, 12), "en-GB")
+    assert d is None or d.anchor is None
+
+
+def test_no_later_than_a_date_has_no_within_days():
+    d = find_deadline("no later than April 9", date(2027, 1, 12), "en-US")
+    assert d.due == date(2027, 4, 9) and d.within_days is None
+
+
+# --------------------------------------------------------------------------- document date
+
+@pytest.mark.parametrize("head,expected", [
+    ("| | |\n|---|---|\n| **Framework agreement** | Agreement dated March 3, 2025 |\n"
+     "| **SOW date** | October 2, 2027 |\n", date(2027, 10, 2)),
+    ("Revision history: v1 issued to procurement in draft\n"
+     "Contract start: 1 July 2027\nIssued: 14 May 2027\n", date(2027, 5, 14)),
+    ("Statement of Work\nThis SOW is governed by the MSA dated 4 June 2024.\n"
+     "Submitted: 20 September 2027\n", date(2027, 9, 20)),
+    ("Acme Networks Ltd\nLeeds, 9 February 2027\n\nDear Maria,\n"
+     "Your current contract ends on 31 March 2026.\n", date(2027, 2, 9)),
+])
+def test_document_date_prefers_its_own_label(head, expected):
+    assert detect_document_date(head) == expected
