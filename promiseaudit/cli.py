@@ -63,6 +63,17 @@ class Context:
             self._db = open_ledger(self.db_path)
         return self._db
 
+    @property
+    def existing_db(self):
+        """The ledger, for commands that only read: a missing file is an error, not a new
+        empty ledger."""
+        if self.db_path != ":memory:" and not Path(self.db_path).exists():
+            raise click.ClickException(
+                f"No ledger at {self.db_path}; start one with `promiseaudit ingest` or "
+                "`promiseaudit deals import`, or point --db (PROMISEAUDIT_DB) at yours"
+            )
+        return self.db
+
 
 pass_ctx = click.make_pass_decorator(Context)
 
@@ -189,7 +200,7 @@ def documents(ctx, deal_id):
     """List the proposals in the ledger and how reading them went."""
     from .ledger import queries
 
-    docs = queries.documents(ctx.db, deal_id)
+    docs = queries.documents(ctx.existing_db, deal_id)
     if not docs:
         click.echo("No proposals in the ledger yet; add some with `promiseaudit ingest`.")
     for d in docs:
@@ -228,7 +239,7 @@ def deals_list(ctx):
     """List deals with their dates."""
     from .ledger import queries
 
-    rows = queries.deals(ctx.db)
+    rows = queries.deals(ctx.existing_db)
     if not rows:
         click.echo("No deals yet; import them with `promiseaudit deals import`.")
     for d in rows.values():
@@ -256,7 +267,7 @@ def deals_set(ctx, deal_id, who, **fields):
     if not fields:
         raise click.UsageError("Give at least one of --customer, --rep, --signed, --kickoff, "
                                "--go-live, --ends")
-    result = set_deal(ctx.db, deal_id, who=who, **fields)
+    result = set_deal(ctx.existing_db, deal_id, who=who, **fields)
     click.echo(f"Deal {deal_id}: {result}")
 
 
@@ -301,7 +312,7 @@ def deliveries_import(ctx, file, mapping, columns, values, dayfirst):
             m.name = "options"
     if dayfirst is not None:
         m.dayfirst = dayfirst
-    counts = import_deliveries(ctx.db, file, m)
+    counts = import_deliveries(ctx.existing_db, file, m)
     msg = f"{Path(file).name}: {counts['imported']} record(s) imported"
     if counts["skipped"]:
         msg += f", {counts['skipped']} skipped (filtered out or not filled in)"
@@ -317,7 +328,7 @@ def deliveries_list(ctx, deal_id):
     """List delivery records."""
     from .ledger import queries
 
-    for d in queries.deliveries(ctx.db, deal_id):
+    for d in queries.deliveries(ctx.existing_db, deal_id):
         link = f" -> {d.promise_id}" if d.promise_id else ""
         click.echo(f"{d.id:>5}  {d.deal_id:<12} {d.category:<13} {d.delivered_on or '-'}  "
                    f"{_short(d.description, 60)}{link}")
@@ -332,7 +343,7 @@ def link(ctx, delivery_id, promise_id, who):
     """Link a delivery record to the promise it fulfils."""
     from .api import link as link_
 
-    link_(ctx.db, delivery_id, promise_id, who)
+    link_(ctx.existing_db, delivery_id, promise_id, who)
     click.echo(f"Delivery {delivery_id} now counts toward promise {promise_id}")
 
 
@@ -342,13 +353,26 @@ def unmatched(ctx):
     """List delivery records that could not be matched to a promise with confidence."""
     from .api import unmatched as unmatched_
 
-    rows = unmatched_(ctx.db)
+    from .ledger import queries
+
+    rows = unmatched_(ctx.existing_db)
     if not rows:
         click.echo("Every delivery record is matched to a promise.")
+        return
+    click.echo(f"{len(rows)} delivery record(s) could not be matched with confidence:")
     for m in rows:
-        what = ("could be " + " or ".join(m.candidates)) if m.candidates else "no likely promise"
-        click.echo(f"delivery {m.delivery_id}: {what} ({m.reason}); "
-                   f"link it with `promiseaudit link {m.delivery_id} PROMISE_ID`")
+        d = queries.get_delivery(ctx.existing_db, m.delivery_id)
+        click.echo(f"\nRecord {d.id} ({d.deal_id}, {d.delivered_on or 'no date'}): "
+                   f"{_short(d.description or d.reference, 70)}  [{d.source_file} row "
+                   f"{d.source_row}]")
+        if m.candidates:
+            click.echo("  It could count toward:")
+            for pid in m.candidates:
+                p = queries.get_promise(ctx.existing_db, pid)
+                click.echo(f"    {pid}  \u201c{_short(p.text, 80)}\u201d")
+        else:
+            click.echo("  No promise of this deal looks like it.")
+        click.echo(f"  Link it with: promiseaudit link {d.id} PROMISE_ID")
 
 
 # --- promises, review, waivers -------------------------------------------------------
@@ -363,7 +387,7 @@ def promises(ctx, deal_id, state):
     """List the promises in the ledger."""
     from .ledger import queries
 
-    rows = queries.promises(ctx.db, deal_id, states=state or None)
+    rows = queries.promises(ctx.existing_db, deal_id, states=state or None)
     for p in rows:
         click.echo(f"{p.id}  {p.deal_id:<12} {p.review_state:<10} {p.category:<13} "
                    f"{_short(p.text, 80)}")
@@ -390,17 +414,17 @@ def review(ctx, deal_id, who, export_path, import_path, include_reviewed):
     from . import review as rv
 
     if export_path:
-        Path(export_path).write_text(rv.export_csv(ctx.db, deal_id, include_reviewed),
+        Path(export_path).write_text(rv.export_csv(ctx.existing_db, deal_id, include_reviewed),
                                      encoding="utf-8")
         click.echo(f"Review sheet written to {export_path}; fill in 'decision' and import it "
                    "with `promiseaudit review --import`")
         return
     if import_path:
-        c = rv.import_csv(ctx.db, import_path, who)
+        c = rv.import_csv(ctx.existing_db, import_path, who)
         click.echo(f"{Path(import_path).name}: {c['confirmed']} confirmed, {c['rejected']} "
                    f"rejected, {c['edited']} detail(s) corrected, {c['unchanged']} left as they were")
         return
-    todo = rv.candidates(ctx.db, deal_id)
+    todo = rv.candidates(ctx.existing_db, deal_id)
     if not todo:
         click.echo("Nothing to review: no candidate promises.")
         return
@@ -418,14 +442,18 @@ def review(ctx, deal_id, who, export_path, import_path, include_reviewed):
                 field = click.prompt("Detail to correct", type=click.Choice(rv.EDITABLE))
                 value = click.prompt(f"New {field} (empty to clear)", default="",
                                      show_default=False)
-                rv.edit(ctx.db, p.id, field, value, who)
+                try:
+                    rv.edit(ctx.existing_db, p.id, field, value, who)
+                except PromiseAuditError as e:
+                    click.echo(f"      Not changed: {e}")
+                    continue
                 click.echo(f"      {field} set to {value or '(empty)'}")
                 continue
             break
         if answer == "q":
             break
         if answer in ("c", "r"):
-            state = rv.decide(ctx.db, p.id, "confirm" if answer == "c" else "reject", who)
+            state = rv.decide(ctx.existing_db, p.id, "confirm" if answer == "c" else "reject", who)
             click.echo(f"      {state}")
 
 
@@ -439,7 +467,7 @@ def waive(ctx, promise_id, reason, who, on):
     """Record that the customer agreed to drop or change a promise."""
     from .api import waive as waive_
 
-    waive_(ctx.db, promise_id, reason, who, on)
+    waive_(ctx.existing_db, promise_id, reason, who, on)
     click.echo(f"Promise {promise_id} waived: {reason}")
 
 
@@ -450,7 +478,7 @@ def history(ctx, entity_id):
     """Show the audit trail: every change, who made it and when."""
     from .ledger import queries
 
-    for c in queries.changes(ctx.db, entity_id):
+    for c in queries.changes(ctx.existing_db, entity_id):
         detail = f" {c['field']}: {c['old_value']} -> {c['new_value']}" if c["field"] else ""
         note = f" ({c['note']})" if c["note"] else ""
         click.echo(f"{c['at']}  {c['who']:<12} {c['action']:<9} {c['entity']} "
@@ -467,8 +495,13 @@ def _settings(at_risk_days, windows, holidays):
     if at_risk_days is not None:
         kwargs["at_risk_days"] = at_risk_days
     if windows:
+        from .models import CATEGORIES
+
         parsed = {}
         for k, v in _pairs(windows, "--window").items():
+            if k not in CATEGORIES:
+                raise click.BadParameter(f"'{k}' is not a category; use one of "
+                                         f"{', '.join(CATEGORIES)}", param_hint="--window")
             if not v.isdigit():
                 raise click.BadParameter(f"'{v}' is not a number of days", param_hint="--window")
             parsed[k] = int(v)
@@ -483,7 +516,7 @@ def audit_options(f):
                      "YYYY-MM-DD per line) skipped when counting business days.")(f)
     f = click.option("--window", "windows", multiple=True, metavar="CATEGORY=DAYS",
                      help="At-risk window for one category (repeatable).")(f)
-    f = click.option("--at-risk-days", type=int, help="Days before a due date that an "
+    f = click.option("--at-risk-days", type=click.IntRange(min=0), help="Days before a due date that an "
                      "undelivered promise counts as at risk (default 7).")(f)
     f = click.option("--confirmed-only", is_flag=True,
                      help="Leave out promises nobody has confirmed yet.")(f)
@@ -499,7 +532,7 @@ def audit(ctx, as_of, as_json, confirmed_only, at_risk_days, windows, holidays):
     """Check every promise against the delivery records as of a date."""
     from .api import run_audit
 
-    outcome = run_audit(ctx.db, as_of, _settings(at_risk_days, windows, holidays),
+    outcome = run_audit(ctx.existing_db, as_of, _settings(at_risk_days, windows, holidays),
                         confirmed_only=confirmed_only)
     if as_json:
         items = []
@@ -528,8 +561,9 @@ def audit(ctx, as_of, as_json, confirmed_only, at_risk_days, windows, holidays):
         if v is None:
             continue
         due = v.due.isoformat() if v.due else "no date"
+        flag = " (not yet reviewed)" if p.review_state == "candidate" else ""
         click.echo(f"{v.status.upper().replace('_', ' '):<10} {p.id}  {p.deal_id:<12} "
-                   f"{due:<10}  {_short(p.text, 70)}")
+                   f"{due:<10}  {_short(p.text, 70)}{flag}")
         click.echo(f"{'':<10} {v.reason}")
 
 
@@ -542,10 +576,16 @@ def _write(output, content, what):
             click.echo(content, nl=False)
         return
     path = Path(output)
+    if path.is_dir():
+        raise click.ClickException(f"Cannot write {output}: it is a folder; give a file name "
+                                   f"such as {path / 'report.html'}")
     if not path.parent.exists():
         raise click.ClickException(f"Cannot write {output}: folder {path.parent} does not exist")
-    with open(path, mode, **({} if mode == "wb" else {"encoding": "utf-8"})) as fh:
-        fh.write(content)
+    try:
+        with open(path, mode, **({} if mode == "wb" else {"encoding": "utf-8"})) as fh:
+            fh.write(content)
+    except OSError as e:
+        raise click.ClickException(f"Cannot write {output}: {e.strerror}") from None
     click.echo(f"{what} written to {path}", err=True)
 
 
@@ -570,11 +610,11 @@ def report(click_ctx, as_of, output, rep, deal_id, customer, since, date_format,
 
     ctx = click_ctx.find_object(Context)
     settings = _settings(at_risk_days, windows, holidays)
-    data = load_audit_data(ctx.db, as_of, settings, confirmed_only=confirmed_only, save=False)
+    data = load_audit_data(ctx.existing_db, as_of, settings, confirmed_only=confirmed_only, save=False)
     html = manager_report(data, ReportFilters(rep=rep, deal=deal_id, customer=customer,
                                               since=since), date_format=date_format)
     _write(output, html, "Report")
-    save_snapshot(ctx.db, data, settings)
+    save_snapshot(ctx.existing_db, data, settings)
 
 
 @report.command("weekly")
@@ -603,11 +643,11 @@ def report_weekly(ctx, week, as_of, output, date_format, confirmed_only, at_risk
         end = start + timedelta(days=6)
     settings = _settings(at_risk_days, windows, holidays)
     # "What changed" compares with last week's audit only, never an older one.
-    data = load_audit_data(ctx.db, as_of, settings, confirmed_only=confirmed_only, save=False,
+    data = load_audit_data(ctx.existing_db, as_of, settings, confirmed_only=confirmed_only, save=False,
                            previous_before=start - timedelta(days=1),
                            previous_after=start - timedelta(days=7))
     _write(output, weekly_report(data, start, end, date_format=date_format), "Weekly report")
-    save_snapshot(ctx.db, data, settings)
+    save_snapshot(ctx.existing_db, data, settings)
 
 
 @main.command()
@@ -626,7 +666,7 @@ def brief(ctx, deal_id, customer, as_of, output, date_format, confirmed_only, at
 
     if not deal_id and not customer:
         raise click.UsageError("Give --deal ID or --customer NAME")
-    data = load_audit_data(ctx.db, as_of, _settings(at_risk_days, windows, holidays),
+    data = load_audit_data(ctx.existing_db, as_of, _settings(at_risk_days, windows, holidays),
                            confirmed_only=confirmed_only, save=False)
     click.echo(brief_text(data, deal_id=deal_id, customer=customer, date_format=date_format))
     if output:
@@ -645,7 +685,7 @@ def export(ctx, fmt, output, as_of, confirmed_only, at_risk_days, windows, holid
     from .api import load_audit_data
     from .export import export_csv, export_ics, export_json
 
-    data = load_audit_data(ctx.db, as_of, _settings(at_risk_days, windows, holidays),
+    data = load_audit_data(ctx.existing_db, as_of, _settings(at_risk_days, windows, holidays),
                            confirmed_only=confirmed_only, save=False)
     content = {"csv": export_csv, "json": export_json, "ics": export_ics}[fmt](data)
     _write(output, content, "Export")

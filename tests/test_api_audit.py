@@ -77,7 +77,8 @@ def test_link_and_unmatched_through_the_cli(seeded_db, tmp_path, runner):
     r = runner.invoke(main, ["--db", db_path, "deliveries", "import", str(dl)])
     assert r.exit_code == 0, r.output
     r = runner.invoke(main, ["--db", db_path, "unmatched"])
-    assert "delivery 1:" in r.output and "promiseaudit link 1" in r.output
+    assert "Record 1 (D-1, 2027-02-01): Kickoff pack sent" in r.output
+    assert "Link it with: promiseaudit link 1 PROMISE_ID" in r.output
     pid = gateway(seeded_db).id
     r = runner.invoke(main, ["--db", db_path, "link", "1", pid, "--by", "dana"])
     assert r.exit_code == 0, r.output

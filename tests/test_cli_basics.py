@@ -33,7 +33,8 @@ def test_db_comes_from_option_or_environment(runner, tmp_path):
     assert env_db.exists()
     opt_db = tmp_path / "opt.db"
     r = runner.invoke(main, ["--db", str(opt_db), "deals", "list"])
-    assert r.exit_code == 0 and "No deals yet" in r.output
+    assert r.exit_code == 1 and r.stderr.startswith(f"Error: No ledger at {opt_db}")
+    assert not opt_db.exists()  # reading never creates an empty ledger
     r = runner.invoke(main, ["--db", str(env_db), "deals", "list"])
     assert "Acme" in r.output
 

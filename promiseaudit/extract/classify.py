@@ -869,7 +869,9 @@ _OWNER_HEADER = re.compile(r"\b(?:owner|responsib\w*|who|party|lead|accountable|
 _DATE_CELL = re.compile(r"\b(?:\d{1,2}[./-]\d{1,2}[./-]\d{2,4}|\d{4}-\d{2}-\d{2}|(?:jan|feb|mar|apr|may|jun|jul|aug|"
                         r"sep|sept|oct|nov|dec)[a-z]*\.? \d{1,2}|\d{1,2} (?:jan|feb|mar|apr|may|jun|jul|aug|sep|"
                         r"sept|oct|nov|dec)[a-z]*|q[1-4] \d{4}|week \d+|(?:end|middle|mid|start|beginning) of \w+|"
-                        r"\d+ (?:business |working )?(?:days|weeks|months) (?:after|before|from|of))\b", re.I)
+                        r"\d+ (?:business |working )?(?:days|weeks|months) (?:after|before|from|of)|"
+                        r"(?:(?<=\+ )|(?<=\+))\d+\s*(?:business |working |calendar )?(?:days?|weeks?|months?)|(?:day|month) \d+|"
+                        r"\d+\s*(?:-|\u2013|to)?\s*\d*\s*(?:weeks?|days?)\s+(?:aro|after))\b", re.I)
 
 
 def judge_row(header: Sequence[str], cells: Sequence[str], text: str, cues: Sequence[Cue],
@@ -877,7 +879,7 @@ def judge_row(header: Sequence[str], cells: Sequence[str], text: str, cues: Sequ
     """A table row, read through its header."""
     header_l = [h.lower() for h in header]
     date_cols = [i for i, h in enumerate(header_l) if _DATE_HEADER.search(h)]
-    target_cols = [i for i, h in enumerate(header_l) if _TARGET_HEADER.search(h)]
+    target_cols = [i for i, h in enumerate(header_l) if _TARGET_HEADER.search(h) and i not in date_cols]
     price_cols = [i for i, h in enumerate(header_l) if _PRICE_HEADER.search(h) and i not in target_cols]
     owner_cols = [i for i, h in enumerate(header_l) if _OWNER_HEADER.search(h)]
     if owner_cols and owner_cols[0] < len(cells):
@@ -950,8 +952,10 @@ def _scope_row(header_l, cells, text, cues, ctx, heading) -> Optional["Judgement
         return None
     if not _SCOPE_HEADER.search(joined):
         return None
-    first = cells[0].strip()
-    if not first or _TOTAL_CELL.match(first) or not re.search(r"[A-Za-z]{3}", first):
+    if _TOTAL_CELL.match(cells[0].strip()):
+        return None
+    first = next((c.strip() for c in cells if re.search(r"[A-Za-z]{3}", c)), "")  # "D1 | Discovery report | ..."
+    if not first or _TOTAL_CELL.match(first):
         return None
     if len(header_l) == 2 and re.search(r"\b(?:item|detail|details|key|field|term|aspect|parameter)\b", joined):
         # "Item | Detail": a key-value table; only service keys make promises.

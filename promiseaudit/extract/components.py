@@ -325,6 +325,8 @@ class CommitmentJudge:
         intro_end = intro.end() if intro else 0
         bonus = {"table_row/dated": self.lexicon["categories"]["dated_row_bonus"],
                  "table_row/target": self.lexicon["categories"].get("target_row_bonus")}.get(judgement.rule)
+        if unit.kind == "row" and unit.table and _REMEDY_HEADER.search(" | ".join(unit.table.header)):
+            bonus = self.lexicon["categories"].get("remedy_row_bonus")  # "Availability | Service credit"
         category, why = classify.category_of(text, cues, ctx, unit.heading, extra, cond, intro_end,
                                              judgement.anchor, bonus)
         judgement.category = category
@@ -353,6 +355,9 @@ class CommitmentJudge:
         if judgement.condition:
             details.append("conditional")
         judgement.reason = "; ".join(details)
+
+
+_REMEDY_HEADER = re.compile(r"\b(?:service credits?|credits?|refunds?|rebates?|penalt(?:y|ies)|fee reduction|discount)\b", re.I)
 
 
 def _header_cues(header_text: str, ctx) -> list:
