@@ -45,6 +45,9 @@ def read_and_extract(path, nlp=None, password: Optional[str] = None, strict: boo
     if document.outcome != "parsed":
         return document, [], None, None
     text = document.text
+    if not text.strip():
+        raise ReadError(f"{document.name}: the file has no text; check it is the right "
+                        "proposal")
     doc_date = detect_document_date(text)
     locale = detect_locale(text)
     promises = extract(document, nlp=nlp, document_date=doc_date, locale=locale)
@@ -210,7 +213,8 @@ def run_audit(db, as_of: date, settings=None, confirmed_only: bool = False,
         if on <= as_of and (current is None or current.on > as_of or on >= current.on):
             waivers[w["promise_id"]] = Waiver(
                 promise_id=w["promise_id"], reason=w["reason"], by=w["waived_by"], on=on)
-    verdicts, matches = audit_all(promises, deals, deliveries, as_of, settings,
+    evidence = deliveries + go_live_records(promises, deals, deliveries)
+    verdicts, matches = audit_all(promises, deals, evidence, as_of, settings,
                                   waivers=waivers)
     outcome = AuditOutcome(as_of, verdicts, matches, promises, deals, deliveries)
     if save and deal_id is None:
@@ -218,6 +222,30 @@ def run_audit(db, as_of: date, settings=None, confirmed_only: bool = False,
             outcome.run_id = store.store_audit_run(db, as_of, _settings_dict(settings),
                                                    verdicts)
     return outcome
+
+
+def go_live_records(promises, deals, deliveries) -> list:
+    """A recorded go-live date is evidence for the promise to go live by a date.
+
+    For each deal with ``go_live_on`` recorded, a promise about the go-live itself (a
+    delivery promise that names go-live, launch or cut-over and is not counted from it)
+    with no record linked to it explicitly gets a record dated on the go-live.
+    """
+    from .models import Delivery
+
+    linked = {d.promise_id for d in deliveries if d.promise_id}
+    out = []
+    for p in promises:
+        deal = deals.get(p.deal_id)
+        if (deal is None or deal.go_live_on is None or p.category != "delivery"
+                or p.anchor == "go_live" or p.id in linked or not GO_LIVE_WORDS.search(p.text)
+                or (p.due is None and p.within_days is None)):
+            continue
+        out.append(Delivery(
+            deal_id=p.deal_id, category="delivery", delivered_on=deal.go_live_on,
+            description="Go-live date recorded for the deal", reference="deal record",
+            promise_id=p.id, source_file="the deal's go-live date"))
+    return out
 
 
 def unmatched(db, as_of: Optional[date] = None, settings=None) -> list:

@@ -204,8 +204,9 @@ def documents(ctx, deal_id):
     if not docs:
         click.echo("No proposals in the ledger yet; add some with `promiseaudit ingest`.")
     for d in docs:
+        note = f"  ({d.outcome_detail})" if d.outcome_detail else ""
         click.echo(f"{d.id:>4}  {d.deal_id:<12} {d.outcome:<9} {d.pages:>3} p. "
-                   f"{d.promise_count:>3} promises  {d.name}")
+                   f"{d.promise_count:>3} promises  {d.name}{note}")
 
 
 # --- deals ---------------------------------------------------------------------------

@@ -90,3 +90,24 @@ def test_link_and_unmatched_through_the_cli(seeded_db, tmp_path, runner):
     data = json.loads(r.output)
     mine = next(p for p in data["promises"] if p["id"] == pid)
     assert mine["status"] == "broken" and mine["evidence"][0]["link"].startswith("explicit")
+
+
+def test_recorded_go_live_is_evidence_for_the_go_live_promise(fresh_db):
+    from builders import make_document, make_promise
+    from promiseaudit.ledger import store
+    from promiseaudit.models import Deal
+
+    db = fresh_db
+    with db.atomic():
+        store.upsert_deal(db, Deal("D-5", signed_on=date(2027, 1, 4)))
+        store.add_document(db, make_document(), "D-5", [
+            make_promise("Go-live will take place no later than April 15, 2027.",
+                         due=date(2027, 4, 15)),
+            make_promise("Hypercare ends 30 days after go-live.", within_days=30,
+                         anchor="go_live")])
+    pid = next(p.id for p in queries.promises(db) if p.due)
+    assert api.run_audit(db, date(2027, 5, 1)).verdicts[pid].status == "broken"
+    api.set_deal(db, "D-5", go_live_on=date(2027, 4, 22))
+    v = api.run_audit(db, date(2027, 5, 1)).verdicts[pid]
+    assert (v.status, v.days_late) == ("late", 7)
+    assert v.evidence[0].description == "Go-live date recorded for the deal"

@@ -293,3 +293,71 @@ def test_no_later_than_a_date_has_no_within_days():
 ])
 def test_document_date_prefers_its_own_label(head, expected):
     assert detect_document_date(head) == expected
+
+
+# --------------------------------------------------------------------------- layout and parties
+
+def test_numbered_slide_titles_with_a_bar_are_headings(nlp):
+    body = "02 | Included in the service\n\n- Patch management for all 85 servers\n- Quarterly disaster-recovery test\n"
+    got = found(nlp, body)
+    assert set(got) == {"Patch management for all 85 servers", "Quarterly disaster-recovery test"}
+
+
+def test_responsibility_lines_follow_the_party_that_does_the_work(nlp):
+    body = ("## Roles\n\n- Cabling audit – R: Acme Networks; A: Bolt Retail IT manager\n"
+            "- Store opening hours list – R: Bolt Retail; A: Acme Networks\n")
+    assert list(found(nlp, body)) == ["Cabling audit – R: Acme Networks; A: Bolt Retail IT manager"]
+
+
+@pytest.mark.parametrize("sentence,is_promise", [
+    ("Bolt Retail's data will be hosted only in the UK.", True),
+    ("Bolt Retail's store managers will be available to sign off each site.", False),
+    ("Store owners will be available to open the premises for our engineers.", False),
+    ("Service credits are deducted from the next invoice automatically, so you don't need to ask for them.", True),
+    ("No store will be switched over without a rollback plan agreed with you.", True),
+])
+def test_subjects_owned_by_the_customer_and_lifted_duties(nlp, sentence, is_promise):
+    assert (sentence in found(nlp, sentence)) is is_promise
+
+
+def test_engineer_on_site_within_minutes_of_a_call_is_support(nlp):
+    sentence = "An Acme engineer will be on site within 45 minutes of a call, day or night."
+    p = found(nlp, sentence)[sentence]
+    assert p.category == "support"
+    assert (p.threshold, p.threshold_unit, p.direction) == (45, "minute", "at_most")
+
+
+def test_milestone_rows_with_relative_dates_and_cover_rows(nlp):
+    body = ("| | |\n|---|---|\n| **Framework agreement** | Framework Agreement dated 3 March 2025 |\n"
+            "| **Proposal date** | 12 January 2027 |\n\n## Milestones\n\n"
+            "| Ref | Deliverable | Acceptance | Due |\n|---|---|---|---|\n"
+            "| M1 | Store network design | Approved by Bolt IT | Kickoff + 3 weeks |\n"
+            "| M2 | Support handover pack | Accepted at handover | Go-live + 5 business days |\n")
+    got = found(nlp, body)
+    assert set(got) == {"M1 | Store network design | Approved by Bolt IT | Kickoff + 3 weeks",
+                        "M2 | Support handover pack | Accepted at handover | Go-live + 5 business days"}
+    m2 = got["M2 | Support handover pack | Accepted at handover | Go-live + 5 business days"]
+    assert (m2.category, m2.within_days, m2.business_days, m2.anchor) == ("delivery", 5, True, "go_live")
+
+
+def test_service_credit_table_rows_are_pricing(nlp):
+    body = ("If we miss the availability target you receive a credit:\n\n| Availability in the month | Credit |\n"
+            "|---|---|\n| 99.5% to 99.9% | 5% of the monthly fee |\n")
+    got = found(nlp, body)
+    assert got["99.5% to 99.9% | 5% of the monthly fee"].category == "pricing"
+
+
+def test_party_short_names_and_definitions():
+    from promiseaudit.extract.components import load_lexicon
+    from promiseaudit.extract.parties import detect_parties
+
+    lex = load_lexicon()["parties"]
+    text = ('**Prepared for:** Jo King, Head of Operations, Marlow Building Society ("MBS")\n'
+            "**Prepared by:** Ana Ruiz, Account Manager, Tessellate Systems Ltd\n")
+    assert "MBS" in detect_parties(text, lex).customer_names
+    text = ("Bidder:   Northgate Facilities Ltd\n\n"
+            'In this submission "the Contractor" means Northgate Facilities Ltd and "the Trust" means '
+            "Riverside Hospitals NHS Trust.\n")
+    parties = detect_parties(text, lex)
+    assert "Northgate Facilities Ltd" in parties.seller_names
+    assert "Riverside Hospitals NHS Trust" in parties.customer_names

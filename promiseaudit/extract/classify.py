@@ -42,7 +42,7 @@ _CUSTOMER_GROUP_NOUNS = re.compile(
     r"\b(?:team|teams|staff|users?|employees|people|department|it|managers?|planners?|participants?|"
     r"drivers?|officers?|members?|administrators?|admins?|colleagues|leadership|board|organisation|"
     r"organization|business|company|site|sites|premises|facilities|engineers|technicians|clinicians|"
-    r"nurses|tenants|residents|students|teachers|agents|crew|crews)\b$",
+    r"nurses|tenants|residents|students|teachers|agents|crew|crews|owners|stakeholders|approvers|sponsors)\b$",
     re.I,
 )
 _TRAILING_MODAL = re.compile(r"(?:\s+(?:can|could|may|might|would|will|shall|should|must|also|then|not|never|always))+$", re.I)
@@ -64,7 +64,10 @@ _NOT_COMPLIANT = re.compile(r"^(?:acknowledged|noted|understood|n/?a\b|not appli
                             r"non-?compliant|partial|partially|exception|alternative proposed|tbc|to be confirmed)", re.I)
 _META_ROW = re.compile(r"^(?:proposal |quote |offer |tender |document )?(?:date|ref\b|reference|prepared (?:for|by)|"
                        r"client|customer|contact|attention|attn|no\.|number|site|project|premises|valid|"
-                       r"validity|account (?:lead|manager|executive)|phone|email|address)")
+                       r"validity|account (?:lead|manager|executive)|phone|email|address|"
+                       r"(?:sow|proposal|document|quote|offer|tender|issue|submission|revision|version|effective|"
+                       r"agreement|contract|msa|letter) date\b|(?:master|framework|governing|parent) (?:agreement|contract)|"
+                       r"revision|version|rev\b)")
 _BY_SELLER = re.compile(r"\b(?:by|from|through|via|with)\s+(?:our|us)\b|\bour\s+own\b", re.I)
 _DETERMINERS = re.compile(r"^(?:(?:the|a|an|all|each|every|any|both|our|your|its|their|this|these|that|those|"
                           r"also|then|now|only|in addition|additionally|finally|further|furthermore)\s+)+", re.I)
@@ -431,6 +434,9 @@ def judge_anchor(text: str, anchor: Cue, cues: Sequence[Cue], ctx: Context) -> t
         return False, party, "a price that may change"
     if _customer_agent_regex(ctx).match(low_pred):
         return False, party, "done by the customer"
+    if party == "neutral" and re.match(r"^be (?:available|on hand|present) to\b", low_pred) and \
+            _CUSTOMER_GROUP_NOUNS.search(subject.strip()):
+        return False, party, "people who must be available: a dependency"
     return True, party, ""
 
 
@@ -879,7 +885,8 @@ def judge_row(header: Sequence[str], cells: Sequence[str], text: str, cues: Sequ
     """A table row, read through its header."""
     header_l = [h.lower() for h in header]
     date_cols = [i for i, h in enumerate(header_l) if _DATE_HEADER.search(h)]
-    target_cols = [i for i, h in enumerate(header_l) if _TARGET_HEADER.search(h) and i not in date_cols]
+    target_cols = [i for i, h in enumerate(header_l) if _TARGET_HEADER.search(h)
+                   and not re.search(r"\b(?:date|dates|due|deadline)\b", h)]  # "Target date" is a date column
     price_cols = [i for i, h in enumerate(header_l) if _PRICE_HEADER.search(h) and i not in target_cols]
     owner_cols = [i for i, h in enumerate(header_l) if _OWNER_HEADER.search(h)]
     if owner_cols and owner_cols[0] < len(cells):

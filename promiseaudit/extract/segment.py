@@ -38,6 +38,7 @@ _BULLET = re.compile(
 _NUMBERED_CLAUSE = re.compile(
     r"^(?P<indent>[ \t]*)(?P<marker>\d{1,2}(?:\.\d{1,3})+\.?|[A-Z]\.?\d{1,2}(?:\.\d{1,3})*\.?)[ \t]+(?=\S)")
 _MD_HEADING = re.compile(r"^[ \t]{0,3}#{1,6}[ \t]+")
+_NUMBERED_BAR_HEADING = re.compile(r"^[ \t]*\d{1,3}[ \t]*\|[ \t]*[A-Z][^|]{1,60}$")
 _RULE = re.compile(r"^[ \t]*(?:[-*_=][ \t]*){3,}$")
 _TABLE_SEPARATOR = re.compile(r"^[ \t]*\|?[ \t]*:?-{2,}:?[ \t]*(?:\|[ \t]*:?-{2,}:?[ \t]*)*\|?[ \t]*$")
 _FIELD = re.compile(
@@ -122,6 +123,8 @@ def _classify_line(text: str, start: int) -> _Line:
         return _Line(start, end, text, "rule", end, indent)
     if _MD_HEADING.match(text):
         return _Line(start, end, text, "heading", start + _MD_HEADING.match(text).end(), indent)
+    if _NUMBERED_BAR_HEADING.match(text):
+        return _Line(start, end, text, "heading", start + indent, indent)  # "02 | What you get" on a slide
     if stripped.count("|") >= 2 or " | " in stripped:
         return _Line(start, end, text, "row", start + indent, indent)
     m = _NUMBERED_CLAUSE.match(text)

@@ -176,7 +176,9 @@ def get_delivery(db, delivery_id: int) -> Delivery:
 def documents(db, deal_id: Optional[str] = None) -> list[DocumentInfo]:
     """Every document the ledger has seen, with its read outcome and promise count."""
     sql = (
-        "select d.*, (select count(*) from promises p where p.document_id = d.id) as n "
+        "select d.*, (select count(*) from promises p where p.document_id = d.id) as n, "
+        "(select name from documents later where later.supersedes = d.id "
+        " order by later.id desc limit 1) as replaced_by "
         "from documents d"
     )
     params = []
@@ -193,7 +195,9 @@ def documents(db, deal_id: Optional[str] = None) -> list[DocumentInfo]:
             DocumentInfo(
                 id=r["id"], deal_id=r["deal_id"], name=r["name"], path=r["path"],
                 kind=r["kind"], sha256=r["sha256"], pages=r["pages"], outcome=r["outcome"],
-                outcome_detail=r["outcome_detail"], ingested_at=r["ingested_at"],
+                outcome_detail="; ".join(filter(None, [r["outcome_detail"], (
+                    f"replaced by {r['replaced_by']}" if r["replaced_by"] else "")])),
+                ingested_at=r["ingested_at"],
                 promise_count=r["n"],
             )
         )
