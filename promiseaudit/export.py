@@ -178,8 +178,11 @@ def _fold(line: str) -> bytes:
 
 def export_ics(data: AuditData, date_format: str = "%Y-%m-%d") -> bytes:
     """Due dates as an iCalendar file: one all-day event per promise due date and per
-    future occurrence of a recurring check-in. UIDs are the promise id plus the date and
-    DTSTAMP is the audit date, so the same data always gives the same file."""
+    future occurrence of a recurring check-in. A one-off promise's UID is its promise id,
+    so when its due date moves (a go-live recorded later) re-importing the file moves the
+    event instead of adding one; a recurring check-in's occurrences add their date.
+    DTSTAMP is the audit date, so the same data always gives the same file and a later
+    audit counts as the newer version of each event."""
     from icalendar import vDate, vDatetime, vText
 
     fmt = DateFormatter(date_format)
@@ -198,13 +201,15 @@ def export_ics(data: AuditData, date_format: str = "%Y-%m-%d") -> bytes:
         else:
             due = _due(p, v)
             days = [due] if due else []
+        recurring = p.category == "check_in" and bool(p.recurrence)
         for day in days:
-            events.append((day, p.id or "", p, v, deal))
+            uid = f"{p.id}-{day:%Y%m%d}" if recurring else f"{p.id}"
+            events.append((day, uid, p, v, deal))
     events.sort(key=lambda e: (e[0], e[1]))
     out = [b"BEGIN:VCALENDAR", b"VERSION:2.0",
            b"PRODID:-//promiseaudit//Promise due dates//EN", b"CALSCALE:GREGORIAN",
            text("X-WR-CALNAME", "Promise due dates")]
-    for day, _, p, v, deal in events:
+    for day, uid, p, v, deal in events:
         customer = (deal.customer if deal else None) or p.deal_id or "Customer"
         lines = [f"\u201c{p.text}\u201d", f"Status on {fmt(data.as_of)}: {status_label(v.status)}"]
         if v.reason:
@@ -216,7 +221,7 @@ def export_ics(data: AuditData, date_format: str = "%Y-%m-%d") -> bytes:
         ]
         out += [
             b"BEGIN:VEVENT",
-            text("UID", f"{p.id}-{day:%Y%m%d}@promiseaudit"),
+            text("UID", f"{uid}@promiseaudit"),
             stamp_line,
             b"DTSTART;VALUE=DATE:" + vDate(day).to_ical(),
             b"DTEND;VALUE=DATE:" + vDate(day + timedelta(days=1)).to_ical(),

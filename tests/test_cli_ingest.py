@@ -130,3 +130,20 @@ def test_interactive_review(runner, ledger):
     assert len(r.output.strip().splitlines()) == 2
     r = runner.invoke(main, ["--db", ledger, "history"])
     assert "strength" in r.output and "dana" in r.output
+
+
+def test_old_word_files_and_folders_get_their_own_advice(runner, db_path, tmp_path):
+    doc = tmp_path / "proposal.doc"
+    doc.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 100)
+    r = runner.invoke(main, ["--db", db_path, "ingest", str(doc), "--deal", "D-1"])
+    assert r.stderr == ("Error: proposal.doc: an old-format Word file (.doc); open it in Word "
+                        "and save it as .docx, or export it as PDF\n")
+    r = runner.invoke(main, ["--db", db_path, "ingest", str(tmp_path), "--deal", "D-1"])
+    assert r.exit_code == 1 and "is a folder, not a file" in r.stderr
+
+
+def test_empty_proposal_is_refused(runner, db_path, tmp_path):
+    empty = tmp_path / "empty.txt"
+    empty.write_text("  \n\n", encoding="utf-8")
+    r = runner.invoke(main, ["--db", db_path, "ingest", str(empty), "--deal", "D-1"])
+    assert r.stderr == "Error: empty.txt: the file has no text; check it is the right proposal\n"

@@ -685,11 +685,17 @@ _DATE_WORDS = re.compile(r"\b(?:(?:by|before|until|on|from|in|during|end of|star
                          r"\bq[1-4]\b)", re.I)
 # "No wave will be cut over without a rehearsal": a rule the seller binds itself to.
 _NONE_WITHOUT = re.compile(r"^\W*(?:no|never)\b[^.;]{3,80}\b(?:without|until|unless)\b", re.I)
+_NEGATED_COMMITMENT = re.compile(
+    r"\b(?:cannot|can['\u2019]t|can not|could not|won['\u2019]t|will not|do not|don['\u2019]t|does not|doesn['\u2019]t|"
+    r"are not able to|is not able to|unable to|never)\s+(?:\w+ly\s+)?(?:promise|guarantee|commit|warrant|undertake|"
+    r"cover|include|accept liability)\b", re.I)
 _INCLUSION_VERB = re.compile(r"^(?:comes? with|is included|are included|is bundled|are bundled)\b", re.I)
 
 
 def judge_present(text: str, cues: Sequence[Cue], ctx: Context, hclass: str) -> Judgement:
     """A sentence without a modal: a promise only when it describes the service."""
+    if _NEGATED_COMMITMENT.search(text):
+        return Judgement(False, rule="present/negated", reason="says what is not promised")
     if hclass in ("background", "negative"):
         return Judgement(False, rule="present/background", reason="background section")
     verb = None

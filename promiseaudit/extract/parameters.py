@@ -47,6 +47,9 @@ _COUNT_TARGET = re.compile(
     r"no\s+more\s+than|at\s+most|not\s+more\s+than)\s+(?P<n>\d[\d,]*)\s+(?:[\w-]+\s+){0,3}?(?P<noun>[a-z][\w-]*s)\b"
     r"(?=\s+(?:over|per|each|every|a|an|in|within|during|across|from|for|on|by|at|and|or|a|this|that|delivered|"
     r"published|secured|achieved)\b|\s*[,.;:)\u2013\u2014-]|\s*$)", re.I)
+_FAILS_WITHIN = re.compile(r"\b(?:fails?|failing|breaks?|breaking|dies?|dying|defect\w*|faulty|goes wrong|go wrong|"
+                           r"stops? working|wears? out|leaks?)\b(?:\s+[\w'-]+){0,4}?\s+(?:within|in the first|during the first)\s",
+                           re.I)
 _MEASURE_UNITS = frozenset(("%", "ms", "second", "minute", "hour", "business_hour", "day", "business_day", "week",
                             "month", "year"))
 _HOLD_WORDS = re.compile(r"\b(?:held|hold|holds|fixed|locked|frozen|capped|cap|guaranteed|unchanged|not (?:increase|rise|change))\b",
@@ -159,6 +162,10 @@ def parameters_for(text: str, category: str, lead_in: str = "", document_date: O
                 level = find_period(main)
             if level is None and condition and category in ("service_level", "support"):
                 level = find_threshold(cond_text)
+    if category == "warranty" and level is not None and level.direction == "at_most" and \
+            level.unit in ("day", "week", "month", "year") and _FAILS_WITHIN.search(main):
+        # "any repair that fails within 90 days we'll redo": the cover lasts at least 90 days
+        level = _Level(level.threshold, level.unit, "at_least", level.start, level.end)
     if category in ("warranty", "pricing") and level is None and deadline is not None \
             and deadline.within_days is not None and deadline.within_days > 0:
         level = _period_from(deadline)

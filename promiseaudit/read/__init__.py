@@ -43,13 +43,16 @@ def read_document(path, password: Optional[str] = None, strict: bool = True) -> 
     suffix = file.suffix.lower()
     if not file.exists():
         raise ReadError(f"{given}: file not found; check the path and try again")
+    if file.is_dir():
+        raise ReadError(f"{given}: is a folder, not a file; check the path and try again")
+    if suffix == ".doc":
+        raise ReadError(f"{file.name}: an old-format Word file (.doc); open it in Word and "
+                        "save it as .docx, or export it as PDF")
     if suffix not in _KINDS:
         raise ReadError(
             f"{file.name}: unsupported file type '{file.suffix or '(none)'}'; "
             "promiseaudit reads PDF, .txt, .md and .docx proposals"
         )
-    if file.is_dir():
-        raise ReadError(f"{given}: is a folder, not a file; check the path and try again")
     try:
         data = file.read_bytes()
     except OSError as e:
