@@ -361,3 +361,118 @@ def test_party_short_names_and_definitions():
     parties = detect_parties(text, lex)
     assert "Northgate Facilities Ltd" in parties.seller_names
     assert "Riverside Hospitals NHS Trust" in parties.customer_names
+
+
+def test_requirement_quoted_before_an_answer_label_is_not_a_promise(nlp):
+    body = ("5.2 The Contractor shall keep a log of every site visit.\n\n"
+            "Acme response: Comply. Our engineers will log each visit in the portal on the same day.\n")
+    got = found(nlp, body)
+    assert not any("shall keep a log" in t for t in got)
+    assert any(t.endswith("Our engineers will log each visit in the portal on the same day.") for t in got)
+
+
+def test_compliance_rows_answered_partially_are_not_promises(nlp):
+    body = ("| Ref | Requirement | Compliance | Response |\n|---|---|---|---|\n"
+            "| 7.1 | Supplier shall staff a help desk 24/7 | Partial | Help desk staffed 8am-8pm on weekdays |\n"
+            "| 7.2 | Supplier shall report monthly | Comply | Acme will send a report by the 5th of each month |\n")
+    got = found(nlp, body)
+    assert [t[:3] for t in got] == ["7.2"]
+
+
+def test_phase_label_with_a_participle_is_a_promise(nlp):
+    sentence = "Stage 2 – Fit-out (October 2027): switches racked and patched in every store."
+    p = found(nlp, "## Plan\n\n" + sentence)[sentence]
+    assert p.due == date(2027, 10, 31)
+
+
+@pytest.mark.parametrize("sentence", [
+    "We can't promise next-day delivery on special-order parts.",
+    "Acme does not guarantee third-party app compatibility.",
+])
+def test_negated_commitments_without_a_modal(nlp, sentence):
+    assert found(nlp, sentence) == {}
+
+
+def test_keeping_a_rate_is_a_pricing_promise(nlp):
+    sentence = "We'd keep our hourly rate at £85 for the first 18 months."
+    p = found(nlp, sentence)[sentence]
+    assert p.category == "pricing"
+    assert (p.threshold, p.threshold_unit, p.direction) == (18, "month", "at_least")
+
+
+def test_a_repair_that_fails_within_a_period_sets_a_warranty_period(nlp):
+    sentence = "Any fitting that fails within 6 months we will replace free of charge."
+    p = found(nlp, sentence)[sentence]
+    assert p.category == "warranty"
+    assert (p.threshold, p.threshold_unit, p.direction) == (6, "month", "at_least")
+
+
+def test_we_wont_lists_are_exclusions(nlp):
+    body = ("## How we work\n\nWe will:\n\n- brief 30 trade journalists every month\n\n"
+            "We won't:\n\n- guarantee front-page coverage\n- pay for reviews\n")
+    got = found(nlp, body)
+    assert list(got) == ["brief 30 trade journalists every month"]
+
+
+def test_data_residency_sentence_under_a_data_heading(nlp):
+    sentence = "All customer records will be kept in Canadian data centres."
+    got = found(nlp, "## Data protection\n\n" + sentence)
+    assert got[sentence].category == "service_level"
+
+
+def test_rows_owned_by_the_seller_under_a_responsibilities_heading(nlp):
+    body = ("## Responsibilities\n\n| Activity | Responsible |\n|---|---|\n| Clean the customer list | Bolt Retail |\n"
+            "| Migrate loyalty accounts | Acme Networks |\n")
+    assert list(found(nlp, body)) == ["Migrate loyalty accounts | Acme Networks"]
+
+
+def test_customer_steps_in_a_key_dates_list_are_not_promises(nlp):
+    body = "## Timeline\n\nKey dates:\n\n- Contract signature: 1 March\n- Award decision – 20 February\n- Go-live: 1 June\n"
+    got = found(nlp, body)
+    assert list(got) == ["Go-live: 1 June"]
+    assert got["Go-live: 1 June"].due == date(2027, 6, 1)
+
+
+@pytest.mark.parametrize("sentence,category", [
+    ("We target a 48-hour turnaround on all artwork amendments.", "service_level"),
+    ("Product feeds will be up to date by 7:30 am every weekday.", "service_level"),
+    ("Survey reports will be returned within 3 working days of each request.", "service_level"),
+])
+def test_measured_turnarounds(nlp, sentence, category):
+    assert found(nlp, sentence)[sentence].category == category
+
+
+def test_routine_repairs_are_the_service_not_a_warranty(nlp):
+    sentence = "Our fitters will complete routine repairs within 2 days of the report."
+    assert found(nlp, sentence)[sentence].category != "warranty"
+
+
+def test_regex_cue_with_a_required_lead(tmp_path):
+    import json
+
+    import spacy
+
+    from promiseaudit.extract.components import RegexCues, load_regex_cues
+
+    path = tmp_path / "cues.jsonl"
+    path.write_text(json.dumps({"label": "CAT_WARRANTY", "id": "t.redo", "regex": r"\bfree of charge\b",
+                                "after": r"\bredo\b[^.;]{0,50}$"}) + "\n", encoding="utf-8")
+    cues = RegexCues("t", load_regex_cues(str(path)), "pa_cues")
+    doc = cues(spacy.blank("en").make_doc("We will redo the work free of charge. Delivery is free of charge."))
+    assert [s.text for s in doc.spans["pa_cues"]] == ["redo the work free of charge"]
+    path.write_text(json.dumps({"label": "X", "id": "t.x", "regex": "a", "before": "b"}) + "\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="line 1"):
+        load_regex_cues(str(path))
+
+
+def test_inclusion_table_rows_marked_no_are_not_promises(nlp):
+    body = ("## Services included\n\n| Service | Included |\n|---|---|\n| Packing crates (300) | Yes |\n"
+            "| Archive storage | No |\n| Weekend removals crew | Optional |\n")
+    assert list(found(nlp, body)) == ["Packing crates (300) | Yes"]
+
+
+@pytest.mark.parametrize("heading", ["Our services", "Our capabilities", "Our values", "Case study: a regional bank",
+                                     "Project team"])
+def test_company_capability_lists_are_not_promises(nlp, heading):
+    body = f"## {heading}\n\n- Crate hire\n- IT reconnection\n- Furniture installation\n"
+    assert found(nlp, body) == {}

@@ -14,9 +14,18 @@ and returns a ``Judgement``:
    available 8am-6pm", "Our crew mows the lawns weekly") is a promise when it carries a
    schedule, hours, a level or a price hold, and no fact, price or scope cue.
 3. A list item that is only a fragment is judged with its lead-in ("We will:" makes the
-   items promises; "The Client will:" makes them duties).
+   items promises; "The Client will:" makes them duties) and, on slides, with its
+   heading: verbless bullets under an offer heading ("What you get", "SLAs",
+   "Governance") are promises; under "Assumptions", "Out of scope", "<Client> owns" or
+   "About us" they are not; under a pricing heading only price holds, discounts and
+   credits are. A "R: <seller>" responsibility or a "<Seller>: ..." owner prefix decides
+   the item by who does it.
 4. A table row is judged by its header (a milestone table with a date column, a
-   service-level table with a target column) and its owner column.
+   service-level table with a target column, a table of deliverables, equipment,
+   courses or "Item | Detail" service terms) and its owner column.
+5. Requirements quoted from the customer's RFP ("Req 4.2 The vendor shall ...", or a
+   shall/must sentence right before "Response:") are not promises; negations ("we
+   cannot guarantee", "no agency can guarantee", "does not cover") are not either.
 
 The category is a weighted vote of category cues (lexicon.json "categories") with the
 precedence order breaking ties; cues inside a condition or an elaboration ("...,
@@ -689,6 +698,13 @@ _NEGATED_COMMITMENT = re.compile(
     r"\b(?:cannot|can['\u2019]t|can not|could not|won['\u2019]t|will not|do not|don['\u2019]t|does not|doesn['\u2019]t|"
     r"are not able to|is not able to|unable to|never)\s+(?:\w+ly\s+)?(?:promise|guarantee|commit|warrant|undertake|"
     r"cover|include|accept liability)\b", re.I)
+# "Phase 2 – Build (May–June): ...", "Weeks 13-16 (Cutover): ...", "Month 3: ..."
+_PHASE_LABEL = re.compile(
+    r"^\W*(?:phase|stage|step|wave|sprint|milestone|release|workstream|week|weeks|month|months|day|days)\s*"
+    r"[\w.]{0,6}(?:\s*(?:-|\u2013|to)\s*\d{1,3})?\s*(?:(?:-|\u2013|\u2014|:)\s*[^:()]{1,40}?)?\s*(?:\([^)]{1,40}\))?\s*:\s*"
+    r"(?P<rest>\S.*)$", re.I)
+_DONE_WORDS = re.compile(r"\b(?:\w+ed|built|done|live|ready|complete|in place|signed off|handed over|set up|run|"
+                         r"written|sent|shipped|delivered|held)\b", re.I)
 _INCLUSION_VERB = re.compile(r"^(?:comes? with|is included|are included|is bundled|are bundled)\b", re.I)
 
 
@@ -721,6 +737,13 @@ def judge_present(text: str, cues: Sequence[Cue], ctx: Context, hclass: str) -> 
         if verb is not None:
             party = "seller"
     if verb is None:
+        phase = _PHASE_LABEL.match(text)
+        if phase and hclass not in ("negative", "background") and _DONE_WORDS.search(phase.group("rest")) and \
+                classify_party(subject_before(phase.group("rest"), len(phase.group("rest"))), ctx) != "customer" and \
+                not blockers(text, cues, ctx, modal=True):
+            # "Phase 2 – Install (August): kiosks installed and tested at each branch."
+            return Judgement(True, rule="present_neutral/phase_label", party="neutral",
+                             reason="a phase of the plan and what it delivers")
         return Judgement(False, rule="no_commitment", reason="no commitment found")
     block = blockers(text, cues, ctx, modal=False, party=party)
     if block:
@@ -798,6 +821,13 @@ _RACI_R = re.compile(r"(?:^|[\s;,(|\u2013\u2014-])(?:R|Responsible|Performed by|
                      r"(?P<who>[^;|,()]{2,60})")
 
 
+_CUSTOMER_EVENT_ITEM = re.compile(
+    r"^\W*(?:target(?:ed)?\s+|planned\s+|expected\s+|proposed\s+|anticipated\s+)?(?:contract\s+|agreement\s+)?"
+    r"(?:signature|signing|award|decision|approval|purchase order|po|order placement|board approval|budget approval|"
+    r"go/no-go|sign-off of (?:this|the) (?:proposal|sow|contract))\b(?:\s+(?:decision|date|meeting|deadline))?\s*"
+    r"[:\-\u2013\u2014]", re.I)
+
+
 def _prefix_party(text: str, ctx: Context) -> str:
     """'Acme: final report by 18 June' names who does the item before a colon or dash."""
     m = _PARTY_PREFIX.match(text)
@@ -816,6 +846,8 @@ def judge_fragment(text: str, cues: Sequence[Cue], ctx: Context, polarity: str, 
     price or a payment term."""
     if polarity == "negative":
         return Judgement(False, rule="list_item/negative_lead_in", reason="listed under a customer duty or exclusion")
+    if _CUSTOMER_EVENT_ITEM.match(text):
+        return Judgement(False, rule="list_item/customer_event", reason="a step the customer takes (signing, approval)")
     owner = _prefix_party(text, ctx)
     raci = _RACI_R.search(text)
     if raci:
@@ -932,6 +964,9 @@ def judge_row(header: Sequence[str], cells: Sequence[str], text: str, cues: Sequ
     scope = _scope_row(header_l, cells, text, cues, ctx, heading)
     if scope is not None:
         return scope
+    if owner_cols and owner_cols[0] < len(cells) and cells[owner_cols[0]].strip() and \
+            classify_party(cells[owner_cols[0]].strip(), ctx) == "seller":
+        return Judgement(True, rule="table_row/seller_owner", reason=f"the seller does it ('{cells[owner_cols[0]].strip()}')")
     return Judgement(False, rule="table_row/other", reason="a table row with no date or target")
 
 
@@ -948,6 +983,8 @@ _NOT_SCOPE_HEADER = re.compile(
     r"client (?:tasks|inputs|responsibilit\w*)|customer (?:tasks|inputs|responsibilit\w*)|prerequisites?|"
     r"option(?:al|s)?|add-ons?|history|experience|reference|project|year|client|customer|case)\b", re.I)
 _TOTAL_CELL = re.compile(r"^\W*(?:sub-?total|total|grand total|vat|gst|tax|sum|discount|balance|n/?a|tbc|none|-|\u2013)\b", re.I)
+_NOT_INCLUDED_CELL = re.compile(r"^(?:no|not included|excluded|n/?a|optional|option|extra|extra cost|at extra cost|"
+                                r"not offered|[\u2717\u2718])$", re.I)  # a dash means "nothing today", not "excluded"
 _ITEM_DETAIL_KEYS = re.compile(
     r"\b(?:lead time|delivery|installation|install|commissioning|training|support|warranty|guarantee|response|"
     r"resolution|sla|uptime|availability|maintenance|service|visits?|reporting|reports?|hours|coverage|account manager|"
@@ -970,6 +1007,8 @@ def _scope_row(header_l, cells, text, cues, ctx, heading) -> Optional["Judgement
     first = next((c.strip() for c in cells if re.search(r"[A-Za-z]{3}", c)), "")  # "D1 | Discovery report | ..."
     if not first or _TOTAL_CELL.match(first):
         return None
+    if any(_NOT_INCLUDED_CELL.match(c.strip()) for c in cells[1:]):
+        return None  # "Furniture storage | No": listed as not included
     if len(header_l) == 2 and re.search(r"\b(?:item|detail|details|key|field|term|aspect|parameter)\b", joined):
         # "Item | Detail": a key-value table; only service keys make promises.
         if not _ITEM_DETAIL_KEYS.search(first) or _META_ROW.match(first.lower()):

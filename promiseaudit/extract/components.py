@@ -119,7 +119,9 @@ class ProposalSegmenter:
 def load_regex_cues(path: Optional[str] = None) -> list:
     """Regex cue rules, checked on load: one JSON object a line with label, id, regex
     (matched case-insensitively) and optionally not_after (a regex that must not match
-    the text just before, for example a determiner: "a clear promise to")."""
+    the text just before, for example a determiner: "a clear promise to") and after (a
+    regex that must match in the 80 characters before; the cue then starts where it
+    does). ``after`` lets a rare phrase be searched first, which is much faster.)"""
     path = Path(path) if path else PATTERN_DIR / "regex_cues.jsonl"
     rows = []
     with open(path, encoding="utf-8") as handle:
@@ -127,16 +129,32 @@ def load_regex_cues(path: Optional[str] = None) -> list:
             if not line.strip():
                 continue
             row = json.loads(line)
-            if not {"label", "id", "regex"} <= set(row) <= {"label", "id", "regex", "not_after"}:
+            if not {"label", "id", "regex"} <= set(row) <= {"label", "id", "regex", "not_after", "after"}:
                 raise ValueError(f"{path.name} line {number}: expected the keys label, id, regex "
-                                 "and optionally not_after")
+                                 "and optionally not_after and after")
             try:
                 row["compiled"] = re.compile(row["regex"], re.I)
                 row["not_after_compiled"] = re.compile(row["not_after"], re.I) if "not_after" in row else None
+                row["after_compiled"] = re.compile(row["after"], re.I) if "after" in row else None
             except re.error as e:
                 raise ValueError(f"{path.name} line {number} ({row['id']}): bad regex ({e})") from None
             rows.append(row)
     return rows
+
+
+class _Span:
+    """A match span built from two matches (an 'after' lead and the cue itself)."""
+
+    __slots__ = ("_start", "_end")
+
+    def __init__(self, start: int, end: int):
+        self._start, self._end = start, end
+
+    def start(self) -> int:
+        return self._start
+
+    def end(self) -> int:
+        return self._end
 
 
 @Language.factory("promiseaudit_regex_cues", default_config={"spans_key": CUES_KEY, "patterns_path": None})
@@ -164,9 +182,16 @@ class RegexCues:
             n = len(doc)
             for row in self.rows:
                 label, span_id, not_after = row["label"], row["id"], row["not_after_compiled"]
+                after = row["after_compiled"]
                 for m in row["compiled"].finditer(text):
                     if not_after is not None and not_after.search(text, max(0, m.start() - 30), m.start()):
                         continue
+                    if after is not None:
+                        # The cue needs a phrase shortly before it; the cue span starts there.
+                        lead = after.search(text, max(0, m.start() - 80), m.start())
+                        if lead is None:
+                            continue
+                        m = _Span(lead.start(), m.end())
                     first = int(numpy.searchsorted(starts, m.start(), side="right")) - 1
                     last = int(numpy.searchsorted(ends, m.end(), side="left")) + 1
                     if 0 <= first < last <= n:
@@ -234,8 +259,13 @@ class CommitmentJudge:
         cues_by_unit = [self._cues(u, spans, starts) for u in units]
         polarity: dict = {}
         candidates, judgements = [], []
+        answered = _answered_requirements(units)
         for index, unit in enumerate(units):
             cues = cues_by_unit[index]
+            if index in answered:
+                judgements.append(classify.Judgement(False, rule="restated_requirement",
+                                                     reason="the customer's requirement, followed by the answer"))
+                continue
             judgement, fragment = self._judge(index, unit, units, cues, cues_by_unit, ctx, polarity)
             judgements.append(judgement)
             if not judgement.promise:
@@ -358,6 +388,25 @@ class CommitmentJudge:
 
 
 _REMEDY_HEADER = re.compile(r"\b(?:service credits?|credits?|refunds?|rebates?|penalt(?:y|ies)|fee reduction|discount)\b", re.I)
+
+
+_ANSWER_LABEL = re.compile(r"^\s*[*_]*(?:[A-Z][\w&.-]*\s+){0,3}?(?:response|answer|reply|compliance)\s*[*_]*\s*[:\-\u2013]",
+                           re.I)
+_REQUIREMENT_WORDS = re.compile(r"\b(?:shall|must|is required to|are required to|should be able to)\b", re.I)
+
+
+def _answered_requirements(units) -> set:
+    """RFP responses quote each requirement, then answer it ("Response: Comply. We will
+    ..."). A 'shall'/'must' sentence right before an answer label is the requirement."""
+    out = set()
+    for i, unit in enumerate(units[1:], 1):
+        if unit.kind == "row" or not _ANSWER_LABEL.match(unit.text):
+            continue
+        prev = units[i - 1]
+        if prev.kind != "row" and not _ANSWER_LABEL.match(prev.text) and _REQUIREMENT_WORDS.search(prev.text) \
+                and unit.block != prev.block:
+            out.add(i - 1)
+    return out
 
 
 def _header_cues(header_text: str, ctx) -> list:
