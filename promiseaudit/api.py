@@ -297,6 +297,16 @@ def load_audit_data(db, as_of: date, settings=None, confirmed_only: bool = False
         counts[v.status] = counts.get(v.status, 0) + 1
     by_date[as_of.isoformat()] = dict(sorted(counts.items()))
     history = tuple((date.fromisoformat(d), c) for d, c in sorted(by_date.items()))
+    latest_run = {}
+    for r in queries.audit_runs(db):
+        if date.fromisoformat(r["as_of"]) < as_of:
+            latest_run[r["as_of"]] = r["id"]
+    status_history: dict = {}
+    for day, run_id in sorted(latest_run.items()):
+        for pid, status in queries.snapshot_statuses(db, run_id).items():
+            status_history.setdefault(pid, []).append((date.fromisoformat(day), status))
+    for pid, v in outcome.verdicts.items():
+        status_history.setdefault(pid, []).append((as_of, v.status))
     return AuditData(
         as_of=as_of,
         deals=outcome.deals,
@@ -307,4 +317,5 @@ def load_audit_data(db, as_of: date, settings=None, confirmed_only: bool = False
         previous=previous,
         previous_as_of=previous_as_of,
         history=history,
+        status_history={k: tuple(v) for k, v in status_history.items()},
     )

@@ -294,7 +294,8 @@ class AuditData:
 
     verdicts: promise id -> Verdict. previous: promise id -> status at the previous
     stored audit snapshot (empty when there is none). history: (as_of, counts by status)
-    of stored snapshots, oldest first, for trend charts.
+    of stored snapshots, oldest first, for trend charts. status_history: promise id ->
+    ((as_of, status), ...) over the same snapshots, for trends of a filtered report.
     """
 
     as_of: date
@@ -306,3 +307,4 @@ class AuditData:
     previous: dict = field(default_factory=dict)
     previous_as_of: Optional[date] = None
     history: tuple = ()
+    status_history: dict = field(default_factory=dict)

@@ -111,3 +111,27 @@ def test_recorded_go_live_is_evidence_for_the_go_live_promise(fresh_db):
     v = api.run_audit(db, date(2027, 5, 1)).verdicts[pid]
     assert (v.status, v.days_late) == ("late", 7)
     assert v.evidence[0].description == "Go-live date recorded for the deal"
+
+
+def test_filtered_report_trend_counts_only_its_promises(seeded_db):
+    from promiseaudit.ledger import store
+    from promiseaudit.models import Deal
+    from promiseaudit.report import ReportFilters
+    from promiseaudit.report.views import _history_for, build_items, apply_filters
+    from promiseaudit.report.formatting import DateFormatter
+    from builders import make_document, make_promise
+
+    db = seeded_db
+    with db.atomic():
+        store.upsert_deal(db, Deal("D-2", customer="Zed", rep="Marco"))
+        store.add_document(db, make_document(sha="c" * 64), "D-2",
+                           [make_promise("We will send the plan by March 1, 2027.",
+                                         due=date(2027, 3, 1))])
+    api.run_audit(db, date(2027, 2, 1))
+    data = api.load_audit_data(db, date(2027, 4, 2), save=False)
+    assert len(data.status_history) == 4
+    fmt = DateFormatter("%Y-%m-%d")
+    items = apply_filters(build_items(data, fmt), data, ReportFilters(deal="D-2"))
+    history = _history_for(items, data)
+    assert [sum(c.values()) for _, c in history] == [1, 1]
+    assert history[-1][1] == {"broken": 1}

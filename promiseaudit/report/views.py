@@ -310,6 +310,16 @@ def _split_review(items: list[Item]) -> dict:
             "candidates": [i for i in items if i.candidate], "count": len(items)}
 
 
+def _history_for(items: list, data: AuditData) -> tuple:
+    """Counts by status per audit date, for the filtered promises only."""
+    by_date: dict = {}
+    for it in items:
+        for day, status in data.status_history.get(it.id, ()):
+            counts = by_date.setdefault(day, {})
+            counts[status] = counts.get(status, 0) + 1
+    return tuple(sorted((day, dict(sorted(c.items()))) for day, c in by_date.items()))
+
+
 def manager_context(data: AuditData, filters: ReportFilters, fmt: Callable) -> dict:
     items = sorted(apply_filters(build_items(data, fmt), data, filters), key=lambda i: i.sort_key)
     deal_ids = {d.deal_id for d in data.deals.values()
@@ -337,8 +347,9 @@ def manager_context(data: AuditData, filters: ReportFilters, fmt: Callable) -> d
         "by_rep": breakdown(items, lambda i: i.rep),
         "by_customer": breakdown(items, lambda i: i.customer),
         "by_category": breakdown(items, lambda i: i.category_label),
-        "trend": trend_chart(data.history, fmt),
-        "trend_covers_all": filters.active,
+        "trend": trend_chart(_history_for(items, data) if filters.active
+                             and data.status_history else data.history, fmt),
+        "trend_covers_all": filters.active and not data.status_history,
         "broken": problems["broken"],
         "at_risk": problems["at_risk"],
         "others": [i for i in items if i.status not in PROBLEM_STATUSES],
