@@ -91,6 +91,21 @@ class DateFormatter:
             text = self._cache[value] = value.strftime(self.fmt)
         return text
 
+    def in_text(self, text: str) -> str:
+        """The same text with its ISO dates (2027-04-15) in the user's format."""
+        if not text or self.fmt == "%Y-%m-%d":
+            return text
+        return _ISO_DATE.sub(lambda m: self._safe(m.group(0)), text)
+
+    def _safe(self, iso: str) -> str:
+        try:
+            return self(date.fromisoformat(iso))
+        except ValueError:
+            return iso
+
+
+_ISO_DATE = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
+
 
 def check_date_format(fmt: str) -> None:
     """PromiseAuditError unless ``fmt`` is a usable strftime pattern."""

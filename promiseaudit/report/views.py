@@ -76,8 +76,10 @@ class Item:
         ongoing = promise.threshold is not None or promise.recurrence is not None
         self.due_text = fmt(self.due, "Ongoing" if ongoing and self.status != "open"
                             else "No date yet")
-        self.due_basis = verdict.due_basis
-        self.reason = verdict.reason or NOT_RECORDED
+        self.due_basis = fmt.in_text(verdict.due_basis) if hasattr(fmt, "in_text") \
+            else verdict.due_basis
+        self.reason = (fmt.in_text(verdict.reason) if hasattr(fmt, "in_text")
+                       else verdict.reason) or NOT_RECORDED
         self.rule = verdict.rule
         self.quote = promise.text
         self.source = promise.source or NOT_RECORDED
@@ -121,7 +123,8 @@ class Item:
         decided, upcoming = self._decided
         shown = decided[-self._recent:] + upcoming[:1]
         return [{"due": self.fmt(o.due), "status": o.status, "status_label": status_label(o.status),
-                 "detail": o.detail, "evidence": [self._evidence(e) for e in o.evidence]}
+                 "detail": self.fmt.in_text(o.detail) if hasattr(self.fmt, "in_text")
+                 else o.detail, "evidence": [self._evidence(e) for e in o.evidence]}
                 for o in shown]
 
     @cached_property
