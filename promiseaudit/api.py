@@ -170,6 +170,24 @@ def waive(db, promise_id: str, reason: str, by: str, on: Optional[date] = None) 
         return store.add_waiver(db, promise_id, reason, by, on or date.today())
 
 
+def revoke_waiver(db, promise_id: str, by: str, reason: str,
+                  on: Optional[date] = None) -> None:
+    """Withdraw a waiver recorded by mistake; audits from ``on`` count the promise again."""
+    if not by.strip() or not reason.strip():
+        raise LedgerError("Say who revokes the waiver (--by) and why (--reason)")
+    queries.get_promise(db, promise_id)
+    with db.atomic():
+        store.revoke_waiver(db, promise_id, by, reason, on or date.today())
+
+
+def clear_deal_fields(db, deal_id: str, fields, who: str = "user") -> None:
+    """Clear deal fields entered by mistake (e.g. a wrong go-live date)."""
+    queries.get_deal(db, deal_id)
+    with db.atomic():
+        for f in fields:
+            store.clear_deal_field(db, deal_id, f, who)
+
+
 # --- audit ---------------------------------------------------------------------------
 
 
@@ -209,6 +227,8 @@ def run_audit(db, as_of: date, settings=None, confirmed_only: bool = False,
     waivers = {}
     for w in queries.waivers(db):
         on = date.fromisoformat(w["waived_on"])
+        if w["revoked_on"] and date.fromisoformat(w["revoked_on"]) <= as_of:
+            continue
         current = waivers.get(w["promise_id"])
         if on <= as_of and (current is None or current.on > as_of or on >= current.on):
             waivers[w["promise_id"]] = Waiver(

@@ -258,18 +258,27 @@ def deals_list(ctx):
 @click.option("--kickoff", "kickoff_on", type=DATE, help="Kickoff date.")
 @click.option("--go-live", "go_live_on", type=DATE, help="Actual go-live date.")
 @click.option("--ends", "ends_on", type=DATE, help="End of the contract term.")
+@click.option("--clear", "clear", multiple=True,
+              type=click.Choice(["customer", "rep", "signed", "kickoff", "go-live", "ends"]),
+              help="Clear a value entered by mistake (repeatable).")
 @click.option("--by", "who", default=lambda: os.environ.get("USER", "user"), show_default="$USER")
 @pass_ctx
-def deals_set(ctx, deal_id, who, **fields):
+def deals_set(ctx, deal_id, who, clear, **fields):
     """Record a deal's customer, rep or dates (e.g. the actual go-live)."""
-    from .api import set_deal
+    from .api import clear_deal_fields, set_deal
 
     fields = {k: v for k, v in fields.items() if v is not None}
-    if not fields:
+    if not fields and not clear:
         raise click.UsageError("Give at least one of --customer, --rep, --signed, --kickoff, "
-                               "--go-live, --ends")
-    result = set_deal(ctx.existing_db, deal_id, who=who, **fields)
-    click.echo(f"Deal {deal_id}: {result}")
+                               "--go-live, --ends, --clear")
+    names = {"signed": "signed_on", "kickoff": "kickoff_on", "go-live": "go_live_on",
+             "ends": "ends_on"}
+    if clear:
+        clear_deal_fields(ctx.existing_db, deal_id, [names.get(c, c) for c in clear], who)
+        click.echo(f"Deal {deal_id}: cleared {', '.join(clear)}")
+    if fields:
+        result = set_deal(ctx.existing_db, deal_id, who=who, **fields)
+        click.echo(f"Deal {deal_id}: {result}")
 
 
 # --- deliveries ----------------------------------------------------------------------
@@ -463,11 +472,18 @@ def review(ctx, deal_id, who, export_path, import_path, include_reviewed):
 @click.option("--reason", required=True, help="What the customer agreed to.")
 @click.option("--by", "who", required=True, help="Who recorded the waiver.")
 @click.option("--on", "on", type=DATE, help="Date of the agreement (default today).")
+@click.option("--revoke", is_flag=True, help="Withdraw the promise's waiver instead "
+              "(recorded by mistake); the reason says why.")
 @pass_ctx
-def waive(ctx, promise_id, reason, who, on):
+def waive(ctx, promise_id, reason, who, on, revoke):
     """Record that the customer agreed to drop or change a promise."""
+    from .api import revoke_waiver
     from .api import waive as waive_
 
+    if revoke:
+        revoke_waiver(ctx.existing_db, promise_id, who, reason, on)
+        click.echo(f"Waiver of promise {promise_id} revoked: {reason}")
+        return
     waive_(ctx.existing_db, promise_id, reason, who, on)
     click.echo(f"Promise {promise_id} waived: {reason}")
 

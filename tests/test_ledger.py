@@ -17,14 +17,15 @@ def test_new_ledger_has_schema_wal_and_foreign_keys(db_path):
             "audit_runs", "audit_results"} <= set(db.table_names())
     assert db.execute("pragma journal_mode").fetchone()[0] == "wal"
     assert db.execute("pragma foreign_keys").fetchone()[0] == 1
-    assert [m.name for m in migrations.applied(db)] == ["0001_initial", "0002_wal"]
-    assert SCHEMA_VERSION == 1
+    assert [m.name for m in migrations.applied(db)] == [
+        "0001_initial", "0002_wal", "0003_waiver_revocation"]
+    assert db.execute("pragma user_version").fetchone()[0] == SCHEMA_VERSION
 
 
 def test_reopening_applies_nothing_twice(db_path):
     open_ledger(db_path)
     db = open_ledger(db_path)
-    assert len(migrations.applied(db)) == 2
+    assert len(migrations.applied(db)) == 3
 
 
 def test_not_a_ledger_is_a_clear_error(tmp_path):
@@ -135,3 +136,25 @@ def test_audit_runs_are_snapshots(seeded_db):
     runs = queries.audit_runs(seeded_db)
     assert runs[0]["counts"] == {"pending": 3}
     assert queries.snapshot_statuses(seeded_db, run) == {pid: "pending" for pid in ids}
+
+
+def test_foreign_database_is_refused(tmp_path):
+    import sqlite3
+
+    path = tmp_path / "crm.db"
+    conn = sqlite3.connect(path)
+    conn.execute("create table foo (x)")
+    conn.commit()
+    conn.close()
+    with pytest.raises(LedgerError, match="another program's database"):
+        open_ledger(path)
+    assert sqlite3.connect(path).execute(
+        "select name from sqlite_master").fetchall() == [("foo",)]
+
+
+def test_newer_ledger_is_refused(db_path):
+    db = open_ledger(db_path)
+    db.execute("pragma user_version = 99")
+    db.close()
+    with pytest.raises(LedgerError, match="newer promiseaudit"):
+        open_ledger(db_path)

@@ -51,6 +51,8 @@ def open_ledger(path) -> sqlite_utils.Database:
             f"one reads {SCHEMA_VERSION}); upgrade promiseaudit"
         )
     migrations.apply(db)
+    if str(path) != ":memory:" and db.journal_mode != "wal":
+        db.enable_wal()  # also for ledgers copied or restored without their WAL setting
     if version != SCHEMA_VERSION:
         db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
     return db

@@ -3,7 +3,7 @@ from sqlite_utils.migrations import Migrations
 
 migrations = Migrations("promiseaudit")
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 _INITIAL = """
 CREATE TABLE deals (
@@ -140,3 +140,10 @@ def m0001_initial(db):
 def m0002_wal(db):
     # WAL cannot be switched on inside a transaction.
     db.enable_wal()
+
+
+@migrations(name="0003_waiver_revocation")
+def m0003_waiver_revocation(db):
+    # A waiver recorded by mistake is revoked, never deleted.
+    for column in ("revoked_on", "revoked_by", "revoked_reason"):
+        db.execute(f"ALTER TABLE waivers ADD COLUMN {column} TEXT")

@@ -319,6 +319,31 @@ def add_waiver(db, promise_id_: str, reason: str, by: str, on: date) -> int:
     return wid
 
 
+def revoke_waiver(db, promise_id_: str, by: str, reason: str, on: date) -> int:
+    """Revoke the promise's latest standing waiver (kept, marked revoked)."""
+    row = db.execute(
+        "select id from waivers where promise_id = ? and revoked_on is null "
+        "order by waived_on desc, id desc limit 1", [promise_id_]).fetchone()
+    if row is None:
+        raise LedgerError(f"Promise {promise_id_} has no waiver to revoke")
+    db["waivers"].update(row[0], {"revoked_on": on.isoformat(), "revoked_by": by,
+                                  "revoked_reason": reason})
+    record_change(db, by, "revoke", "promise", promise_id_, note=f"waiver revoked: {reason}")
+    return row[0]
+
+
+def clear_deal_field(db, deal_id: str, field_: str, who: str) -> None:
+    """Clear a deal date or name entered by mistake (the old value stays in the trail)."""
+    allowed = ("customer", "rep") + DEAL_DATE_FIELDS
+    if field_ not in allowed:
+        raise LedgerError(f"'{field_}' cannot be cleared; use one of {', '.join(allowed)}")
+    row = db["deals"].get(deal_id)
+    if row[field_] is None:
+        return
+    db["deals"].update(deal_id, {field_: None})
+    record_change(db, who, "clear", "deal", deal_id, field_, row[field_], None)
+
+
 def set_review_state(db, promise_id_: str, state: str, who: str, note: str = "") -> None:
     """Confirm or reject a candidate (or put it back to candidate)."""
     if state not in REVIEW_STATES:
