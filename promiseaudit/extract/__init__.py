@@ -15,7 +15,7 @@ from ..models import Document, Promise
 if TYPE_CHECKING:  # pragma: no cover
     from spacy.language import Language
 
-EXTRACTOR_VERSION = "1.1.0"
+EXTRACTOR_VERSION = "1.2.0"
 
 __all__ = ["EXTRACTOR_VERSION", "build_nlp", "extract", "extract_many"]
 

@@ -29,7 +29,11 @@ and returns a ``Judgement``:
 
 The category is a weighted vote of category cues (lexicon.json "categories") with the
 precedence order breaking ties; cues inside a condition or an elaboration ("...,
-covering X and Y") count less than the head of the commitment.
+covering X and Y") count less than the head of the commitment. Verb/object frames
+("notify you ... in advance" is a check-in, "put it right free of charge" a warranty,
+"access to identifiable data" a service level) add a strong vote, and vetoes drop a
+category whose words are used in another sense ("focus-group sessions" are not
+training, a hotel "early check-in" is not a progress check-in).
 """
 from __future__ import annotations
 
@@ -147,6 +151,10 @@ def compile_lexicon(lexicon: dict) -> dict:
         "elaboration": re.compile(lexicon["elaboration"], flags),
         "intro": re.compile(lexicon["categories"]["intro"], flags),
         "timing": re.compile(lexicon["categories"]["timing"], flags),
+        "frames": [(re.compile(f["pattern"], flags), f["category"], f["weight"], f["why"])
+                   for f in lexicon["categories"].get("frames", ())],
+        "vetoes": [(re.compile(v["pattern"], flags), re.compile(v["unless"], flags) if v.get("unless") else None,
+                    v["category"], v["why"]) for v in lexicon["categories"].get("vetoes", ())],
         "seller_staff": re.compile(r"\b(?:" + "|".join(re.escape(s) for s in sorted(
             lexicon["parties"]["seller_staff"], key=len, reverse=True)) + r")\b", flags),
     }
@@ -533,6 +541,17 @@ def category_of(text: str, cues: Sequence[Cue], ctx: Context, heading: str = "",
                 why[cat].append(f"heading '{heading}'")
     for cat, value in (bonus or {}).items():
         contributions[cat].append(value)
+    # Frames: a verb with its object decides more than any single word ("we will come back
+    # and put it right free of charge" is a make-good, not a price). Vetoes: a category's
+    # words used in another sense (a focus-group session, a hotel check-in) do not count.
+    for rx, unless, cat, reason in ctx.regex.get("vetoes", ()):
+        if contributions[cat] and rx.search(text) and not (unless is not None and unless.search(text)):
+            contributions[cat] = []
+            why[cat] = []
+    for rx, cat, weight, reason in ctx.regex.get("frames", ()):
+        if rx.search(text):
+            contributions[cat].append(weight)
+            why[cat].append(reason)
     shrink = conf.get("diminishing", 1.0)
     scores = {}
     for cat, values in contributions.items():
