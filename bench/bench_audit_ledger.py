@@ -32,14 +32,12 @@ def build(path: Path, n_deals: int):
         by_deal = {}
         for p in promises:
             by_deal.setdefault(p.deal_id, []).append(p)
+        old_to_new = {}
         for i, (deal_id, ps) in enumerate(by_deal.items()):
             doc = Document(path=f"/bench/{deal_id}.md", name=f"{deal_id}.md", kind="md",
                            sha256=f"{i:064d}", pages=(Page(1, ""),))
-            store.add_document(db, doc, deal_id, ps, who="bench")
-        ids = {}
-        for p_row in db.execute("select id, quote, deal_id from promises"):
-            ids[(p_row[2], p_row[1])] = p_row[0]
-        old_to_new = {p.id: ids[(p.deal_id, p.text)] for p in promises}
+            result = store.add_document(db, doc, deal_id, ps, who="bench")
+            old_to_new.update(zip((p.id for p in ps), result.promise_ids))
         store.add_deliveries(db, (d if d.promise_id is None else
                                   d.__class__(**{**d.__dict__,
                                                  "promise_id": old_to_new.get(d.promise_id)})

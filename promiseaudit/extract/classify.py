@@ -497,10 +497,20 @@ def category_of(text: str, cues: Sequence[Cue], ctx: Context, heading: str = "",
     def add_cues(cue_list: Sequence[Cue], scale: float):
         # A cue inside a longer cue of another category ("lessons" in "lessons-learned
         # review") is part of that phrase, not a vote of its own.
-        cat_cues = [c for c in cue_list if c.label.startswith("CAT_") and c.start >= 0]
-        cue_list = [c for c in cue_list if not (c.label.startswith("CAT_") and c.start >= 0 and any(
-            o.start <= c.start and c.end <= o.end and (o.end - o.start) > (c.end - c.start)
-            and o.label.split("_WEAK")[0] != c.label.split("_WEAK")[0] for o in cat_cues))]
+        cat_cues = [(c.start, c.end, c.label.split("_WEAK")[0]) for c in cue_list
+                    if c.label.startswith("CAT_") and c.start >= 0]
+        if len(cat_cues) > 1:
+            inside = set()
+            for i, (cs, ce, cl) in enumerate(cat_cues):
+                for os_, oe, ol in cat_cues:
+                    if os_ <= cs and ce <= oe and oe - os_ > ce - cs and ol != cl:
+                        inside.add(i)
+                        break
+            if inside:
+                drop = {id(c) for c, k in zip(
+                    [c for c in cue_list if c.label.startswith("CAT_") and c.start >= 0],
+                    range(len(cat_cues))) if k in inside}
+                cue_list = [c for c in cue_list if id(c) not in drop]
         counted: dict = {}
         seen_text: set = set()
         # Longest cues first, so "go-live" is counted and the "live" inside it is not.
