@@ -5,6 +5,7 @@ directly. Nothing here prints or exits.
 """
 from __future__ import annotations
 
+import gc
 import re
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -219,6 +220,20 @@ def run_audit(db, as_of: date, settings=None, confirmed_only: bool = False,
     from .audit import AuditSettings, Waiver, audit_all
 
     settings = settings or AuditSettings()
+    # Loading a million records creates millions of objects and no reference cycles:
+    # the cycle collector would only rescan them over and over.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return _run_audit(db, as_of, settings, confirmed_only, deal_id, save)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _run_audit(db, as_of, settings, confirmed_only, deal_id, save) -> "AuditOutcome":
+    from .audit import Waiver, audit_all
+
     states = ["confirmed", "superseded"] + ([] if confirmed_only else ["candidate"])
     promises = queries.promises(db, deal_id=deal_id, states=states)
     deals = queries.deals(db)
