@@ -158,3 +158,17 @@ def test_newer_ledger_is_refused(db_path):
     db.close()
     with pytest.raises(LedgerError, match="newer promiseaudit"):
         open_ledger(db_path)
+
+
+def test_loaded_deliveries_equal_constructed_ones(seeded_db):
+    from promiseaudit.models import Delivery
+
+    store.add_deliveries(seeded_db, [Delivery("D-1", "delivery", date(2027, 3, 1), "Kit",
+                                              quantity=2, reference="R-1",
+                                              source_file="d.csv", source_row=2)])
+    (loaded,) = queries.deliveries(seeded_db)
+    assert loaded == Delivery("D-1", "delivery", date(2027, 3, 1), "Kit", quantity=2,
+                              reference="R-1", source_file="d.csv", source_row=2, id=1)
+    assert hash(loaded) == hash(Delivery("D-1", "delivery", date(2027, 3, 1), "Kit",
+                                         quantity=2, reference="R-1", source_file="d.csv",
+                                         source_row=2, id=1))
