@@ -86,7 +86,7 @@ pass_ctx = click.make_pass_decorator(Context)
     envvar="PROMISEAUDIT_DB",
     default=DEFAULT_DB,
     show_default=True,
-    help="The ledger file (also PROMISEAUDIT_DB). Created on first use.",
+    help="The ledger file (also PROMISEAUDIT_DB). Created by ingest or deals import.",
 )
 @click.pass_context
 def main(ctx, db_path):
