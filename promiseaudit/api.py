@@ -7,14 +7,14 @@ from __future__ import annotations
 
 import gc
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Callable, Iterable, Optional, Sequence
 
-from .errors import LedgerError, PromiseAuditError, ReadError
+from .errors import LedgerError, ReadError
 from .ledger import open_ledger, queries, store
-from .models import AuditData, Deal, Document, Promise, Verdict
+from .models import AuditData, Deal, Document, Promise
 
 __all__ = [
     "open_ledger",
@@ -217,7 +217,7 @@ def run_audit(db, as_of: date, settings=None, confirmed_only: bool = False,
     Rejected promises are never audited; ``confirmed_only`` leaves out candidates too.
     With ``save`` the verdicts are stored as a snapshot for "what changed" reports.
     """
-    from .audit import AuditSettings, Waiver, audit_all
+    from .audit import AuditSettings
 
     settings = settings or AuditSettings()
     # Loading a million records creates millions of objects and no reference cycles:

@@ -19,6 +19,14 @@ def update_golden(request):
     return request.config.getoption("--update-golden")
 
 
+@pytest.fixture(scope="session")
+def nlp():
+    """The default extraction pipeline, built once for the whole run."""
+    from promiseaudit.extract import build_nlp
+
+    return build_nlp()
+
+
 @pytest.fixture
 def fresh_db():
     return open_ledger(":memory:")

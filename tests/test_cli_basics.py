@@ -1,9 +1,7 @@
 """CLI wiring that needs no extraction: help speed, --db, errors as one line."""
 import subprocess
 import sys
-import time
 
-import pytest
 
 from promiseaudit.cli import main
 

@@ -1,7 +1,6 @@
 """Ingest through the command line: progress, idempotence, versions, and every bad file
 giving one line, exit code 1 and an unchanged ledger."""
 import json
-import shutil
 from pathlib import Path
 
 import pytest

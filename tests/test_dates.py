@@ -254,3 +254,15 @@ LOCALES = [
 @pytest.mark.parametrize("text, locale", LOCALES)
 def test_detect_locale(text, locale):
     assert detect_locale(text) == locale
+
+
+@pytest.mark.parametrize("sentence,event", [
+    ("Weekly status calls will be held with your practice manager until go-live.", "go_live"),
+    ("We will meet every Tuesday until the kick-off meeting.", "kickoff"),
+    ("Fortnightly check-ins up to handover.", "go_live"),
+    ("Monthly reports will be sent to the operations lead.", None),
+])
+def test_series_end_event(sentence, event):
+    from promiseaudit.extract.dates import series_end_event
+
+    assert series_end_event(sentence) == event

@@ -5,7 +5,6 @@ import pytest
 
 from promiseaudit.errors import PromiseAuditError
 from promiseaudit.evaluate import assign, evaluate, match_score, normalise
-from promiseaudit.extract import build_nlp
 
 PROPOSAL = """Prepared for: Bolt Retail Group
 Prepared by: Acme Networks Ltd
@@ -24,11 +23,6 @@ BLANK = {"due": None, "within_days": None, "business_days": False, "anchor": Non
 
 def gold_item(text, category, **kw):
     return {"text": text, "category": category, **{**BLANK, **kw}}
-
-
-@pytest.fixture(scope="module")
-def nlp():
-    return build_nlp()
 
 
 @pytest.fixture

@@ -5,9 +5,9 @@ from the gold fixtures). The seller is Acme Networks Ltd and the customer Bolt R
 Group. Each case names the rule it exercises.
 """
 import pytest
+from builders import text_document
 
-from promiseaudit.extract import build_nlp, extract
-from promiseaudit.models import Document, Page
+from promiseaudit.extract import extract
 
 HEADER = (
     "Proposal for Bolt Retail Group\n\n"
@@ -17,14 +17,9 @@ HEADER = (
 )
 
 
-@pytest.fixture(scope="module")
-def nlp():
-    return build_nlp()
-
-
 def category(nlp, sentence):
     text = HEADER + sentence + "\n"
-    doc = Document(path="/tmp/c.md", name="c.md", kind="md", sha256="0" * 64, pages=(Page(1, text),))
+    doc = text_document(text, "c.md")
     promises = extract(doc, nlp)
     assert promises, f"no promise found in {sentence!r}"
     return promises[0].category

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from promiseaudit.extract import build_nlp, extract
+from promiseaudit.extract import extract
 from promiseaudit.read import read_document
 
 SAMPLES = Path(__file__).parent / "extract_samples"
@@ -74,11 +74,6 @@ EXPECTED = {
         ("Our team will then schedule a kickoff call", "delivery"),
     ],
 }
-
-
-@pytest.fixture(scope="module")
-def nlp():
-    return build_nlp()
 
 
 @pytest.mark.parametrize("name", sorted(EXPECTED))

@@ -10,15 +10,10 @@ Group.
 from datetime import date
 
 import pytest
+from builders import text_document
 
-from promiseaudit.extract import build_nlp, extract
+from promiseaudit.extract import extract
 from promiseaudit.extract.dates import detect_document_date, find_deadline
-from promiseaudit.models import Document, Page
-
-
-@pytest.fixture(scope="module")
-def nlp():
-    return build_nlp()
 
 
 HEADER = (
@@ -31,7 +26,7 @@ HEADER = (
 
 def run(nlp, body, header=HEADER):
     text = header + body + "\n"
-    doc = Document(path="/tmp/g.md", name="g.md", kind="md", sha256="0" * 64, pages=(Page(1, text),))
+    doc = text_document(text, "g.md")
     return extract(doc, nlp)
 
 

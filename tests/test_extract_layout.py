@@ -1,17 +1,11 @@
 """Lists, lead-ins, tables, fields and page breaks through the real pipeline."""
 from datetime import date
 
-import pytest
 
-from promiseaudit.extract import build_nlp, extract
+from promiseaudit.extract import extract
 from promiseaudit.models import Document, Page, Table, TableRow
 
 HEADER = "Prepared for: Bolt Retail Group\nPrepared by: Acme Networks Ltd\nDate: 12 January 2027\n\n"
-
-
-@pytest.fixture(scope="module")
-def nlp():
-    return build_nlp()
 
 
 def doc_of(*pages, kind="md"):

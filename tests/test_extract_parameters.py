@@ -1,21 +1,15 @@
 """Which parameters each category gets, and from which part of the unit."""
 from datetime import date
 
-import pytest
+from builders import text_document
 
-from promiseaudit.extract import build_nlp, extract
-from promiseaudit.models import Document, Page
+from promiseaudit.extract import extract
 
 HEADER = "Prepared for: Bolt Retail Group\nPrepared by: Acme Networks Ltd\nDate: 12 January 2027\n\n## Details\n\n"
 
 
-@pytest.fixture(scope="module")
-def nlp():
-    return build_nlp()
-
-
 def run(nlp, text):
-    doc = Document(path="/tmp/p.md", name="p.md", kind="md", sha256="0" * 64, pages=(Page(1, HEADER + text),))
+    doc = text_document(HEADER + text, "p.md")
     return extract(doc, nlp)
 
 

@@ -14,11 +14,6 @@ from promiseaudit.extract.pipeline import PATTERN_FILES, load_patterns
 from promiseaudit.models import Document, Page
 
 
-@pytest.fixture(scope="module")
-def nlp():
-    return build_nlp()
-
-
 def test_every_shipped_pattern_file_runs_through_the_blank_pipeline():
     """validate=True rejects bad keys when added; running catches E155-style errors."""
     shipped = sorted(p.name for p in PATTERN_DIR.glob("*.jsonl") if not p.name.startswith(("dates_", "quantities_")))

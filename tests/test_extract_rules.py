@@ -6,14 +6,10 @@ document whose cover page names the seller (Acme Networks Ltd) and the customer
 (Bolt Retail Group), as real proposals do.
 """
 import pytest
+from builders import text_document
 
-from promiseaudit.extract import build_nlp, extract
-from promiseaudit.models import Document, Page
+from promiseaudit.extract import extract
 
-
-@pytest.fixture(scope="module")
-def nlp():
-    return build_nlp()
 
 HEADER = (
     "Proposal for Bolt Retail Group\n\n"
@@ -26,7 +22,7 @@ HEADER = (
 
 def run(nlp, sentence, header=HEADER):
     text = header + sentence + "\n"
-    doc = Document(path="/tmp/t.md", name="t.md", kind="md", sha256="0" * 64, pages=(Page(1, text),))
+    doc = text_document(text, "t.md")
     return extract(doc, nlp)
 
 

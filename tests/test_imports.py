@@ -6,8 +6,7 @@ import pytest
 from promiseaudit.errors import RecordError
 from promiseaudit.imports import (Mapping, import_deals, import_deliveries, load_mapping,
                                   shipped_mappings)
-from promiseaudit.ledger import queries, store
-from promiseaudit.models import Deal
+from promiseaudit.ledger import queries
 
 DEALS = """deal_id,customer,rep,signed_on,kickoff_on,go_live_on,ends_on
 D-1,Acme Freight,Dana Whitfield,2027-01-15,2027-01-25,,2028-01-31

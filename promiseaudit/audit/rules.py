@@ -12,6 +12,7 @@ from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from typing import Mapping, Optional, Sequence
 
+from ..extract.dates import series_end_event
 from ..models import Deal, Delivery, Evidence, Occurrence, Promise, Verdict
 from .calendar import add_business_days
 from .due import anchor_date, resolve_due, unknown_anchor
@@ -36,14 +37,6 @@ _VERBS = (
 _UNTIL = re.compile(r"\b(until|till|up to|through|prior to|before|ahead of)\b", re.I)
 _BUSINESS = re.compile(r"\b(business|working|week) ?days?\b|\bweekdays?\b", re.I)
 _FROM_GO_LIVE = ("service_level", "support")  # measured levels start at go-live
-# "weekly status calls until go-live": the event that ends a series, when the extractor
-# left the anchor empty (a bound on a schedule is not a deadline).
-_UNTIL_EVENT = re.compile(
-    r"\b(?:until|till|up to|through|prior to|before|ahead of)\s+(?:the\s+)?"
-    r"(?:(?P<go_live>go[- ]?live|launch|cut[- ]?over|hand[- ]?over|opening|system acceptance)"
-    r"|(?P<kickoff>kick[- ]?off|project start))\b",
-    re.I,
-)
 
 
 @dataclass(frozen=True)
@@ -331,9 +324,11 @@ def _series(ctx: _Ctx):
     if end:
         end_words = f" until the contract ends ({end.isoformat()})"
     if p.anchor is None and p.due is None:
-        bound = _UNTIL_EVENT.search(p.text)
-        if bound:
-            p = replace(p, anchor=bound.lastgroup, within_days=0)
+        # "weekly status calls until go-live": the extractor leaves the anchor empty (a
+        # bound on a schedule is not a deadline); the series still ends at that event.
+        bound = series_end_event(p.text)
+        if bound in ("go_live", "kickoff", "signature"):
+            p = replace(p, anchor=bound, within_days=0)
     if p.due is not None:
         gen = periods_ending(p.due, p.recurrence, biz, s.holidays)
         return gen, end, f"{every}, first due {p.due.isoformat()} (stated in the proposal)" \

@@ -622,6 +622,19 @@ def event_at(text: str, pos: int) -> str | None:
     return _name_event(event[0], g) if event else None
 
 
+def series_end_event(text: str) -> str | None:
+    """The event that ends a repeating schedule ("weekly calls until go-live" ->
+    "go_live"), named as deadline anchors are; None when the text names none."""
+    g = _grammar()
+    norm = _normalise(text)
+    for m in re.finditer(r"\b(?:until|till|up\s+to|through|prior\s+to|ahead\s+of)[\s-]+",
+                         norm, re.I):
+        event = _event_phrase(norm, m.end(), g)
+        if event:
+            return _name_event(event[0], g)
+    return None
+
+
 def _free_zero_event(phrase: str, g: _Grammar) -> str | None:
     """'before any permit application is filed' -> 'permit application'. Only events of
     two words or more: 'before use' or 'before the end' are no deadlines."""

@@ -456,14 +456,12 @@ def segment(text: str, page_starts: Sequence[int] = (0,),
     units: list[Unit] = []
     heading = ""
     lead_in: Optional[int] = None
-    lead_heading = False
     pipe_header: Optional[tuple[str, ...]] = None
-    pipe_header_start = -1
     prev_kind = None
     for index, block in enumerate(blocks):
         if block.kind == "heading":
             heading = _clean_heading(text[block.start:block.end])
-            lead_in, lead_heading = None, True
+            lead_in = None
             prev_kind = "heading"
             continue
         if block.kind == "row":
@@ -471,7 +469,7 @@ def segment(text: str, page_starts: Sequence[int] = (0,),
             start, end, cells = _row_quote(text, line)
             known = _header_for(line.start, cells, tables)
             if known is None:  # the header line of a known table
-                pipe_header, pipe_header_start = cells, line.start
+                pipe_header = cells
                 prev_kind = "row"
                 continue
             if known:
@@ -480,7 +478,7 @@ def segment(text: str, page_starts: Sequence[int] = (0,),
                 if prev_kind != "row":
                     pipe_header = None
                     if not any(ch.isdigit() for ch in "".join(cells)) and all(len(c) < 40 for c in cells):
-                        pipe_header, pipe_header_start = cells, line.start
+                        pipe_header = cells
                         prev_kind = "row"
                         continue
                 header = pipe_header or ()
@@ -492,7 +490,6 @@ def segment(text: str, page_starts: Sequence[int] = (0,),
         kind = "item" if block.kind == "item" else "sentence"
         if block.kind != "item":
             lead_in = None
-            lead_heading = False
         spans = split_sentences(text, block.start, block.end, abbreviations)
         first_index = len(units)
         for n, (a, b) in enumerate(spans):
