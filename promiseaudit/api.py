@@ -9,7 +9,6 @@ import gc
 import re
 from dataclasses import dataclass
 from datetime import date, timedelta
-from pathlib import Path
 from typing import Callable, Iterable, Optional, Sequence
 
 from .errors import LedgerError, ReadError
@@ -67,15 +66,10 @@ def extract_files(paths: Sequence, model: Optional[str] = None,
 
 def check_paths(paths: Sequence) -> None:
     """Fail before any work if a file is missing or of a type promiseaudit cannot read."""
-    from .read import SUPPORTED_SUFFIXES, read_document
+    from .read import check_path
 
     for p in paths:
-        path = Path(p)
-        if not path.exists():
-            raise ReadError(f"{p}: file not found; check the path and try again")
-        if path.suffix.lower() not in SUPPORTED_SUFFIXES:
-            read_document(path)  # raises the reader's own advice for this file type
-            raise ReadError(f"{path.name}: unsupported file type '{path.suffix}'")
+        check_path(p)
 
 
 def planned_go_live(promises: Iterable[Promise]) -> Optional[date]:

@@ -414,10 +414,6 @@ def _as_datetime(value):
     return datetime(value.year, value.month, value.day)
 
 
-def _iso(value) -> Optional[str]:
-    return value.isoformat() if value is not None else None
-
-
 def _record_key(deal_id, category, delivered_on, reference, description, quantity, value,
                 opened_at, responded_at, resolved_at) -> tuple:
     base = (deal_id, category, delivered_on, reference, quantity, value, opened_at,
@@ -439,8 +435,8 @@ def import_deliveries(db, path, mapping: Optional[Mapping] = None) -> dict:
            "opened_at, responded_at, resolved_at"
     existing = {_record_key(*row) for row in db.execute(f"select {cols} from deliveries")}
     fresh = [r for r in records if _record_key(
-        r.deal_id, r.category, _iso(r.delivered_on), r.reference, r.description, r.quantity,
-        r.value, _iso(r.opened_at), _iso(r.responded_at), _iso(r.resolved_at)) not in existing]
+        r.deal_id, r.category, store.iso(r.delivered_on), r.reference, r.description, r.quantity,
+        r.value, store.iso(r.opened_at), store.iso(r.responded_at), store.iso(r.resolved_at)) not in existing]
     with db.atomic():
         store.add_deliveries(db, fresh)
     return {"imported": len(fresh), "skipped": skipped, "duplicates": len(records) - len(fresh)}

@@ -54,7 +54,8 @@ def now() -> str:
     return datetime.now(timezone.utc).replace(microsecond=0).isoformat()
 
 
-def _iso(value) -> Optional[str]:
+def iso(value) -> Optional[str]:
+    """A date or datetime as ISO text, as the ledger stores it (None stays None)."""
     if value is None:
         return None
     return value.isoformat() if isinstance(value, (date, datetime)) else str(value)
@@ -71,8 +72,8 @@ def record_change(db, who: str, action: str, entity: str, entity_id, field=None,
             "entity": entity,
             "entity_id": str(entity_id),
             "field": field,
-            "old_value": _iso(old),
-            "new_value": _iso(new),
+            "old_value": iso(old),
+            "new_value": iso(new),
             "note": note,
         }
     )
@@ -87,7 +88,7 @@ def upsert_deal(db, deal: Deal, who: str = "import") -> str:
     values = {
         "customer": deal.customer,
         "rep": deal.rep,
-        **{f: _iso(getattr(deal, f)) for f in DEAL_DATE_FIELDS},
+        **{f: iso(getattr(deal, f)) for f in DEAL_DATE_FIELDS},
     }
     if not existing:
         db["deals"].insert({"deal_id": deal.deal_id, **values, "created_at": now()})
@@ -183,7 +184,7 @@ def add_document(
             "pages": len(document.pages),
             "outcome": document.outcome,
             "outcome_detail": document.outcome_detail,
-            "document_date": _iso(document_date),
+            "document_date": iso(document_date),
             "locale": locale,
             "version_key": key,
             "supersedes": replaces,
@@ -243,7 +244,7 @@ def _promise_row(p: Promise, pid: str, deal_id: str, doc_id: int) -> dict:
         "end": p.end,
         "quote": p.text,
         "category": p.category,
-        "due": _iso(p.due),
+        "due": iso(p.due),
         "within_days": p.within_days,
         "business_days": int(bool(p.business_days)),
         "anchor": p.anchor,
@@ -271,16 +272,16 @@ def add_deliveries(db, deliveries: Iterable[Delivery]) -> int:
         {
             "deal_id": d.deal_id,
             "category": d.category,
-            "delivered_on": _iso(d.delivered_on),
+            "delivered_on": iso(d.delivered_on),
             "description": d.description,
             "quantity": d.quantity,
             "value": d.value,
             "reference": d.reference,
             "promise_id": d.promise_id,
             "priority": d.priority,
-            "opened_at": _iso(d.opened_at),
-            "responded_at": _iso(d.responded_at),
-            "resolved_at": _iso(d.resolved_at),
+            "opened_at": iso(d.opened_at),
+            "responded_at": iso(d.responded_at),
+            "resolved_at": iso(d.resolved_at),
             "source_file": d.source_file,
             "source_row": d.source_row,
             "imported_at": stamp,
@@ -376,7 +377,7 @@ def edit_promise(db, promise_id_: str, field_: str, value, who: str) -> None:
             ) from None
     if field_ == "business_days":
         new = int(bool(new))
-    new = _iso(new)
+    new = iso(new)
     if row[field_] == new:
         return
     db["promises"].update(promise_id_, {field_: new})
@@ -406,7 +407,7 @@ def store_audit_run(db, as_of: date, settings: dict, verdicts: dict) -> int:
     db.conn.executemany(
         "insert into audit_results (run_id, promise_id, status, due, rule, verdict) "
         "values (?, ?, ?, ?, ?, ?)",
-        ((run_id, pid, v.status, _iso(v.due), v.rule, _snapshot_json(v))
+        ((run_id, pid, v.status, iso(v.due), v.rule, _snapshot_json(v))
          for pid, v in sorted(verdicts.items())),
     )
     return run_id

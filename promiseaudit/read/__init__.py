@@ -13,7 +13,7 @@ from typing import Optional
 from ..errors import ReadError
 from ..models import Document
 
-__all__ = ["read_document", "sha256_file", "SUPPORTED_SUFFIXES"]
+__all__ = ["read_document", "check_path", "sha256_file", "SUPPORTED_SUFFIXES"]
 
 SUPPORTED_SUFFIXES = (".pdf", ".txt", ".md", ".markdown", ".docx")
 _KINDS = {".pdf": "pdf", ".txt": "txt", ".md": "md", ".markdown": "md", ".docx": "docx"}
@@ -28,16 +28,9 @@ def sha256_file(path) -> str:
     return digest.hexdigest()
 
 
-def read_document(path, password: Optional[str] = None, strict: bool = True) -> Document:
-    """Read one proposal file.
-
-    path (str | Path): a .pdf, .txt, .md/.markdown or .docx file.
-    password (str | None): opens a password-protected PDF.
-    strict (bool): raise ReadError for an encrypted, scanned or damaged file; when False,
-        return a Document with no pages whose ``outcome`` says what went wrong.
-    RETURNS (Document): pages with normalised text and tables; ``path`` is absolute,
-        ``sha256`` is the digest of the file's bytes.
-    """
+def check_path(path) -> Path:
+    """Fail at once, with advice, for a file promiseaudit cannot read: missing, a folder,
+    an old .doc, or an unsupported type. RETURNS the path."""
     given = os.fspath(path)
     file = Path(given)
     suffix = file.suffix.lower()
@@ -53,6 +46,22 @@ def read_document(path, password: Optional[str] = None, strict: bool = True) -> 
             f"{file.name}: unsupported file type '{file.suffix or '(none)'}'; "
             "promiseaudit reads PDF, .txt, .md and .docx proposals"
         )
+    return file
+
+
+def read_document(path, password: Optional[str] = None, strict: bool = True) -> Document:
+    """Read one proposal file.
+
+    path (str | Path): a .pdf, .txt, .md/.markdown or .docx file.
+    password (str | None): opens a password-protected PDF.
+    strict (bool): raise ReadError for an encrypted, scanned or damaged file; when False,
+        return a Document with no pages whose ``outcome`` says what went wrong.
+    RETURNS (Document): pages with normalised text and tables; ``path`` is absolute,
+        ``sha256`` is the digest of the file's bytes.
+    """
+    file = check_path(path)
+    given = os.fspath(path)
+    suffix = file.suffix.lower()
     try:
         data = file.read_bytes()
     except OSError as e:
