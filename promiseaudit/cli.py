@@ -646,7 +646,7 @@ def report_weekly(ctx, week, as_of, output, date_format, confirmed_only, at_risk
                   holidays):
     """Write the weekly report: what broke, what is due or at risk, what changed."""
     from .api import load_audit_data, save_snapshot
-    from .report import iso_week_bounds, weekly_report
+    from .report import iso_week_bounds, week_bounds, weekly_report
 
     if week and as_of:
         raise click.UsageError("Give --week or --as-of, not both")
@@ -656,8 +656,7 @@ def report_weekly(ctx, week, as_of, output, date_format, confirmed_only, at_risk
         as_of = today if start <= today <= end else end  # never audit ahead of today
     else:
         as_of = as_of or today
-        start = as_of - timedelta(days=as_of.weekday())
-        end = start + timedelta(days=6)
+        start, end = week_bounds(as_of)
     settings = _settings(at_risk_days, windows, holidays)
     # "What changed" compares with last week's audit only, never an older one.
     data = load_audit_data(ctx.existing_db, as_of, settings, confirmed_only=confirmed_only, save=False,

@@ -36,7 +36,8 @@ def run_demo(out_dir, as_of: Optional[date] = None) -> DemoResult:
     from .audit import AuditSettings
     from .imports import import_deals, import_deliveries, load_mapping
     from .ledger import open_ledger, queries
-    from .report import ReportFilters, brief_html, manager_report, weekly_report
+    from .report import (ReportFilters, brief_html, manager_report, week_bounds,
+                         weekly_report)
 
     manifest = json.loads((SAMPLE_DIR / "manifest.json").read_text(encoding="utf-8"))
     as_of = as_of or date.fromisoformat(manifest["as_of"])
@@ -77,8 +78,7 @@ def run_demo(out_dir, as_of: Optional[date] = None) -> DemoResult:
         if day < as_of:
             api.run_audit(db, day, settings)
     # The weekly report covers the last full week (Monday to Sunday) before as_of.
-    week_end = as_of - timedelta(days=as_of.weekday() + 1)
-    week_start = week_end - timedelta(days=6)
+    week_start, week_end = week_bounds(as_of - timedelta(days=7))
     weekly_data = api.load_audit_data(db, week_end, settings,
                                       previous_before=week_start - timedelta(days=1))
     weekly_path = out / "weekly.html"

@@ -166,3 +166,12 @@ def test_recurring_promise_shows_the_occurrence_status_not_the_overall_one(data,
     assert rows_with(sections["Kept this week"], "Weekly status calls")[0].startswith("Kept")
     assert rows_with(sections["Due or at risk in the next two weeks"],
                      "Weekly status calls")[0].startswith("Pending")
+
+
+def test_week_bounds_runs_monday_to_sunday():
+    from datetime import date
+
+    from promiseaudit.report import week_bounds
+
+    assert week_bounds(date(2027, 5, 19)) == (date(2027, 5, 17), date(2027, 5, 23))
+    assert week_bounds(date(2027, 5, 23)) == (date(2027, 5, 17), date(2027, 5, 23))

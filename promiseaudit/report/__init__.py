@@ -8,7 +8,7 @@ module-level state); every function takes an optional ``env`` so callers can reu
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Optional
 
@@ -160,6 +160,12 @@ def brief_html(data: AuditData, deal_id: Optional[str] = None, customer: Optiona
 
 
 _ISO_WEEK = re.compile(r"^\s*(\d{4})-?W(\d{1,2})\s*$", re.I)
+
+
+def week_bounds(day: date) -> tuple[date, date]:
+    """The Monday and Sunday of the week that ``day`` falls in."""
+    monday = day - timedelta(days=day.weekday())
+    return monday, monday + timedelta(days=6)
 
 
 def iso_week_bounds(week: str) -> tuple[date, date]:
