@@ -248,12 +248,18 @@ def detect_parties(text: str, lexicon: dict, head_lines: int = 60) -> Parties:
                     customer_orgs.append(seg)
 
     defining = "\n".join(line for line in lines if "(" in line and any(q in line for q in "\"“”'‘’"))
+    by_duties = _sides_by_duties(text)
+    for alias, side in by_duties.items():
+        _place(alias, side, seller_orgs, customer_orgs, seller_roles, customer_roles)
+    decided = {alias.lower(): side for alias, side in by_duties.items()}
     for m in _DEFINITION.finditer(defining):
         aliases = [a.strip() for a in (m.group("alias"), m.group("alias2")) if a and a.strip()]
         lowered = [re.sub(r"^the\s+", "", a.lower()) for a in aliases]
         names = _trailing_name(m.group("before"))
-        side = None
-        if any(a in lex["seller_roles"] or a in ("we", "us") for a in lowered):
+        side = next((decided[a.lower()] for a in aliases if a.lower() in decided), None)
+        if side is not None:
+            pass
+        elif any(a in lex["seller_roles"] or a in ("we", "us") for a in lowered):
             side = "seller"
         elif any(a in lex["customer_roles"] for a in lowered):
             side = "customer"
@@ -266,6 +272,8 @@ def detect_parties(text: str, lexicon: dict, head_lines: int = 60) -> Parties:
         if side is None:
             continue
         for alias, low in zip(aliases, lowered):
+            if low in decided:
+                continue
             if low in lex["seller_roles"] or low in lex["customer_roles"]:
                 (seller_roles if side == "seller" else customer_roles).append(low)
             elif alias[:1].isupper():
@@ -323,6 +331,64 @@ def detect_parties(text: str, lexicon: dict, head_lines: int = 60) -> Parties:
     c_people = [p for p in c_people if p not in clash and p not in seller]
     return Parties(seller, customer, sorted(set(seller_roles)), sorted(set(customer_roles)),
                    s_people, c_people)
+
+
+_PROVIDE = re.compile(r"\s+(?:shall|will|must|agrees? to|undertakes? to)\s+(?:(?:also|promptly|use|make|"
+                      r"commercially|reasonable|best|efforts?|to)\s+){0,4}(?:provide|perform|deliver|supply|"
+                      r"furnish|maintain|host|support|repair|replace|correct|install|develop|manufacture|ship|"
+                      r"render|respond|train|make available|offer)\b", re.I)
+_PAY = re.compile(r"\s+(?:shall|will|must|agrees? to)\s+(?:(?:promptly|also)\s+)?(?:pay|purchase|order|buy|"
+                  r"reimburse|remit)\b", re.I)
+
+
+_PARTY_ALIAS = re.compile(r"\(\s*(?:the\s+|hereinafter\s+(?:referred\s+to\s+as\s+|called\s+)?(?:the\s+)?|"
+                          r"hereafter\s+(?:the\s+)?)?[\"“”]\s*(?P<alias>[A-Z][\w.&-]*(?:\s+[A-Z][\w.&-]*){0,3})\s*[\"“”]\s*\)",
+                          re.I)
+_NOT_PARTIES = {"agreement", "effective date", "services", "service", "products", "product", "parties", "party",
+                "term", "territory", "software", "license agreement", "confidential information", "site", "work",
+                "deliverables", "system", "fees", "contract", "schedule", "exhibit", "statement of work"}
+
+
+def _sides_by_duties(text: str) -> dict:
+    """Contracts define their parties ('XACCT Technologies, Inc. ("XACCT")', 'Clear Capital
+    (the "Company")'). Of the terms defined near the top, the one that most often shall
+    provide, perform or deliver is the seller, and one that shall pay is the customer.
+    RETURNS (dict): defined term -> "seller" | "customer"; empty when unclear.
+    This decides parties with no role word, and role words that can point either way
+    ("Company")."""
+    head = text[:6000]
+    aliases = []
+    for m in _PARTY_ALIAS.finditer(head):
+        alias = m.group("alias").strip()
+        if alias.lower() not in _NOT_PARTIES and alias.lower() not in [a.lower() for a in aliases]:
+            aliases.append(alias)
+    scored = []
+    for alias in aliases[:8]:
+        term = r"(?<![\w-])(?:the\s+)?" + re.escape(alias) + r"(?:['’]s)?"
+        give = len(re.findall(term + _PROVIDE.pattern, text, re.I))
+        pay = len(re.findall(term + _PAY.pattern, text, re.I))
+        if give or pay:
+            scored.append((give - pay, give, pay, alias))
+    scored.sort(key=lambda t: -t[0])
+    if not scored or scored[0][1] == 0 or (len(scored) > 1 and scored[0][0] <= scored[1][0]):
+        return {}
+    best = scored[0]
+    out = {best[3]: "seller"}
+    for other in scored[1:]:
+        if other[2] > 0 or other[0] < best[0] - 2:
+            out[other[3]] = "customer"
+    return out
+
+
+def _place(alias: str, side: str, seller_orgs, customer_orgs, seller_roles, customer_roles) -> None:
+    """Put a defined term on its side, taking it off the other."""
+    orgs, other_roles, roles = (seller_orgs, customer_roles, seller_roles) if side == "seller" else \
+        (customer_orgs, seller_roles, customer_roles)
+    low = alias.lower()
+    if low in other_roles:
+        other_roles.remove(low)
+    if alias not in orgs:
+        orgs.append(alias)
 
 
 def _trailing_name(before: str) -> Optional[str]:
