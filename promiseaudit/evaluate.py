@@ -17,8 +17,12 @@ Matching rule (gold promise <-> extracted promise):
 - a pair can match when its score is >= 0.6; pairs are assigned 1:1, greedily, best
   score first (ties: gold order).
 
-Precision = matched / extracted, recall = matched / gold. Category and parameter
-accuracies are over matched pairs. An extracted promise that matches nothing is a false
+Precision = matched / extracted, recall = matched / gold. Each labelled promise counts
+once: when a document has several copies (.txt, .pdf, .docx) the overall figures use the
+first (text, then .docx, then PDF); the per-kind rows compare the copies. Category
+accuracy is over matched pairs. A parameter's accuracy is over the matched pairs whose
+gold label states it ("labelled"); a value found where the gold states none is counted
+as spurious. ``strength`` is always labelled (firm unless hedged). An extracted promise that matches nothing is a false
 positive; it is marked "labelled non-promise" when it matches a text in the gold file's
 ``non_promises`` list by the same rule.
 """
@@ -36,6 +40,7 @@ from .errors import PromiseAuditError
 PARAMETERS = ("due", "within_days", "business_days", "anchor", "recurrence", "quantity", "unit", "threshold",
               "threshold_unit", "direction", "strength", "condition")
 SOURCE_SUFFIXES = (".txt", ".md", ".markdown", ".docx", ".pdf")
+GOLD_DEFAULTS = {"business_days": False, "strength": "firm"}
 MATCH_THRESHOLD = 0.6
 KIND_GROUPS = {"txt": "txt/md", "md": "txt/md", "pdf": "pdf", "docx": "docx"}
 
@@ -121,6 +126,10 @@ class SourceResult:
     matched: int = 0
     category_ok: int = 0
     parameter_ok: dict = field(default_factory=lambda: {p: 0 for p in PARAMETERS})
+    parameter_labelled: dict = field(default_factory=lambda: {p: 0 for p in PARAMETERS})
+    parameter_labelled_ok: dict = field(default_factory=lambda: {p: 0 for p in PARAMETERS})
+    parameter_spurious: dict = field(default_factory=lambda: {p: 0 for p in PARAMETERS})
+    primary: bool = True
     misses: list = field(default_factory=list)
     false_positives: list = field(default_factory=list)
     mismatches: list = field(default_factory=list)
@@ -146,16 +155,25 @@ class EvalReport:
         precision, recall = _ratio(matched, found), _ratio(matched, gold)
         f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
         params = {p: _ratio(sum(s.parameter_ok[p] for s in sources), matched) for p in PARAMETERS}
+        labelled = {p: sum(s.parameter_labelled[p] for s in sources) for p in PARAMETERS}
+        labelled_ok = {p: sum(s.parameter_labelled_ok[p] for s in sources) for p in PARAMETERS}
+        spurious = {p: sum(s.parameter_spurious[p] for s in sources) for p in PARAMETERS}
         return {
             "sources": len(sources), "gold": gold, "found": found, "matched": matched,
             "precision": round(precision, 4), "recall": round(recall, 4), "f1": round(f1, 4),
             "category_accuracy": round(_ratio(sum(s.category_ok for s in sources), matched), 4),
             "parameter_accuracy": {p: round(v, 4) for p, v in params.items()},
+            "parameters_labelled": labelled,
+            "parameter_accuracy_labelled": {p: round(_ratio(labelled_ok[p], labelled[p]), 4) for p in PARAMETERS},
+            "parameter_spurious": spurious,
+            "parameter_spurious_rate": {p: round(_ratio(spurious[p], matched) if matched else 0.0, 4)
+                                        for p in PARAMETERS},
         }
 
     @property
     def overall(self) -> dict:
-        return self._totals(self.sources)
+        """Each labelled promise once (the first copy of each document)."""
+        return self._totals([s for s in self.sources if s.primary])
 
     @property
     def precision(self) -> float:
@@ -186,15 +204,15 @@ class EvalReport:
 
     @property
     def misses(self) -> list:
-        return [m for s in self.sources for m in s.misses]
+        return [m for s in self.sources if s.primary for m in s.misses]
 
     @property
     def false_positives(self) -> list:
-        return [f for s in self.sources for f in s.false_positives]
+        return [f for s in self.sources if s.primary for f in s.false_positives]
 
     @property
     def mismatches(self) -> list:
-        return [m for s in self.sources for m in s.mismatches]
+        return [m for s in self.sources if s.primary for m in s.mismatches]
 
     def to_dict(self) -> dict:
         return {
@@ -225,7 +243,13 @@ class EvalReport:
             lines.append(f"{name:10}{t['sources']:>6}{t['gold']:>6}{t['found']:>7}{t['precision']:>7.3f}"
                          f"{t['recall']:>7.3f}{t['f1']:>7.3f}{t['category_accuracy']:>7.3f}")
         lines.append("")
-        lines.append("Parameter accuracy over matched promises:")
+        lines.append("Parameters (overall): accuracy where the gold states one, and values found where it states none")
+        lines.append(f"  {'':15}{'labelled':>9}{'accuracy':>9}{'spurious':>9}{'rate':>7}")
+        for n in PARAMETERS:
+            lines.append(f"  {n:15}{o['parameters_labelled'][n]:>9}{o['parameter_accuracy_labelled'][n]:>9.3f}"
+                         f"{o['parameter_spurious'][n]:>9}{o['parameter_spurious_rate'][n]:>7.3f}")
+        lines.append("")
+        lines.append("Parameter accuracy over matched promises (null = null counts as right):")
         names = list(PARAMETERS)
         lines.append(f"{'':10}" + "".join(f"{n[:9]:>10}" for n in names))
         for name, t in rows:
@@ -271,13 +295,36 @@ def find_sources(stem: str, dirs: Sequence[Path]) -> list[Path]:
     return out
 
 
-def evaluate(gold_dir, sources_dirs=None, nlp=None) -> EvalReport:
+def complete_gold(gold: dict) -> dict:
+    """A gold file with every parameter filled in (the corpus's compact form leaves out
+    what the text does not state) and every non-promise as ``{"text", "kind"}``."""
+    out = dict(gold)
+    out["promises"] = [{name: item.get(name, GOLD_DEFAULTS.get(name)) for name in PARAMETERS} | item
+                       for item in gold.get("promises", [])]
+    for item in out["promises"]:
+        for name, default in GOLD_DEFAULTS.items():
+            if item.get(name) is None:
+                item[name] = default
+    out["non_promises"] = [n if isinstance(n, dict) else {"text": n, "kind": "not_promise"}
+                           for n in gold.get("non_promises", [])]
+    return out
+
+
+def default_source_dirs(gold_dir: Path) -> list[Path]:
+    """Where a gold folder's sources are: ``docs`` (the corpus), ``proposals``, ``pdf``
+    and ``docx`` beside it."""
+    base = Path(gold_dir).parent
+    return [base / "docs", base / "proposals", base / "pdf", base / "docx"]
+
+
+def evaluate(gold_dir, sources_dirs=None, nlp=None, stems=None) -> EvalReport:
     """Score the extractor on every gold file in ``gold_dir``.
 
     gold_dir (str | Path): folder of ``<stem>.json`` gold files.
     sources_dirs (list | None): folders to look for ``<stem>.*`` sources in; by default
-        ``proposals``, ``pdf`` and ``docx`` beside ``gold_dir``.
+        ``docs``, ``proposals``, ``pdf`` and ``docx`` beside ``gold_dir``.
     nlp (Language | None): a pipeline from ``build_nlp`` (built here when None).
+    stems (list | None): score only these documents.
     RETURNS (EvalReport): scores, misses, false positives and parameter mismatches.
     """
     from .extract import build_nlp, extract_many
@@ -288,23 +335,25 @@ def evaluate(gold_dir, sources_dirs=None, nlp=None) -> EvalReport:
     if not gold_dir.is_dir():
         raise PromiseAuditError(f"{gold_dir}: not a folder of gold files; pass the folder holding <name>.json files")
     if sources_dirs is None:
-        base = gold_dir.parent
-        sources_dirs = [base / "proposals", base / "pdf", base / "docx"]
+        sources_dirs = default_source_dirs(gold_dir)
     sources_dirs = [Path(d) for d in sources_dirs]
     nlp = nlp or build_nlp()
+    wanted = set(stems) if stems is not None else None
     jobs = []
     for gold_path in sorted(gold_dir.glob("*.json")):
+        if wanted is not None and gold_path.stem not in wanted:
+            continue
         try:
-            gold = json.loads(gold_path.read_text(encoding="utf-8"))
+            gold = complete_gold(json.loads(gold_path.read_text(encoding="utf-8")))
         except (OSError, json.JSONDecodeError) as e:
             raise PromiseAuditError(f"{gold_path.name}: not a readable gold file ({e}); fix the JSON") from None
-        for source in find_sources(gold_path.stem, sources_dirs):
-            jobs.append((gold_path, gold, source))
+        for n, source in enumerate(find_sources(gold_path.stem, sources_dirs)):
+            jobs.append((gold_path, gold, source, n == 0))
     results: list[SourceResult] = []
     documents = []
-    for gold_path, gold, source in jobs:
+    for gold_path, gold, source, primary in jobs:
         result = SourceResult(gold_path.name, source.name, source.suffix.lstrip(".").lower(),
-                              gold_date=gold.get("document_date"))
+                              gold_date=gold.get("document_date"), primary=primary)
         try:
             document = read_document(source, strict=True)
         except PromiseAuditError as e:
@@ -314,7 +363,7 @@ def evaluate(gold_dir, sources_dirs=None, nlp=None) -> EvalReport:
         documents.append(document)
     readable = [(i, d) for i, d in enumerate(documents) if d is not None]
     extracted = dict(zip([i for i, _ in readable], extract_many([d for _, d in readable], nlp)))
-    for index, (gold_path, gold, source) in enumerate(jobs):
+    for index, (gold_path, gold, source, _primary) in enumerate(jobs):
         result = results[index]
         document = documents[index]
         if document is not None:
@@ -340,7 +389,15 @@ def _score(result: SourceResult, gold: dict, found: list) -> None:
                                       "found": p.category, "text": g["text"], "rule": p.rule})
         for name in PARAMETERS:
             value = getattr(p, name)
-            if _same(name, g.get(name), value):
+            same = _same(name, g.get(name), value)
+            stated = name == "strength" or bool(g.get(name)) if name in ("business_days", "condition") \
+                else name == "strength" or g.get(name) is not None
+            if stated:
+                result.parameter_labelled[name] += 1
+                result.parameter_labelled_ok[name] += same
+            elif value not in (None, False, "", "firm") and name != "strength":
+                result.parameter_spurious[name] += 1
+            if same:
                 result.parameter_ok[name] += 1
             else:
                 shown = value.isoformat() if isinstance(value, date) else value
@@ -353,7 +410,7 @@ def _score(result: SourceResult, gold: dict, found: list) -> None:
     for fi, p in enumerate(found):
         if fi in matched_f:
             continue
-        hit = any(match_score(n, p.text) >= MATCH_THRESHOLD for n in non_promises)
+        hit = any(match_score(n["text"], p.text) >= MATCH_THRESHOLD for n in non_promises)
         result.false_positives.append({"source": result.source, "text": p.text, "category": p.category,
                                        "rule": p.rule, "reason": p.reason, "page": p.page,
                                        "labelled_non_promise": hit})

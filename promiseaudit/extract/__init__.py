@@ -15,14 +15,15 @@ from ..models import Document, Promise
 if TYPE_CHECKING:  # pragma: no cover
     from spacy.language import Language
 
-EXTRACTOR_VERSION = "1.2.0"
+EXTRACTOR_VERSION = "2.0.0"
 
-__all__ = ["EXTRACTOR_VERSION", "build_nlp", "extract", "extract_many"]
+__all__ = ["EXTRACTOR_VERSION", "build_nlp", "extract", "extract_many", "extractor_version"]
 
 
 def build_nlp(model: Optional[str] = None) -> "Language":
-    """spacy.blank("en") (or an installed trained pipeline named by ``model``, never
-    downloaded) with the promise-finding components. Build it once and reuse it."""
+    """spacy.blank("en") with the promise-finding components. ``model``: None for the
+    trained model shipped in the package, "rules" for the rules alone, or a model folder
+    written by ``promiseaudit train``. Build it once and reuse it."""
     from .pipeline import build_nlp as _build
 
     return _build(model)
@@ -52,4 +53,11 @@ def extract_many(items: Iterable, nlp: Optional["Language"] = None, batch_size: 
 
     if nlp is None:
         nlp = build_nlp()
-    yield from run_documents(items, nlp, batch_size, EXTRACTOR_VERSION)
+    yield from run_documents(items, nlp, batch_size, extractor_version(nlp))
+
+
+def extractor_version(nlp: "Language") -> str:
+    """The version stored on every promise: the code's version plus the trained model's
+    (a hash of its training data and config), or "-rules" when the rules decide alone."""
+    decider = nlp.get_pipe("promiseaudit_commitments").decider
+    return f"{EXTRACTOR_VERSION}+{decider[1]['version']}" if decider else f"{EXTRACTOR_VERSION}-rules"

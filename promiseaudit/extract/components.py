@@ -25,7 +25,7 @@ import numpy
 from spacy.attrs import SENT_START
 from spacy.tokens import Doc, Span
 
-from . import classify, segment
+from . import classify, learned, segment
 from .parameters import Parameters, parameters_for, row_parameters
 from .parties import detect_parties
 
@@ -227,25 +227,36 @@ class PartyDetector:
 # --------------------------------------------------------------------------- commitments
 
 @Language.factory("promiseaudit_commitments",
-                  default_config={"lexicon_path": None, "spans_key": CUES_KEY, "min_confidence": 0.3})
+                  default_config={"lexicon_path": None, "spans_key": CUES_KEY, "min_confidence": 0.3,
+                                  "decider_path": None, "keep_features": False})
 def make_commitments(nlp: Language, name: str, lexicon_path: Optional[str], spans_key: str,
-                     min_confidence: float):
-    for ext in ("pa_context", "pa_units", "pa_parties", "pa_candidates", "pa_judgements"):
+                     min_confidence: float, decider_path: Optional[str], keep_features: bool):
+    for ext in ("pa_context", "pa_units", "pa_parties", "pa_candidates", "pa_judgements", "pa_features"):
         _ensure_extension(ext)
-    return CommitmentJudge(name, load_lexicon(lexicon_path), spans_key, min_confidence)
+    decider = learned.load_model(decider_path) if decider_path else None
+    if decider_path and decider is None:
+        raise ValueError(f"no trained model in {decider_path}: train one with 'promiseaudit train'")
+    return CommitmentJudge(name, load_lexicon(lexicon_path), spans_key, min_confidence, decider, keep_features)
 
 
 class CommitmentJudge:
     """Judges every unit and keeps the promises in ``doc._.pa_candidates``.
 
-    ``doc._.pa_judgements`` keeps every unit's judgement (for explaining misses).
+    Without a decider the rules decide. With one (a model trained by ``training.py``),
+    the rules' findings become the features of the model's decision on every unit
+    (``learned.py``). ``doc._.pa_judgements`` keeps every unit's judgement (for
+    explaining misses) and ``doc._.pa_features`` the text the model read.
     """
 
-    def __init__(self, name: str, lexicon: dict, spans_key: str, min_confidence: float):
+    def __init__(self, name: str, lexicon: dict, spans_key: str, min_confidence: float, decider=None,
+                 keep_features: bool = False):
         self.name = name
+        self.keep_features = keep_features
         self.lexicon = lexicon
         self.spans_key = spans_key
         self.min_confidence = min_confidence
+        self.decider = decider
+        self.threshold = decider[1].get("threshold", 0.5) if decider else None
         classify.compile_lexicon(lexicon)
 
     def __call__(self, doc: Doc) -> Doc:
@@ -258,26 +269,61 @@ class CommitmentJudge:
         starts = [s.start_char for s in spans]
         cues_by_unit = [self._cues(u, spans, starts) for u in units]
         polarity: dict = {}
-        candidates, judgements = [], []
+        candidates, judgements, fragments = [], [], []
         answered = _answered_requirements(units)
         for index, unit in enumerate(units):
             cues = cues_by_unit[index]
+            fragment = False
             if index in answered:
-                judgements.append(classify.Judgement(False, rule="restated_requirement",
-                                                     reason="the customer's requirement, followed by the answer"))
-                continue
-            judgement, fragment = self._judge(index, unit, units, cues, cues_by_unit, ctx, polarity)
+                judgement = classify.Judgement(False, rule="restated_requirement",
+                                               reason="the customer's requirement, followed by the answer")
+            else:
+                judgement, fragment = self._judge(index, unit, units, cues, cues_by_unit, ctx, polarity)
             judgements.append(judgement)
+            fragments.append(fragment)
             if not judgement.promise:
                 continue
             lead = units[unit.lead_in] if unit.lead_in is not None else None
             self._finish(judgement, unit, cues, lead, cues_by_unit[unit.lead_in] if lead else (), ctx, fragment)
-            if judgement.confidence < self.min_confidence:
-                continue
-            candidates.append(Candidate(unit, judgement, lead.text if lead else "", fragment))
+            if self.decider is None and judgement.confidence >= self.min_confidence:
+                candidates.append(Candidate(unit, judgement, lead.text if lead else "", fragment))
+        if self.decider is not None:
+            candidates = self._decide(doc, units, judgements, fragments, cues_by_unit, ctx)
+        elif self.keep_features:
+            doc._.pa_features = self._features(units, judgements, cues_by_unit, ctx)
         doc._.pa_candidates = candidates
         doc._.pa_judgements = judgements
         return doc
+
+    @staticmethod
+    def _features(units, judgements, cues_by_unit, ctx) -> list:
+        leads = [units[u.lead_in].text if u.lead_in is not None else "" for u in units]
+        return [learned.features(u, j, cues_by_unit[i], ctx, leads[i]) for i, (u, j) in enumerate(zip(units, judgements))]
+
+    def _decide(self, doc, units, judgements, fragments, cues_by_unit, ctx) -> list:
+        """The trained model decides every unit; the rules' judgements are its features."""
+        texts = self._features(units, judgements, cues_by_unit, ctx)
+        doc._.pa_features = texts
+        candidates = []
+        for index, decision in enumerate(learned.decide(self.decider, texts)):
+            unit, judgement = units[index], judgements[index]
+            if decision.promise_probability < self.threshold or len(unit.text.strip()) < 3:
+                continue
+            if not judgement.promise:
+                judgement = classify.Judgement(True, rule=f"learned/{judgement.rule.split('/')[0] or 'unit'}",
+                                               party=judgement.party, reason="the trained model reads a promise")
+                judgements[index] = judgement
+                lead = units[unit.lead_in] if unit.lead_in is not None else None
+                self._finish(judgement, unit, cues_by_unit[index], lead,
+                             cues_by_unit[unit.lead_in] if lead else (), ctx, fragments[index])
+            rule_category = judgement.category
+            judgement.category = decision.category
+            judgement.confidence = round(decision.promise_probability, 2)
+            if rule_category != decision.category:
+                judgement.reason = f"{judgement.reason}; category {decision.category.replace('_', ' ')} (trained model)"
+            lead = units[unit.lead_in] if unit.lead_in is not None else None
+            candidates.append(Candidate(unit, judgement, lead.text if lead else "", fragments[index]))
+        return candidates
 
     @staticmethod
     def _cues(unit: segment.Unit, spans, starts) -> list:

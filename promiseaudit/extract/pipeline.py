@@ -15,6 +15,7 @@ from spacy.language import Language
 
 from . import components  # noqa: F401  (registers the factories)
 from .components import CUES_KEY, PATTERN_DIR
+from .learned import MODEL_DIR
 
 PATTERN_FILES = ("commitments.jsonl", "modifiers.jsonl", "non_promises.jsonl", "categories.jsonl")
 
@@ -34,27 +35,32 @@ def load_patterns(files: Iterable[str] = PATTERN_FILES, directory: Path = PATTER
     return patterns
 
 
-def _base(model: Optional[str]) -> Language:
-    if not model or model == "blank":
-        return spacy.blank("en")
-    if spacy.util.is_package(model) or Path(model).exists():
-        nlp = spacy.load(model, exclude=["ner", "lemmatizer", "textcat"])
-        return nlp
-    raise ValueError(
-        f"spaCy pipeline '{model}' is not installed; leave --model out to use the built-in rules"
-    )
+def decider_path(model: Optional[str]) -> Optional[str]:
+    """Which trained decider ``model`` names: None (the shipped model, or the rules alone
+    if none is shipped), "rules" (the rules alone), or a model directory from
+    ``promiseaudit train``."""
+    if model == "rules":
+        return None
+    if not model:
+        return str(MODEL_DIR) if (MODEL_DIR / "config.cfg").is_file() else None
+    if not (Path(model) / "config.cfg").is_file():
+        raise ValueError(f"--model {model}: not a trained model folder; give 'rules' or a folder written "
+                         f"by 'promiseaudit train'")
+    return str(model)
 
 
-def build_nlp(model: Optional[str] = None) -> Language:
-    """The extraction pipeline.
+def build_nlp(model: Optional[str] = None, keep_features: bool = False) -> Language:
+    """The extraction pipeline: ``spacy.blank("en")`` with our components.
 
-    model (str | None): None for ``spacy.blank("en")``; the name or path of an installed
-        trained pipeline to add our components to (it is never downloaded).
+    model (str | None): None for the trained model shipped in the package, "rules" for
+        the rules alone, or a model folder written by ``promiseaudit train``.
+    keep_features (bool): keep each unit's feature text in ``doc._.pa_features`` (for
+        training) even when the rules decide.
     RETURNS (Language): build once and reuse it for every document.
     """
-    nlp = _base(model)
-    first = {"first": True} if nlp.pipe_names else {}
-    nlp.add_pipe("promiseaudit_segmenter", **first)
+    decider = decider_path(model)
+    nlp = spacy.blank("en")
+    nlp.add_pipe("promiseaudit_segmenter")
     ruler = nlp.add_pipe(
         "span_ruler",
         name="promiseaudit_cues",
@@ -65,6 +71,6 @@ def build_nlp(model: Optional[str] = None) -> Language:
     ruler.add_patterns(load_patterns())
     nlp.add_pipe("promiseaudit_regex_cues")
     nlp.add_pipe("promiseaudit_parties")
-    nlp.add_pipe("promiseaudit_commitments")
+    nlp.add_pipe("promiseaudit_commitments", config={"decider_path": decider, "keep_features": keep_features})
     nlp.add_pipe("promiseaudit_parameters")
     return nlp

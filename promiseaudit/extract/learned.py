@@ -1,0 +1,138 @@
+"""The learned decision: is a unit the seller's promise, and of which category?
+
+Every unit the segmenter finds (sentence, list item, table row, ``Key: value`` field) is a
+candidate. The rules' findings about it become marker tokens put in front of its text:
+
+- the unit's kind, heading words, lead-in words and table header words;
+- what the rules concluded (promise or not, the rule family, the party of the subject,
+  the rules' category) and the cue labels found in it (modal, hedge, condition, dates,
+  numbers, category cues...);
+- the parties: the seller's and the customer's names and defined terms are replaced by
+  ``xseller`` / ``xcustomer``, so "XACCT shall respond" and "Provider shall respond" read
+  alike, and "Licensee shall notify" reads as the customer's duty.
+
+A spaCy ``textcat`` (``spacy.TextCatBOW``, trained here by ``training.py`` from the
+labelled corpus) reads that text and chooses one of ten labels: the seven categories of a
+seller promise (``promise_delivery`` ...), ``customer_duty``, ``third_party`` or
+``not_promise``. The probability of the unit being a promise is the sum of the seven
+promise labels; its category is the most likely of them.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Optional, Sequence
+
+from ..models import CATEGORIES
+from . import classify
+
+MODEL_DIR = Path(__file__).parent / "model"
+ROLE_LABELS = ("customer_duty", "third_party", "not_promise")
+LABELS = tuple(f"promise_{c}" for c in CATEGORIES) + ROLE_LABELS
+FEATURES_VERSION = "1"
+
+_WORD = re.compile(r"[a-z][a-z'-]+")
+_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+
+
+@dataclass
+class Decision:
+    """The model's answer for one unit."""
+
+    promise_probability: float
+    category: str
+    label: str
+
+
+def _words(text: str, limit: int) -> list[str]:
+    return _WORD.findall(text.lower())[:limit]
+
+
+def mask_parties(text: str, parties) -> str:
+    """The text with the seller's and customer's names and role words as placeholders."""
+    for which, token in (("seller", " xseller "), ("customer", " xcustomer "),
+                         ("seller_role", " xseller "), ("customer_role", " xcustomer ")):
+        pattern = parties.matcher(which)
+        if pattern is not None:
+            text = pattern.sub(token, text)
+    return text
+
+
+def subject_party(text: str, cues: Sequence[classify.Cue], ctx: classify.Context) -> str:
+    """Whose is the first commitment in the unit: seller, customer or neutral (none if no modal)."""
+    for cue in cues:
+        if cue.label in ("MODAL", "COMMIT", "SOFT_COMMIT"):
+            return classify.classify_party(classify.subject_before(text, cue.start), ctx)
+    return "none"
+
+
+def features(unit, judgement: classify.Judgement, cues: Sequence[classify.Cue], ctx: classify.Context,
+             lead_text: str = "") -> str:
+    """The text the model reads for one unit: marker tokens, then the masked, lower-cased text."""
+    text = unit.text
+    marks = [f"xkind_{unit.kind}", f"xrule_{'yes' if judgement.promise else 'no'}",
+             f"xrb_{re.sub(r'[^a-z_]', '', judgement.rule.split('/')[0])}",
+             f"xparty_{judgement.party or 'none'}", f"xsubj_{subject_party(text, cues, ctx)}"]
+    if judgement.promise and judgement.category:
+        marks.append(f"xcat_{judgement.category}")
+    marks += sorted({f"xcue_{c.label.lower()}" for c in cues})
+    hclass = classify.heading_class(unit.heading, ctx)
+    if hclass:
+        marks.append(f"xhc_{hclass}")
+    marks += [f"xh_{w}" for w in _words(unit.heading, 6)]
+    if lead_text:
+        marks += [f"xl_{w}" for w in _words(mask_parties(lead_text, ctx.parties), 8)]
+    if unit.table is not None and unit.table.header:
+        marks += [f"xth_{w}" for w in _words(" ".join(unit.table.header), 10)]
+    letters = [ch for ch in text if ch.isalpha()]
+    if letters and sum(ch.isupper() for ch in letters) > 0.8 * len(letters):
+        marks.append("xupper")
+    words = len(text.split())
+    marks.append("xlen_" + ("1" if words < 4 else "2" if words < 10 else "3" if words < 30 else "4"
+                            if words < 70 else "5"))
+    body = _NUMBER.sub(" xnum ", mask_parties(text, ctx.parties).lower())
+    return " ".join(marks) + " | " + re.sub(r"\s+", " ", body).strip()
+
+
+def load_model(path: Optional[str]):
+    """The trained decider (a spaCy pipeline with one ``textcat``) and its meta, or None.
+
+    path (str | None): a model directory written by ``training.train``; None for the
+        model shipped in the package.
+    """
+    import spacy
+
+    directory = Path(path) if path else MODEL_DIR
+    if not (directory / "config.cfg").is_file():
+        return None
+    nlp = spacy.load(directory)
+    meta = json.loads((directory / "promiseaudit.json").read_text(encoding="utf-8"))
+    return nlp, meta
+
+
+def decide(model, texts: Sequence[str]) -> list[Decision]:
+    """Run the decider over the feature texts of a document's units."""
+    nlp, _meta = model
+    out = []
+    for doc in nlp.pipe(texts, batch_size=256):
+        cats = doc.cats
+        promise = {c: cats.get(f"promise_{c}", 0.0) for c in CATEGORIES}
+        total = sum(promise.values())
+        best = max(promise, key=promise.get)
+        label = max(cats, key=cats.get) if cats else "not_promise"
+        out.append(Decision(round(total, 4), best, label))
+    return out
+
+
+def version_of(data_files: Sequence[Path], config_text: str) -> str:
+    """A short hash of the training data and the config: the model's version."""
+    digest = hashlib.sha256()
+    digest.update(config_text.encode("utf-8"))
+    digest.update(FEATURES_VERSION.encode("utf-8"))
+    for path in sorted(data_files, key=lambda p: p.name):
+        digest.update(path.name.encode("utf-8"))
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:12]
