@@ -137,7 +137,8 @@ def _short(text: str, n: int) -> str:
 @main.command()
 @click.argument("files", nargs=-1, required=True, type=click.Path())
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
-@click.option("--model", help="An installed trained spaCy pipeline to use (optional).")
+@click.option("--model", help="'rules' to let the rules alone decide, or a model folder from 'promiseaudit train' "
+                               "(default: the trained model that comes with promiseaudit).")
 @click.option("--password", help="Password for protected PDFs.")
 def extract(files, as_json, model, password):
     """Show the promises in proposals, without storing anything."""
@@ -164,7 +165,8 @@ def extract(files, as_json, model, password):
 @click.option("--replaces", help="Name or id of a stored proposal this is a new version of.")
 @click.option("--keep-going", is_flag=True,
               help="Record unreadable files (encrypted, scanned) instead of stopping.")
-@click.option("--model", help="An installed trained spaCy pipeline to use (optional).")
+@click.option("--model", help="'rules' to let the rules alone decide, or a model folder from 'promiseaudit train' "
+                               "(default: the trained model that comes with promiseaudit).")
 @pass_ctx
 def ingest(ctx, files, deal_id, customer, rep, password, replaces, keep_going, model):
     """Extract promises from proposals and store them in the ledger for a deal."""
@@ -712,15 +714,46 @@ def export(ctx, fmt, output, as_of, confirmed_only, at_risk_days, windows, holid
 
 @main.command("eval")
 @click.argument("gold_dir", type=click.Path())
-@click.option("--json", "as_json", is_flag=True)
-def eval_(gold_dir, as_json):
-    """Score the extractor against hand-labelled proposals (precision, recall, F1)."""
-    from .evaluate import evaluate
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+@click.option("--model", help="'rules', or a model folder from 'promiseaudit train' (default: the shipped model).")
+@click.option("--cv", "folds", type=click.IntRange(2, 20),
+              help="Cross-validate on the corpus: K folds of documents, each scored by a model trained "
+                   "on the others, beside the rules alone. The blind split is left out.")
+@click.option("--epochs", type=click.IntRange(1, 100), help="With --cv: training epochs (default: the config's).")
+@click.option("--blind", is_flag=True, help="Score only the corpus's blind split (once, at the end of a round).")
+def eval_(gold_dir, as_json, model, folds, epochs, blind):
+    """(Developers) Score the extractor against hand-labelled documents (precision, recall, F1)."""
+    from .evaluate import cross_validate_corpus, evaluate, side_by_side, split_stems
+    from .extract import build_nlp
 
     if not Path(gold_dir).is_dir():
         raise click.ClickException(f"{gold_dir}: not a folder of gold files")
-    result = evaluate(gold_dir)
+    if folds:
+        learned, rules = cross_validate_corpus(gold_dir, folds, epochs=epochs)
+        if as_json:
+            click.echo(json.dumps({"learned": learned.to_dict(), "rules": rules.to_dict()}, indent=2))
+        else:
+            click.echo(f"{folds}-fold cross-validation by document (blind split left out)")
+            click.echo(side_by_side({"rules": rules, "learned": learned}))
+        return
+    stems = split_stems(gold_dir, "blind" if blind else None)
+    result = evaluate(gold_dir, nlp=build_nlp(model), stems=stems)
     click.echo(json.dumps(result.to_dict(), indent=2) if as_json else result.format_text())
+
+
+@main.command()
+@click.option("--corpus", "corpus_dir", type=click.Path(), default="fixtures/corpus", show_default=True,
+              help="The labelled corpus (its blind split is never trained on).")
+@click.option("--gold", "gold_dirs", multiple=True, type=click.Path(),
+              help="More gold folders to train on (default: fixtures/gold and fixtures/holdout/gold).")
+@click.option("--out", "out_dir", type=click.Path(), help="Where to write the model (default: inside the package).")
+def train(corpus_dir, gold_dirs, out_dir):
+    """(Developers) Train the model that decides which units are promises, from the labelled documents."""
+    from .evaluate import train_shipped_model
+
+    path, meta = train_shipped_model(corpus_dir, list(gold_dirs) or None, out_dir)
+    click.echo(f"Trained on {len(meta['trained_on'])} documents ({meta['units']} units); "
+               f"model version {meta['version']} written to {path}")
 
 
 @main.command()

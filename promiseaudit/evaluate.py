@@ -414,3 +414,70 @@ def _score(result: SourceResult, gold: dict, found: list) -> None:
         result.false_positives.append({"source": result.source, "text": p.text, "category": p.category,
                                        "rule": p.rule, "reason": p.reason, "page": p.page,
                                        "labelled_non_promise": hit})
+
+
+def side_by_side(reports: dict) -> str:
+    """Several EvalReports over the same documents, one column each (e.g. rules, learned)."""
+    names = list(reports)
+    rows = [("documents", "sources", "d"), ("gold promises", "gold", "d"), ("found", "found", "d"),
+            ("precision", "precision", "f"), ("recall", "recall", "f"), ("F1", "f1", "f"),
+            ("category", "category_accuracy", "f")]
+    lines = [f"{'':24}" + "".join(f"{n:>12}" for n in names)]
+    overall = {n: r.overall for n, r in reports.items()}
+    for label, key, kind in rows:
+        cells = [overall[n][key] for n in names]
+        lines.append(f"{label:24}" + "".join(f"{c:>12}" if kind == "d" else f"{c:>12.3f}" for c in cells))
+    lines.append("parameters (accuracy where labelled / spurious per matched promise):")
+    for name in PARAMETERS:
+        labelled = overall[names[-1]]["parameters_labelled"][name]
+        cells = [f"{overall[n]['parameter_accuracy_labelled'][name]:.3f}/{overall[n]['parameter_spurious_rate'][name]:.3f}"
+                 for n in names]
+        lines.append(f"  {name + f' ({labelled})':22}" + "".join(f"{c:>12}" for c in cells))
+    return "\n".join(lines)
+
+
+def split_stems(gold_dir, which: Optional[str]) -> Optional[list]:
+    """The documents of a corpus split: "blind" (from ``splits.json``), "dev" (the rest)
+    or None (every document). A gold folder without splits has no blind documents."""
+    if which is None:
+        return None
+    from .training import load_splits
+
+    gold_dir = Path(gold_dir)
+    blind = set(load_splits(gold_dir.parent)["blind"])
+    if which == "blind":
+        if not blind:
+            raise PromiseAuditError(f"{gold_dir.parent}: no blind split (splits.json); this folder has none")
+        return sorted(blind)
+    return sorted(p.stem for p in gold_dir.glob("*.json") if p.stem not in blind)
+
+
+def cross_validate_corpus(gold_dir, folds: int, epochs: Optional[int] = None, extra_gold_dirs=None):
+    """k-fold cross-validation on a corpus's development documents (the blind split is
+    left out). RETURNS (learned EvalReport, rules-only EvalReport)."""
+    from .training import cross_validate
+
+    gold_dir = Path(gold_dir)
+    extra = [Path(d) for d in (extra_gold_dirs if extra_gold_dirs is not None else _default_extra(gold_dir))]
+    return cross_validate(gold_dir, split_stems(gold_dir, "dev"), folds, extra, epochs=epochs)
+
+
+def _default_extra(gold_dir: Path) -> list:
+    """The project's own labelled proposals, trained on in every fold (never scored there)."""
+    fixtures = gold_dir.resolve().parent.parent
+    return [d for d in (fixtures / "gold", fixtures / "holdout" / "gold") if d.is_dir() and d != gold_dir.resolve()]
+
+
+def train_shipped_model(corpus_dir, gold_dirs=None, out_dir=None):
+    """Train the decider on the corpus's development documents plus ``gold_dirs``.
+    RETURNS (model folder, its meta)."""
+    from .extract.learned import MODEL_DIR
+    from .training import load_splits, train_model
+
+    corpus_dir = Path(corpus_dir)
+    if not (corpus_dir / "gold").is_dir():
+        raise PromiseAuditError(f"{corpus_dir}: no gold folder inside; give the corpus folder (fixtures/corpus)")
+    dirs = [corpus_dir / "gold"] + [Path(d) for d in (gold_dirs if gold_dirs is not None
+                                                        else _default_extra(corpus_dir / "gold"))]
+    path = train_model(dirs, Path(out_dir) if out_dir else MODEL_DIR, exclude=load_splits(corpus_dir)["blind"])
+    return path, json.loads((path / "promiseaudit.json").read_text(encoding="utf-8"))

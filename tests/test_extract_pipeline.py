@@ -8,7 +8,8 @@ import pytest
 import spacy
 from spacy.tokens import Doc
 
-from promiseaudit.extract import EXTRACTOR_VERSION, build_nlp, extract, extract_many
+from promiseaudit.errors import PromiseAuditError
+from promiseaudit.extract import EXTRACTOR_VERSION, build_nlp, extract, extract_many, extractor_version
 from promiseaudit.extract.components import PATTERN_DIR, load_lexicon, load_regex_cues
 from promiseaudit.extract.pipeline import PATTERN_FILES, load_patterns
 from promiseaudit.models import Document, Page
@@ -76,7 +77,7 @@ def test_plain_nlp_call_works_and_sets_sentences(nlp):
 
 
 def test_unknown_model_is_refused_without_downloading():
-    with pytest.raises(ValueError, match="not installed"):
+    with pytest.raises(PromiseAuditError, match="not a trained model folder"):
         build_nlp("xx_no_such_pipeline_sm")
 
 
@@ -85,7 +86,8 @@ def test_promise_fields(nlp):
                         pages=(Page(1, "We will install 40 cameras by 30 June 2027."),))
     (p,) = extract(document, nlp)
     assert p.source == "a.md" and p.page == 1 and (p.start, p.end) == (0, len(p.text))
-    assert p.extractor_version == EXTRACTOR_VERSION
+    assert p.extractor_version == extractor_version(nlp)
+    assert p.extractor_version.startswith(EXTRACTOR_VERSION)
     assert p.rule and p.reason and 0 < p.confidence <= 1
 
 

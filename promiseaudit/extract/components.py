@@ -242,7 +242,7 @@ def make_commitments(nlp: Language, name: str, lexicon_path: Optional[str], span
 class CommitmentJudge:
     """Judges every unit and keeps the promises in ``doc._.pa_candidates``.
 
-    Without a decider the rules decide. With one (a model trained by ``training.py``),
+    Without a decider the rules decide. With one (a model trained by ``promiseaudit.training``),
     the rules' findings become the features of the model's decision on every unit
     (``learned.py``). ``doc._.pa_judgements`` keeps every unit's judgement (for
     explaining misses) and ``doc._.pa_features`` the text the model read.

@@ -11,7 +11,7 @@ candidate. The rules' findings about it become marker tokens put in front of its
   ``xseller`` / ``xcustomer``, so "XACCT shall respond" and "Provider shall respond" read
   alike, and "Licensee shall notify" reads as the customer's duty.
 
-A spaCy ``textcat`` (``spacy.TextCatBOW``, trained here by ``training.py`` from the
+A spaCy ``textcat`` (``spacy.TextCatBOW``, trained by ``promiseaudit/training.py`` from the
 labelled corpus) reads that text and chooses one of ten labels: the seven categories of a
 seller promise (``promise_delivery`` ...), ``customer_duty``, ``third_party`` or
 ``not_promise``. The probability of the unit being a promise is the sum of the seven

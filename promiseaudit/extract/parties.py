@@ -248,7 +248,7 @@ def detect_parties(text: str, lexicon: dict, head_lines: int = 60) -> Parties:
                     customer_orgs.append(seg)
 
     defining = "\n".join(line for line in lines if "(" in line and any(q in line for q in "\"“”'‘’"))
-    by_duties = _sides_by_duties(text)
+    by_duties = _sides_by_duties(text, lex)
     for alias, side in by_duties.items():
         _place(alias, side, seller_orgs, customer_orgs, seller_roles, customer_roles)
     decided = {alias.lower(): side for alias, side in by_duties.items()}
@@ -349,7 +349,10 @@ _NOT_PARTIES = {"agreement", "effective date", "services", "service", "products"
                 "deliverables", "system", "fees", "contract", "schedule", "exhibit", "statement of work"}
 
 
-def _sides_by_duties(text: str) -> dict:
+_EITHER_SIDE = {"company", "agency", "firm", "owner", "trust", "department"}
+
+
+def _sides_by_duties(text: str, lex: dict) -> dict:
     """Contracts define their parties ('XACCT Technologies, Inc. ("XACCT")', 'Clear Capital
     (the "Company")'). Of the terms defined near the top, the one that most often shall
     provide, perform or deliver is the seller, and one that shall pay is the customer.
@@ -372,10 +375,14 @@ def _sides_by_duties(text: str) -> dict:
     scored.sort(key=lambda t: -t[0])
     if not scored or scored[0][1] == 0 or (len(scored) > 1 and scored[0][0] <= scored[1][0]):
         return {}
+    seller_words = set(lex["seller_roles"]) - _EITHER_SIDE
+    customer_words = set(lex["customer_roles"]) - _EITHER_SIDE
     best = scored[0]
+    if best[3].lower() in customer_words:
+        return {}  # the role words say otherwise: trust them
     out = {best[3]: "seller"}
     for other in scored[1:]:
-        if other[2] > 0 or other[0] < best[0] - 2:
+        if (other[2] > 0 or other[0] < best[0] - 2) and other[3].lower() not in seller_words:
             out[other[3]] = "customer"
     return out
 

@@ -14,6 +14,7 @@ import spacy
 from spacy.language import Language
 
 from . import components  # noqa: F401  (registers the factories)
+from ..errors import PromiseAuditError
 from .components import CUES_KEY, PATTERN_DIR
 from .learned import MODEL_DIR
 
@@ -44,8 +45,8 @@ def decider_path(model: Optional[str]) -> Optional[str]:
     if not model:
         return str(MODEL_DIR) if (MODEL_DIR / "config.cfg").is_file() else None
     if not (Path(model) / "config.cfg").is_file():
-        raise ValueError(f"--model {model}: not a trained model folder; give 'rules' or a folder written "
-                         f"by 'promiseaudit train'")
+        raise PromiseAuditError(f"--model {model}: not a trained model folder; give 'rules' or a folder "
+                                f"written by 'promiseaudit train'")
     return str(model)
 
 

@@ -6,7 +6,7 @@ the unit to the gold promises with the eval's own matcher (``evaluate.assign``):
 unit is ``promise_<category>``; an unmatched one that matches a labelled non-promise takes
 its kind (``customer_duty``, ``third_party``); every other unit is ``not_promise``.
 
-The pipeline of the model and the training settings are in ``training/config.cfg``.
+The pipeline of the model and the training settings are in ``extract/decider.cfg``.
 Training is seeded (``[training] seed``) and reproducible; the model folder holds the spaCy
 pipeline plus ``promiseaudit.json`` (version = hash of the data and config, threshold,
 what it was trained on).
@@ -20,10 +20,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Optional, Sequence
 
-from ..errors import PromiseAuditError
-from . import learned
+from .errors import PromiseAuditError
+from .extract import learned
 
-CONFIG_PATH = Path(__file__).parent / "training" / "config.cfg"
+CONFIG_PATH = Path(__file__).parent / "extract" / "decider.cfg"
 
 
 @dataclass
@@ -39,7 +39,7 @@ class Labelled:
 def load_gold(path: Path) -> dict:
     """A gold file with every promise's parameters filled in (the corpus's compact form
     leaves unstated ones out) and every non-promise as ``{"text", "kind"}``."""
-    from ..evaluate import complete_gold
+    from .evaluate import complete_gold
 
     try:
         return complete_gold(json.loads(path.read_text(encoding="utf-8")))
@@ -49,7 +49,7 @@ def load_gold(path: Path) -> dict:
 
 def labelled_documents(gold_dir: Path, stems: Optional[Iterable[str]] = None) -> list[Labelled]:
     """The labelled documents of a gold folder (one source each: text before PDF)."""
-    from ..evaluate import default_source_dirs, find_sources
+    from .evaluate import default_source_dirs, find_sources
 
     gold_dir = Path(gold_dir)
     wanted = set(stems) if stems is not None else None
@@ -64,7 +64,7 @@ def labelled_documents(gold_dir: Path, stems: Optional[Iterable[str]] = None) ->
 
 
 def unit_label(unit_index: int, pairs: dict, gold: dict, unit_text: str) -> str:
-    from ..evaluate import MATCH_THRESHOLD, match_score
+    from .evaluate import MATCH_THRESHOLD, match_score
 
     if unit_index in pairs:
         return f"promise_{gold['promises'][pairs[unit_index]]['category']}"
@@ -81,9 +81,9 @@ def examples_for(doc_items: Sequence[Labelled], nlp) -> dict:
 
     nlp: a rules pipeline built with ``build_nlp("rules", keep_features=True)``.
     """
-    from ..evaluate import assign
-    from ..read import read_document
-    from .run import prepare
+    from .evaluate import assign
+    from .read import read_document
+    from .extract.run import prepare
 
     out = {}
     for item in doc_items:
@@ -152,7 +152,7 @@ def train_model(gold_dirs: Sequence[Path], out_dir: Path, exclude: Iterable[str]
                 config_path: Path = CONFIG_PATH) -> Path:
     """Train the shipped decider on every labelled document of ``gold_dirs`` except the
     ``exclude`` stems (the blind split)."""
-    from .pipeline import build_nlp
+    from .extract.pipeline import build_nlp
 
     excluded = set(exclude)
     items = [i for d in gold_dirs for i in labelled_documents(d) if i.stem not in excluded]
@@ -178,8 +178,8 @@ def cross_validate(corpus_gold: Path, stems: Sequence[str], k: int = 5, extra_go
     documents of ``extra_gold_dirs``, which are never scored here). RETURNS a pair of
     EvalReports over the same documents: (learned, rules alone).
     """
-    from ..evaluate import EvalReport, evaluate
-    from .pipeline import build_nlp
+    from .evaluate import EvalReport, evaluate
+    from .extract.pipeline import build_nlp
 
     items = labelled_documents(corpus_gold, stems)
     extra = [i for d in extra_gold_dirs for i in labelled_documents(d)]
