@@ -49,3 +49,31 @@ def test_a_name_on_both_sides_is_dropped(lex):
     p = detect_parties(text, lex)
     assert "Apex" not in p.seller_names and "Apex" not in p.customer_names
     assert "Apex Retail" in p.customer_names and "Apex Consulting" in p.seller_names
+
+
+def test_contract_parties_without_role_words_are_placed_by_their_duties(lex):
+    # issue 8: 'XACCT Technologies, Inc. ("XACCT")' has no role word; the party that
+    # shall provide is the seller, the one that shall pay the customer.
+    text = ('This Agreement is made by and between Orrin Data Systems, Inc., a Delaware corporation ("ODS") '
+            'and Pellworth Mills Corp. ("Pellworth").\n\n'
+            "ODS shall provide the Support Services described in Exhibit A. ODS will respond to each "
+            "Incident within four (4) hours. Pellworth shall pay all fees within thirty (30) days. "
+            "ODS shall deliver each Release to Pellworth.\n")
+    p = detect_parties(text, lex)
+    assert "ODS" in p.seller_names and "Pellworth" in p.customer_names
+
+
+def test_a_role_word_that_can_mean_either_side_follows_the_duties(lex):
+    text = ('This Agreement is between Harcourt Capital (the "Company") and Lindqvist Consulting LLC '
+            '(the "Contractor").\n\nContractor shall perform the Services. Contractor shall deliver '
+            "the reports. Contractor will provide qualified staff. Company shall pay each invoice.\n")
+    p = detect_parties(text, lex)
+    assert "company" in p.customer_roles and "company" not in p.seller_roles
+    assert "contractor" in p.seller_roles
+
+
+def test_role_words_win_when_the_duty_count_disagrees(lex):
+    text = ('Northfield Systems Limited (the "Contractor") submits this tender to Wexley Borough Council '
+            '(the "Authority").\n\nThe Authority will provide parking for two vans.\n')
+    p = detect_parties(text, lex)
+    assert "authority" in p.customer_roles and "Authority" not in p.seller_names

@@ -20,13 +20,14 @@ EXTRACTOR_VERSION = "2.0.0"
 __all__ = ["EXTRACTOR_VERSION", "build_nlp", "extract", "extract_many", "extractor_version"]
 
 
-def build_nlp(model: Optional[str] = None) -> "Language":
+def build_nlp(model: Optional[str] = None, keep_features: bool = False) -> "Language":
     """spacy.blank("en") with the promise-finding components. ``model``: None for the
     trained model shipped in the package, "rules" for the rules alone, or a model folder
-    written by ``promiseaudit train``. Build it once and reuse it."""
+    written by ``promiseaudit train``. ``keep_features`` keeps each unit's feature text
+    (``doc._.pa_features``) for training. Build it once and reuse it."""
     from .pipeline import build_nlp as _build
 
-    return _build(model)
+    return _build(model, keep_features)
 
 
 def extract(document: Document, nlp: Optional["Language"] = None, document_date: Optional[date] = None,

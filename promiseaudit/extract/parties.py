@@ -394,7 +394,11 @@ def _place(alias: str, side: str, seller_orgs, customer_orgs, seller_roles, cust
     low = alias.lower()
     if low in other_roles:
         other_roles.remove(low)
-    if alias not in orgs:
+        if low not in roles:
+            roles.append(low)  # "Company" as the customer: a role word, not a name
+    elif low in roles:
+        pass
+    elif alias not in orgs:
         orgs.append(alias)
 
 

@@ -1,0 +1,105 @@
+"""Issue 8: the learned decision. Rules' findings become marker tokens; a spaCy textcat
+trained here (seeded) decides every unit; the model's version is stored on each promise."""
+import json
+from pathlib import Path
+
+import pytest
+
+from builders import text_document
+from promiseaudit.errors import PromiseAuditError
+from promiseaudit.extract import build_nlp, extract, extractor_version, learned
+from promiseaudit.extract.run import prepare
+from promiseaudit import training
+
+FIXTURES = Path(__file__).parent.parent / "fixtures"
+CONTRACT = ('SUPPORT AGREEMENT\n\nThis Agreement is made between Orrin Data Systems, Inc. ("ODS") and '
+            'Pellworth Mills Corp. ("Pellworth").\n\n'
+            "ODS shall respond to each Severity 1 Incident within one (1) hour. "
+            "Pellworth shall pay all invoices within thirty (30) days.\n")
+
+
+@pytest.fixture(scope="module")
+def rules_features():
+    return build_nlp("rules", keep_features=True)
+
+
+@pytest.fixture(scope="module")
+def small_model(tmp_path_factory):
+    """A decider trained for two epochs on the project's own labelled proposals."""
+    items = training.labelled_documents(FIXTURES / "gold")
+    by_stem = training.examples_for(items, build_nlp("rules", keep_features=True))
+    examples = [e for item in items for e in by_stem[item.stem]]
+    out = tmp_path_factory.mktemp("model")
+    training.train(examples, out, version="testmodel01", trained_on=[i.stem for i in items], epochs=2)
+    return out, examples
+
+
+def units_and_features(nlp, text):
+    doc = nlp(prepare(nlp, text_document(text, "c.txt")))
+    return [u.text for u in doc._.pa_units], doc._.pa_features
+
+
+def test_features_mask_the_parties_and_carry_the_rules_findings(rules_features):
+    units, feats = units_and_features(rules_features, CONTRACT)
+    ours = feats[next(i for i, u in enumerate(units) if u.startswith("ODS shall respond"))]
+    theirs = feats[next(i for i, u in enumerate(units) if u.startswith("Pellworth shall pay"))]
+    assert "| xseller shall respond" in ours and "xsubj_seller" in ours and "xcue_modal" in ours
+    assert "| xcustomer shall pay" in theirs and "xsubj_customer" in theirs
+    assert "ods" not in ours.split("|", 1)[1] and "xnum" in ours
+
+
+def test_every_unit_gets_a_label_from_the_gold_file():
+    gold = training.load_gold(FIXTURES / "gold" / "managedit_corebridge.json")
+    assert all(p["strength"] in ("firm", "soft") for p in gold["promises"])
+    items = training.labelled_documents(FIXTURES / "gold", ["managedit_corebridge"])
+    (examples,) = training.examples_for(items, build_nlp("rules", keep_features=True)).values()
+    labels = [label for _, label in examples]
+    assert set(labels) <= set(learned.LABELS)
+    assert sum(label.startswith("promise_") for label in labels) == len(gold["promises"])
+
+
+def test_training_is_seeded_and_reproducible(small_model, tmp_path):
+    first, examples = small_model
+    again = training.train(examples, tmp_path / "again", version="testmodel01", epochs=2)
+    texts = [t for t, _ in examples[:200]]
+    a = learned.decide(learned.load_model(str(first)), texts)
+    b = learned.decide(learned.load_model(str(again)), texts)
+    assert a == b
+
+
+def test_a_trained_model_decides_and_its_version_is_on_every_promise(small_model):
+    model_dir, _ = small_model
+    nlp = build_nlp(str(model_dir))
+    assert extractor_version(nlp).endswith("+testmodel01")
+    found = extract(text_document(CONTRACT, "c.txt"), nlp)
+    assert found and all(p.extractor_version == extractor_version(nlp) for p in found)
+    assert not any(p.text.startswith("Pellworth shall pay") for p in found)
+    meta = json.loads((model_dir / "promiseaudit.json").read_text())
+    assert set(meta["labels"]) == set(learned.LABELS) and meta["seed"] == 7
+
+
+def test_rules_alone_are_still_available_and_named_so():
+    nlp = build_nlp("rules")
+    assert extractor_version(nlp).endswith("-rules")
+
+
+def test_model_option_refuses_a_folder_that_is_not_a_model(tmp_path):
+    with pytest.raises(PromiseAuditError, match="not a trained model folder"):
+        build_nlp(str(tmp_path))
+
+
+def test_version_is_a_hash_of_data_and_config(tmp_path):
+    a = tmp_path / "a.json"
+    a.write_text("{}")
+    v1 = learned.version_of([a], "config")
+    assert v1 == learned.version_of([a], "config")
+    assert v1 != learned.version_of([a], "config2")
+    a.write_text('{"x": 1}')
+    assert v1 != learned.version_of([a], "config")
+
+
+def test_folds_keep_each_document_in_one_fold():
+    folds = training.folds_of([f"d{i}" for i in range(23)], 5, seed=3)
+    flat = [s for f in folds for s in f]
+    assert sorted(flat) == sorted(f"d{i}" for i in range(23)) and len(folds) == 5
+    assert folds == training.folds_of([f"d{i}" for i in range(23)], 5, seed=3)
