@@ -116,3 +116,35 @@ def test_cover_fields_are_separate_units():
 def test_parenthesised_number_continuing_a_sentence_is_not_an_item():
     text = "Patches will be applied within seventy-two\n(72) hours of release.\n"
     assert [u.text for u in segment(text)] == ["Patches will be applied within seventy-two (72) hours of release."]
+
+
+def test_issue_8_flattened_contract_clauses_are_units_of_their_own():
+    # Filed contracts: one line per page, line breaks flattened into runs of spaces.
+    text = ("SEV shall:     2.4 advise DCL in writing of any missed service;     2.5 provide a defect "
+            "reporting book for each Site;     2.6 provide a freefone number for breakdowns.")
+    texts = [u.text for u in segment(text)]
+    assert "advise DCL in writing of any missed service;" in texts
+    assert "provide a defect reporting book for each Site;" in texts
+    assert "provide a freefone number for breakdowns." in texts
+
+
+def test_issue_8_run_on_subclauses_and_inline_bullets_split():
+    text = ("The Provider shall (a) install the servers by 1 May; (b) train ten users; and (c) deliver the "
+            "manuals.\n\nIncludes: \u25cf Welcome Email \u25cf Order Confirmation \u25cf Forgot Password\n")
+    texts = [u.text for u in segment(text)]
+    assert "train ten users; and" in texts and "deliver the manuals." in texts
+    assert "Order Confirmation" in texts and "Forgot Password" in texts
+
+
+def test_issue_8_html_list_items_in_markdown_are_items_and_quotes_keep_offsets():
+    text = "<h2>What it includes</h2>\n<ol>\n\t<li>Origin-Pull CDN for static content</li>\n\t<li><span>Daily backups</span></li>\n</ol>\n"
+    units = segment(text)
+    quotes = [text[u.start:u.end] for u in units]
+    assert "Origin-Pull CDN for static content" in quotes and "Daily backups" in quotes
+    assert all(u.kind == "item" for u in units if text[u.start:u.end] in ("Daily backups",))
+
+
+def test_issue_8_cut_markers_end_a_paragraph():
+    text = "The Supplier shall repair faults within 4 hours\n[...]\nThe Supplier shall ship within 5 days.\n"
+    texts = [u.text for u in segment(text)]
+    assert texts == ["The Supplier shall repair faults within 4 hours", "The Supplier shall ship within 5 days."]

@@ -119,8 +119,8 @@ def _classify_line(text: str, start: int) -> _Line:
         return _Line(start, end, text, "blank", end, indent)
     if _TABLE_SEPARATOR.match(text) and ("|" in text or stripped.startswith("-")) and "|" in text:
         return _Line(start, end, text, "separator", end, indent)
-    if _RULE.match(text):
-        return _Line(start, end, text, "rule", end, indent)
+    if _RULE.match(text) or stripped in ("[...]", "[\u2026]", "[***]", "* * *"):
+        return _Line(start, end, text, "rule", end, indent)  # a rule, or a cut marked in the text
     if _MD_HEADING.match(text):
         return _Line(start, end, text, "heading", start + _MD_HEADING.match(text).end(), indent)
     if _NUMBERED_BAR_HEADING.match(text):
@@ -438,6 +438,48 @@ def _header_for(row_start: int, cells: tuple[str, ...], tables: Sequence[tuple[t
     return ()
 
 
+# Filed contracts often come as one long line per page, the line breaks flattened into
+# runs of spaces: "...;     2.5 provide a defect book;     2.6 provide a hotline". A run of
+# 3+ spaces before a clause number, or 4+ after the end of a sentence or a bracket, was
+# a line break. Sub-clauses run on after a semicolon ("(a) ...; (b) ...") are items too.
+_FLAT_CLAUSE = re.compile(r"(?<=\S)[ \t]{3,}(?=(?:\d{1,2}(?:\.\d{1,3})+\.?|\(?[a-z]\)|\([ivx]{1,4}\)|\d{1,2}\.)[ \t]+\S)")
+_FLAT_BREAK = re.compile(r"(?<=[.;:)\]])[ \t]{4,}(?=[A-Z(\[\d])")
+_INLINE_BULLET = re.compile(r"(?<=\S)[ \t]+(?=[\u25cf\u2022\u25aa\u25e6][ \t]+\S)")
+_RUN_ON_SUBCLAUSE = re.compile(r"(?<=;)[ \t]+(?:and[ \t]+|or[ \t]+)?(?=\((?:[a-z]|[ivx]{1,4})\)[ \t]+\S)")
+# HTML inside Markdown: block tags end a line, <li> starts a list item; tags are blanked.
+_HTML_TAG = re.compile(r"</?(?:li|p|br|div|h[1-6]|ul|ol|tr|td|th|table|span|strong|b|em|i|a|u|section)\b[^<>\n]{0,200}?/?>",
+                       re.I)
+
+
+def _with_breaks(text: str) -> str:
+    """The text with flattened line breaks and HTML tags turned back into layout,
+    character for character (same length), so offsets into the original still hold."""
+    chars = None
+
+    def put(pos: int, piece: str) -> None:
+        nonlocal chars
+        if chars is None:
+            chars = list(text)
+        chars[pos:pos + len(piece)] = piece
+
+    if "<" in text:
+        for m in _HTML_TAG.finditer(text):
+            tag = m.group(0)
+            name = re.match(r"</?(\w+)", tag).group(1).lower()
+            if name == "li" and not tag.startswith("</") and len(tag) >= 3:
+                put(m.start(), "\n-" + " " * (len(tag) - 2))
+            elif name in ("li", "p", "br", "div", "ul", "ol", "tr", "table", "section") or name[0] == "h" and name[1:].isdigit():
+                put(m.start(), "\n" + " " * (len(tag) - 1))
+            else:
+                put(m.start(), " " * len(tag))
+    for pattern in (_FLAT_CLAUSE, _FLAT_BREAK, _INLINE_BULLET):
+        for m in pattern.finditer(text):
+            put(m.end() - 1, "\n")
+    for m in _RUN_ON_SUBCLAUSE.finditer(text):
+        put(m.end() - 1, "\n")
+    return "".join(chars) if chars is not None else text
+
+
 def segment(text: str, page_starts: Sequence[int] = (0,),
             tables: Sequence[tuple[tuple[str, ...], set]] = (),
             abbreviations: Iterable[str] = DEFAULT_ABBREVIATIONS) -> list[Unit]:
@@ -451,6 +493,7 @@ def segment(text: str, page_starts: Sequence[int] = (0,),
         holds no digits.
     RETURNS (list[Unit]): in document order.
     """
+    text = _with_breaks(text)
     lines = _split_lines(text, page_starts)
     blocks = _Layout(text, lines).build()
     units: list[Unit] = []
