@@ -224,6 +224,9 @@ class _Layout:
             if not _ends_sentence(self.text[current.start:current.end]):
                 return False
         nxt = self.next_content(i)
+        if re.search(r"\b(?:shall|will|must)\b", body, re.I) and len(body.split()) >= 5 \
+                and (nxt is None or nxt.kind in ("rule", "separator", "heading")):
+            return False  # "The Supplier shall repair faults within 4 hours" before a cut
         if nxt is None:
             return True
         if nxt.kind in ("text", "field", "clause") and _starts_lower(_line_body(nxt, self.text)):
