@@ -54,7 +54,7 @@ EXPECTED = {
         ("End users will get self-paced e-learning modules", "training"),
         ("A Quillon consultant will provide floor support", "support"),
         ("After go-live, Quillon provides Tier 2 support", "support"),
-        ("Severity 1 defects are acknowledged within 1 hour", "support"),
+        ("Severity 1 defects are acknowledged within 1 hour", "service_level"),
         ("We typically close Severity 3 requests within 5 business days", "support"),
         ("Quillon's engagement manager, Devon Price, will run a 30-minute status meeting", "check_in"),
         ("Orbis and Quillon will hold a steering committee meeting monthly", "check_in"),
@@ -65,7 +65,7 @@ EXPECTED = {
     ],
     "rfp.md": [
         ("3.1 | Vendor shall replace all 212 devices", "delivery"),
-        ("3.2 | Vendor shall provide on-site service response within 4 hours", "support"),
+        ("3.2 | Vendor shall provide on-site service response within 4 hours", "service_level"),
         ("3.3 | Vendor shall provide toner automatically", "delivery"),
         ("**Automatic supplies:** toner ships", None),
         ("**Quarterly reviews:** your account manager will meet district IT", "check_in"),

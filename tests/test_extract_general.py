@@ -315,10 +315,11 @@ def test_subjects_owned_by_the_customer_and_lifted_duties(nlp, sentence, is_prom
     assert (sentence in found(nlp, sentence)) is is_promise
 
 
-def test_engineer_on_site_within_minutes_of_a_call_is_support(nlp):
+def test_engineer_on_site_within_minutes_of_a_call_is_a_service_level(nlp):
+    # LABELLING.md: on-site arrival times are service levels, not support.
     sentence = "An Acme engineer will be on site within 45 minutes of a call, day or night."
     p = found(nlp, sentence)[sentence]
-    assert p.category == "support"
+    assert p.category == "service_level"
     assert (p.threshold, p.threshold_unit, p.direction) == (45, "minute", "at_most")
 
 

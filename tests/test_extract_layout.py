@@ -73,7 +73,7 @@ def test_service_level_table_rows_are_threshold_promises(nlp):
     text = ("| Measure | Target | Period |\n|---|---|---|\n| Portal availability | 99.8% | Monthly |\n"
             "| P1 response | within 30 minutes | Per incident |\n")
     found = extract(doc_of(HEADER + text), nlp)
-    assert [p.category for p in found] == ["service_level", "support"]
+    assert [p.category for p in found] == ["service_level", "service_level"]
     assert (found[0].threshold, found[0].threshold_unit, found[0].direction) == (99.8, "%", "at_least")
     assert found[0].recurrence == "monthly"
     assert (found[1].threshold, found[1].threshold_unit) == (30, "minute")

@@ -25,7 +25,7 @@ def level(p):
 
 def test_response_time_is_a_threshold_not_a_deadline(nlp):
     p = one(nlp, "Priority 1 incidents will receive a response within 30 minutes.")
-    assert p.category == "support" and level(p) == (30, "minute", "at_most") and p.within_days is None
+    assert p.category == "service_level" and level(p) == (30, "minute", "at_most") and p.within_days is None
 
 
 def test_support_time_after_an_event_is_still_a_threshold(nlp):

@@ -65,16 +65,16 @@ PROMISES = [
     ("Acme is committed to answering 90% of calls within 20 seconds.", "service_level", "firm", False),
     # support
     ("Our service desk will be available from 8am to 6pm, Monday to Friday.", "support", "firm", False),
-    ("Severity 1 incidents will receive a response within 30 minutes.", "support", "firm", False),
-    ("We will resolve Severity 2 issues within 8 business hours.", "support", "firm", False),
+    ("Severity 1 incidents will receive a response within 30 minutes.", "service_level", "firm", False),
+    ("We will resolve Severity 2 issues within 8 business hours.", "service_level", "firm", False),
     ("You will have a dedicated account manager, Sarah Lee, as your single point of contact.", "support", "firm", False),
     ("Support is provided by phone, email and chat, 24 hours a day, 7 days a week.", "support", "firm", False),
-    ("Critical faults will typically be fixed within 4 hours.", "support", "soft", False),
-    ("An engineer will be on site within 4 hours if a fault cannot be resolved remotely.", "support", "firm", True),
+    ("Critical faults will typically be fixed within 4 hours.", "service_level", "soft", False),
+    ("An engineer will be on site within 4 hours if a fault cannot be resolved remotely.", "service_level", "firm", True),
     ("We provide 24/7 phone support with a one-hour response time.", "support", "firm", False),
     ("A named technical lead will remain assigned to your account for the full term.", "support", "firm", False),
-    ("Acme will use commercially reasonable efforts to restore service within 2 hours.", "support", "soft", False),
-    ("Tickets raised through the portal are acknowledged within 15 minutes.", "support", "firm", False),
+    ("Acme will use commercially reasonable efforts to restore service within 2 hours.", "service_level", "soft", False),
+    ("Tickets raised through the portal are acknowledged within 15 minutes.", "service_level", "firm", False),
     ("Users will be able to log tickets through the self-service portal at any time.", "support", "firm", False),
     # training
     ("We will run four half-day training workshops for your finance team.", "training", "firm", False),
@@ -246,7 +246,7 @@ def test_background_section_present_tense_is_not_a_promise(nlp):
 
 # A second batch, written after the rules, in yet other wordings: (sentence, category).
 MORE_PROMISES = [
-("We will endeavor to respond to all non-urgent emails by the next business day.", "support"),
+("We will endeavor to respond to all non-urgent emails by the next business day.", "service_level"),
 ("Our guarantee: if you're not satisfied with any clean, we'll come back and redo it free of charge within 48 hours.", "warranty"),
 ("Should demand exceed forecast, we will add a second shift within two weeks.", "delivery"),
 ("Unless otherwise agreed, reports will be delivered by the fifth working day of each month.", "check_in"),
@@ -259,7 +259,7 @@ MORE_PROMISES = [
 ("Acme guarantees that every technician assigned to your sites holds a valid DBS check.", "delivery"),
 ("Within 30 days of go-live, we will run a health check and share the findings with you.", "check_in"),
 
-("Our crew will arrive on site no later than 7:30 am on installation days.", "delivery"),
+("Our crew will arrive on site no later than 7:30 am on installation days.", "service_level"),
 ("We shall complete commissioning of the chiller plant within 8 weeks of receiving the deposit.", "delivery"),
 ("Acme's implementation team will configure all 14 locations in the new POS system.", "delivery"),
 ("Your new phone system will be live across all offices by the end of Q1 2027.", "delivery"),
@@ -268,7 +268,7 @@ MORE_PROMISES = [
 ("We'll send you a written summary after every site visit.", "check_in"),
 ("A dedicated onboarding specialist will guide your team through the first 90 days.", "support"),
 ("Our helpline is staffed 24/7 by qualified engineers.", "support"),
-("Emergency call-outs will be attended within two hours, day or night.", "support"),
+("Emergency call-outs will be attended within two hours, day or night.", "service_level"),
 ("Password resets are handled within 15 minutes during business hours.", "support"),
 ("The booking system will respond to 95% of searches in under one second.", "service_level"),
 ("We commit to a first-time fix rate of at least 85%.", "service_level"),

@@ -73,7 +73,6 @@ def test_a_trained_model_decides_and_its_version_is_on_every_promise(small_model
     assert extractor_version(nlp).endswith("+testmodel01")
     found = extract(text_document(CONTRACT, "c.txt"), nlp)
     assert found and all(p.extractor_version == extractor_version(nlp) for p in found)
-    assert not any(p.text.startswith("Pellworth shall pay") for p in found)
     meta = json.loads((model_dir / "promiseaudit.json").read_text())
     assert set(meta["labels"]) == set(learned.LABELS) and meta["seed"] == 7
 
@@ -103,3 +102,26 @@ def test_folds_keep_each_document_in_one_fold():
     flat = [s for f in folds for s in f]
     assert sorted(flat) == sorted(f"d{i}" for i in range(23)) and len(folds) == 5
     assert folds == training.folds_of([f"d{i}" for i in range(23)], 5, seed=3)
+
+
+def test_the_shipped_model_reads_a_contract_it_was_not_trained_on(shipped_nlp):
+    found = {p.text: p for p in extract(text_document(CONTRACT, "c.txt"), shipped_nlp)}
+    ours = found.get("ODS shall respond to each Severity 1 Incident within one (1) hour.")
+    assert ours is not None and ours.category == "service_level" and ours.threshold == 1
+    assert not any(t.startswith("Pellworth shall pay") for t in found)
+
+
+def test_the_shipped_model_is_small_loads_without_download_and_is_current():
+    """It ships in the package (at most 20 MB), and its version is the hash of the data
+    and config it was trained on: retrain (promiseaudit train) when either changes."""
+    size = sum(f.stat().st_size for f in learned.MODEL_DIR.rglob("*") if f.is_file())
+    assert size <= 20 * 1024 * 1024
+    meta = json.loads((learned.MODEL_DIR / "promiseaudit.json").read_text())
+    corpus = FIXTURES / "corpus"
+    blind = set(training.load_splits(corpus)["blind"])
+    items = [i for d in (corpus / "gold", FIXTURES / "gold", FIXTURES / "holdout" / "gold")
+             for i in training.labelled_documents(d) if i.stem not in blind]
+    assert sorted(meta["trained_on"]) == sorted(i.stem for i in items)
+    assert not blind & set(meta["trained_on"])
+    expected = learned.version_of(training.data_files(items), training.CONFIG_PATH.read_text(encoding="utf-8"))
+    assert meta["version"] == expected, "the shipped model is stale: run 'promiseaudit train'"

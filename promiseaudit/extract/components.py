@@ -258,6 +258,9 @@ class CommitmentJudge:
         self.decider = decider
         self.threshold = decider[1].get("threshold", 0.5) if decider else None
         classify.compile_lexicon(lexicon)
+        clock = lexicon["categories"]["clock_rule"]
+        self._clock_action = re.compile(clock["action"], re.I)
+        self._clock = re.compile(clock["clock"], re.I)
 
     def __call__(self, doc: Doc) -> Doc:
         units = doc._.pa_units or []
@@ -405,6 +408,8 @@ class CommitmentJudge:
             bonus = self.lexicon["categories"].get("remedy_row_bonus")  # "Availability | Service credit"
         category, why = classify.category_of(text, cues, ctx, unit.heading, extra, cond, intro_end,
                                              judgement.anchor, bonus)
+        if category in ("support", "delivery", None) and self._clock_action.search(text) and self._clock.search(text):
+            category, why = "service_level", ["a response, fix or arrival time with a clock"] + list(why or [])
         judgement.category = category
         conf = self.lexicon["confidence"]
         base_key = judgement.rule.split("/")[0]

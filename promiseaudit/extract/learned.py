@@ -32,7 +32,7 @@ from . import classify
 MODEL_DIR = Path(__file__).parent / "model"
 ROLE_LABELS = ("customer_duty", "third_party", "not_promise")
 LABELS = tuple(f"promise_{c}" for c in CATEGORIES) + ROLE_LABELS
-FEATURES_VERSION = "1"
+FEATURES_VERSION = "2"
 
 _WORD = re.compile(r"[a-z][a-z'-]+")
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
@@ -61,12 +61,30 @@ def mask_parties(text: str, parties) -> str:
     return text
 
 
+_COMMITMENT_CUES = ("MODAL", "COMMIT", "SOFT_COMMIT")
+_VERB = re.compile(r"\s*(?:not\s+|also\s+|promptly\s+|use\s+(?:its\s+)?(?:\w+\s+){0,2}efforts\s+to\s+|be\s+)?([a-z]+)")
+
+
 def subject_party(text: str, cues: Sequence[classify.Cue], ctx: classify.Context) -> str:
     """Whose is the first commitment in the unit: seller, customer or neutral (none if no modal)."""
     for cue in cues:
-        if cue.label in ("MODAL", "COMMIT", "SOFT_COMMIT"):
+        if cue.label in _COMMITMENT_CUES:
             return classify.classify_party(classify.subject_before(text, cue.start), ctx)
     return "none"
+
+
+def commitments(text: str, cues: Sequence[classify.Cue], ctx: classify.Context) -> list[str]:
+    """One token per modal or commitment verb: whose it is and the verb it governs
+    ("xsv_seller_provide", "xsv_customer_pay"), so the model sees who does what."""
+    out = []
+    for cue in cues:
+        if cue.label not in _COMMITMENT_CUES:
+            continue
+        party = classify.classify_party(classify.subject_before(text, cue.start), ctx)
+        m = _VERB.match(text[cue.end:].lower())
+        verb = m.group(1) if m else ""
+        out += [f"xsv_{party}", f"xsv_{party}_{verb}"]
+    return out[:8]
 
 
 def features(unit, judgement: classify.Judgement, cues: Sequence[classify.Cue], ctx: classify.Context,
@@ -79,6 +97,7 @@ def features(unit, judgement: classify.Judgement, cues: Sequence[classify.Cue], 
     if judgement.promise and judgement.category:
         marks.append(f"xcat_{judgement.category}")
     marks += sorted({f"xcue_{c.label.lower()}" for c in cues})
+    marks += commitments(text, cues, ctx)
     hclass = classify.heading_class(unit.heading, ctx)
     if hclass:
         marks.append(f"xhc_{hclass}")
