@@ -94,7 +94,7 @@ def main(argv=None) -> int:
     with tempfile.TemporaryDirectory() as tmp:
         pdf_path = Path(tmp) / "dense.pdf"
         make_pdf(pdf_path, args.pages)
-        nlp = build_nlp()
+        nlp = build_nlp(os.environ.get("PROMISEAUDIT_MODEL"))
         extract(read_document(pdf_path), nlp=nlp)  # warm up
         best = None
         for run in range(args.runs):

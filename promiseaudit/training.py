@@ -123,7 +123,7 @@ def train(examples: Sequence[tuple[str, str]], out_dir: Path, config_path: Path 
     textcat = nlp.get_pipe("textcat")
     for label in learned.LABELS:
         textcat.add_label(label)
-    egs = [Example.from_dict(nlp.make_doc(text), {"cats": {lab: float(lab == label) for lab in learned.LABELS}})
+    egs = [Example.from_dict(learned.as_doc(nlp.vocab, text), {"cats": {lab: float(lab == label) for lab in learned.LABELS}})
            for text, label in examples]
     if not egs:
         raise PromiseAuditError("no labelled units to train on; check the gold folders")

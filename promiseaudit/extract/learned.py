@@ -23,6 +23,7 @@ import hashlib
 import json
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Optional, Sequence
 
@@ -32,10 +33,11 @@ from . import classify
 MODEL_DIR = Path(__file__).parent / "model"
 ROLE_LABELS = ("customer_duty", "third_party", "not_promise")
 LABELS = tuple(f"promise_{c}" for c in CATEGORIES) + ROLE_LABELS
-FEATURES_VERSION = "2"
+FEATURES_VERSION = "3"
 
 _WORD = re.compile(r"[a-z][a-z'-]+")
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+_TOKEN = re.compile(r"[\w'-]+|[^\w\s]")
 
 
 @dataclass
@@ -101,7 +103,7 @@ def features(unit, judgement: classify.Judgement, cues: Sequence[classify.Cue], 
     hclass = classify.heading_class(unit.heading, ctx)
     if hclass:
         marks.append(f"xhc_{hclass}")
-    marks += [f"xh_{w}" for w in _words(unit.heading, 6)]
+    marks += _heading_marks(unit.heading)
     if lead_text:
         marks += [f"xl_{w}" for w in _words(mask_parties(lead_text, ctx.parties), 8)]
     if unit.table is not None and unit.table.header:
@@ -113,7 +115,20 @@ def features(unit, judgement: classify.Judgement, cues: Sequence[classify.Cue], 
     marks.append("xlen_" + ("1" if words < 4 else "2" if words < 10 else "3" if words < 30 else "4"
                             if words < 70 else "5"))
     body = _NUMBER.sub(" xnum ", mask_parties(text, ctx.parties).lower())
-    return " ".join(marks) + " | " + re.sub(r"\s+", " ", body).strip()
+    return " ".join(marks) + " | " + " ".join(_TOKEN.findall(body))
+
+
+@lru_cache(maxsize=512)
+def _heading_marks(heading: str) -> list:
+    return [f"xh_{w}" for w in _words(heading, 6)]
+
+
+def as_doc(vocab, text: str):
+    """A feature text as a spaCy Doc: the features are already split into tokens, so
+    the decider reads whitespace-separated words (no tokenizer, same in training)."""
+    from spacy.tokens import Doc
+
+    return Doc(vocab, words=text.split())
 
 
 def load_model(path: Optional[str]):
@@ -135,14 +150,18 @@ def load_model(path: Optional[str]):
 def decide(model, texts: Sequence[str]) -> list[Decision]:
     """Run the decider over the feature texts of a document's units."""
     nlp, _meta = model
+    textcat = nlp.get_pipe("textcat")
+    labels = list(textcat.labels)
+    promise_cols = [i for i, lab in enumerate(labels) if lab.startswith("promise_")]
     out = []
-    for doc in nlp.pipe(texts, batch_size=256):
-        cats = doc.cats
-        promise = {c: cats.get(f"promise_{c}", 0.0) for c in CATEGORIES}
-        total = sum(promise.values())
-        best = max(promise, key=promise.get)
-        label = max(cats, key=cats.get) if cats else "not_promise"
-        out.append(Decision(round(total, 4), best, label))
+    for start in range(0, len(texts), 512):
+        docs = [as_doc(nlp.vocab, t) for t in texts[start:start + 512]]
+        scores = textcat.model.ops.to_numpy(textcat.predict(docs)) if docs else []
+        for row in scores:
+            total = float(sum(row[i] for i in promise_cols))
+            best = max(promise_cols, key=lambda i: row[i])
+            top = max(range(len(labels)), key=lambda i: row[i])
+            out.append(Decision(round(total, 4), labels[best][len("promise_"):], labels[top]))
     return out
 
 
