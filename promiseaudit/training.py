@@ -145,7 +145,12 @@ def train(examples: Sequence[tuple[str, str]], out_dir: Path, config_path: Path 
 
 
 def data_files(items: Sequence[Labelled]) -> list[Path]:
-    return [p for item in items for p in (item.gold_path, item.source)]
+    """What a model's version hashes: the labelled documents and the rule files whose
+    findings are its features (a rule change means retraining)."""
+    from .extract.components import PATTERN_DIR
+
+    rules = sorted(p for p in PATTERN_DIR.iterdir() if p.suffix in (".json", ".jsonl"))
+    return [p for item in items for p in (item.gold_path, item.source)] + rules
 
 
 def train_model(gold_dirs: Sequence[Path], out_dir: Path, exclude: Iterable[str] = (),

@@ -106,3 +106,20 @@ def test_importing_promiseaudit_does_not_import_spacy():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
                          cwd=str(Path(__file__).parent.parent))
     assert out.stdout.strip() == "False"
+
+
+def test_issue_8_a_misspelt_lexicon_key_is_an_error(tmp_path):
+    lexicon = load_lexicon()
+    lexicon["categories"]["clok_rule"] = lexicon["categories"].pop("clock_rule")
+    path = tmp_path / "lexicon.json"
+    path.write_text(json.dumps(lexicon))
+    with pytest.raises(ValueError, match="unknown key 'clok_rule'"):
+        load_lexicon(str(path))
+
+
+def test_issue_8_every_weighted_pattern_id_exists():
+    """A weight for a pattern id that no pattern has would silently do nothing."""
+    ids = {p["id"] for p in load_patterns()} | {r["id"] for r in load_regex_cues()}
+    weights = load_lexicon()["categories"]["pattern_weights"]
+    missing = [i for i in weights if i not in ids]
+    assert not missing, missing

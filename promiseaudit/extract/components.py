@@ -34,9 +34,31 @@ CUES_KEY = "pa_cues"
 
 
 def load_lexicon(path: Optional[str] = None) -> dict:
-    """The rules file patterns/lexicon.json (or another file with the same layout)."""
-    with open(path or PATTERN_DIR / "lexicon.json", encoding="utf-8") as handle:
-        return json.load(handle)
+    """The rules file patterns/lexicon.json, or another file with the same layout: its
+    sections and their keys must be those of the shipped file, so a misspelt key is an
+    error rather than a rule that silently never applies."""
+    with open(PATTERN_DIR / "lexicon.json", encoding="utf-8") as handle:
+        shipped = json.load(handle)
+    if path is None:
+        return shipped
+    with open(path, encoding="utf-8") as handle:
+        lexicon = json.load(handle)
+    check_layout(lexicon, shipped, Path(path).name)
+    return lexicon
+
+
+def check_layout(data: dict, reference: dict, where: str, depth: int = 2) -> None:
+    """Raise ValueError naming the first section or key of ``data`` that ``reference``
+    does not have, or that ``data`` lacks: the sections and the keys of each section
+    (deeper mappings, such as weights by pattern id, are open)."""
+    for key in data:
+        if key not in reference:
+            raise ValueError(f"{where}: unknown key '{key}' (expected one of {', '.join(sorted(reference))})")
+    for key, value in reference.items():
+        if key not in data:
+            raise ValueError(f"{where}: missing key '{key}'")
+        if depth > 1 and isinstance(value, dict) and isinstance(data[key], dict):
+            check_layout(data[key], value, f"{where} [{key}]", depth - 1)
 
 
 def _ensure_extension(name: str, default=None) -> None:

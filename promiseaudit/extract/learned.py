@@ -170,7 +170,7 @@ def version_of(data_files: Sequence[Path], config_text: str) -> str:
     digest = hashlib.sha256()
     digest.update(config_text.encode("utf-8"))
     digest.update(FEATURES_VERSION.encode("utf-8"))
-    for path in sorted(data_files, key=lambda p: p.name):
+    for path in sorted(data_files, key=lambda p: (p.parent.name, p.name)):
         digest.update(path.name.encode("utf-8"))
         digest.update(path.read_bytes())
     return digest.hexdigest()[:12]
