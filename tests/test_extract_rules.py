@@ -341,3 +341,15 @@ def test_more_promises(nlp, sentence, category):
 @pytest.mark.parametrize("sentence", MORE_NON_PROMISES, ids=[s[:50] for s in MORE_NON_PROMISES])
 def test_more_non_promises(nlp, sentence):
     assert [p.text for p in run(nlp, sentence) if p.text in sentence or sentence in p.text] == []
+
+
+@pytest.mark.parametrize("sentence,strength", [
+    # issue 8: a hedge softens its own clause only (ConText-style scope).
+    ("We will deliver the audit report by 1 May 2027; where possible we will also include a summary.", "firm"),
+    ("We will deliver the audit report by 1 May 2027, but we aim to add a summary.", "firm"),
+    ("Where possible, we will deliver the audit report by 1 May 2027.", "soft"),
+    ("We aim to deliver the audit report by 1 May 2027.", "soft"),
+])
+def test_issue_8_hedge_scope_is_its_clause(nlp, sentence, strength):
+    found = [p for p in run(nlp, sentence) if p.text.startswith(sentence[:20])]
+    assert found and found[0].strength == strength, [(p.text, p.strength) for p in found]

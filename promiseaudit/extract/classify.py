@@ -577,12 +577,36 @@ def category_of(text: str, cues: Sequence[Cue], ctx: Context, heading: str = "",
 
 # --------------------------------------------------------------------------- modifiers
 
-def strength_of(cues: Sequence[Cue], anchor: Optional[Cue], condition_span=None) -> tuple[str, list[str]]:
+# A hedge softens the clause it stands in, as ConText modifiers do: its scope ends at a
+# semicolon, "but", "however", "whereas" or ", and" (a new clause), so "We will deliver
+# by 1 May; where possible we will add a summary" stays firm for the delivery.
+_CLAUSE_BREAK_SCOPE = re.compile(r";|\bbut\b|\bhowever\b|\bwhereas\b|,\s+and\b|,\s+while\b", re.I)
+
+
+def clause_scope(text: str, pos: int) -> tuple[int, int]:
+    """The span of the clause of ``text`` that holds position ``pos``."""
+    start, end = 0, len(text)
+    for m in _CLAUSE_BREAK_SCOPE.finditer(text):
+        if m.end() <= pos:
+            start = m.end()
+        elif m.start() >= pos:
+            end = m.start()
+            break
+    return start, end
+
+
+def strength_of(cues: Sequence[Cue], anchor: Optional[Cue], condition_span=None,
+                text: str = "") -> tuple[str, list[str]]:
+    """"soft" when a hedge governs the commitment: a hedge counts when it stands in the
+    clause of the commitment's verb (``anchor``), or anywhere when there is no verb."""
+    scope = clause_scope(text, anchor.start) if text and anchor is not None and anchor.start >= 0 else None
     hedges = []
     for c in cues:
         if c.label != "HEDGE":
             continue
         if c.id == "hedge.should" and c.start == 0:
+            continue
+        if scope is not None and not (scope[0] <= c.start < scope[1]):
             continue
         hedges.append(c.text.lower())
     if anchor is not None and anchor.label == "SOFT_COMMIT" and not (anchor.id == "soft.should" and anchor.start == 0):

@@ -407,7 +407,7 @@ class CommitmentJudge:
         judgement.condition = text[cond[0]:cond[1]].strip() if cond else None
         judgement.condition_span = cond
         judgement.other_conditions = tuple(conditions[1:])
-        strength, hedges = classify.strength_of(cues, judgement.anchor, cond)
+        strength, hedges = classify.strength_of(cues, judgement.anchor, cond, text)
         if fragment and lead is not None:
             lead_strength, lead_hedges = classify.strength_of(lead_cues, None)
             if lead_strength == "soft":
