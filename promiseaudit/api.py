@@ -24,11 +24,6 @@ __all__ = [
     "AuditOutcome",
 ]
 
-GO_LIVE_WORDS = re.compile(
-    r"\b(go[- ]?live|golive|launch|cut[- ]?over|handover|hand-over|live on|"
-    r"in production|system acceptance|service commencement)\b",
-    re.I,
-)
 
 
 def read_and_extract(path, nlp=None, password: Optional[str] = None, strict: bool = True,
@@ -74,7 +69,7 @@ def check_paths(paths: Sequence) -> None:
 
 def planned_go_live(promises: Iterable[Promise]) -> Optional[date]:
     """The go-live date a proposal states ("go-live no later than 15 April 2027")."""
-    dates = [p.due for p in promises if p.due and GO_LIVE_WORDS.search(p.text)]
+    dates = [p.due for p in promises if p.due and p.names_go_live]
     return min(dates) if dates else None
 
 
@@ -267,7 +262,7 @@ def go_live_records(promises, deals, deliveries) -> list:
     for p in promises:
         deal = deals.get(p.deal_id)
         if (deal is None or deal.go_live_on is None or p.category != "delivery"
-                or p.anchor == "go_live" or p.id in linked or not GO_LIVE_WORDS.search(p.text)
+                or p.anchor == "go_live" or p.id in linked or not p.names_go_live
                 or (p.due is None and p.within_days is None)):
             continue
         out.append(Delivery(

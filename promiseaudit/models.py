@@ -114,6 +114,10 @@ class Promise:
         99.9, "%", "at_least"; "within 1 hour" -> 1, "hour", "at_most").
     strength: "firm" or "soft" (hedged). condition: the condition's text, if any.
     rule (str): the id of the rule that found it; confidence (float, 0-1).
+    series_end (str | None): the event that ends a repeating schedule ("weekly calls
+        until go-live" -> "go_live"), read at extraction.
+    names_go_live (bool): the promise is about go-live itself ("the portal will go live
+        by 1 March"), read at extraction; a recorded go-live date is its evidence.
     The ledger fills id, deal_id, document_id and review_state.
     """
 
@@ -139,6 +143,8 @@ class Promise:
     confidence: float = 1.0
     reason: str = ""
     extractor_version: str = ""
+    series_end: Optional[str] = None
+    names_go_live: bool = False
     id: Optional[str] = None
     deal_id: Optional[str] = None
     document_id: Optional[int] = None

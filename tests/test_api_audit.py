@@ -101,7 +101,7 @@ def test_recorded_go_live_is_evidence_for_the_go_live_promise(fresh_db):
     with db.atomic():
         store.upsert_deal(db, Deal("D-5", signed_on=date(2027, 1, 4)))
         store.add_document(db, make_document(), "D-5", [
-            make_promise("Go-live will take place no later than April 15, 2027.",
+            make_promise("Go-live will take place no later than April 15, 2027.", names_go_live=True,
                          due=date(2027, 4, 15)),
             make_promise("Hypercare ends 30 days after go-live.", within_days=30,
                          anchor="go_live")])

@@ -14,8 +14,8 @@ def test_version_1_ledger_upgrades(tmp_path):
     path = tmp_path / "old.db"
     shutil.copy(V1, path)
     db = open_ledger(path)
-    assert [m.name for m in migrations.applied(db)][-1] == "0003_waiver_revocation"
-    assert db.execute("pragma user_version").fetchone()[0] == SCHEMA_VERSION == 2
+    assert [m.name for m in migrations.applied(db)][-1] == "0004_extracted_events"
+    assert db.execute("pragma user_version").fetchone()[0] == SCHEMA_VERSION == 3
     assert db.journal_mode == "wal"
     (p,) = queries.promises(db)
     assert p.text == "We will deliver the plan by March 1, 2027."
@@ -47,3 +47,13 @@ def test_clear_a_wrong_go_live(runner, tmp_path):
     assert queries.get_deal(open_ledger(path), "D-1").go_live_on is None
     r = runner.invoke(main, ["--db", str(path), "history", "D-1"])
     assert "clear" in r.output and "2027-05-01 -> None" in r.output
+
+
+def test_issue_8_upgrade_fills_in_what_extraction_now_stores(tmp_path):
+    path = tmp_path / "old.db"
+    shutil.copy(V1, path)
+    db = open_ledger(path)
+    (p,) = queries.promises(db)
+    assert p.series_end is None and p.names_go_live is False
+    cols = {c.name for c in db["promises"].columns}
+    assert {"series_end", "names_go_live"} <= cols

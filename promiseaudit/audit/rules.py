@@ -12,7 +12,6 @@ from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from typing import Mapping, Optional, Sequence
 
-from ..extract.dates import series_end_event
 from ..models import Deal, Delivery, Evidence, Occurrence, Promise, Verdict
 from .calendar import add_business_days
 from .due import anchor_date, resolve_due, unknown_anchor
@@ -326,7 +325,7 @@ def _series(ctx: _Ctx):
     if p.anchor is None and p.due is None:
         # "weekly status calls until go-live": the extractor leaves the anchor empty (a
         # bound on a schedule is not a deadline); the series still ends at that event.
-        bound = series_end_event(p.text)
+        bound = p.series_end
         if bound in ("go_live", "kickoff", "signature"):
             p = replace(p, anchor=bound, within_days=0)
     if p.due is not None:

@@ -622,6 +622,18 @@ def event_at(text: str, pos: int) -> str | None:
     return _name_event(event[0], g) if event else None
 
 
+GO_LIVE_WORDS = re.compile(
+    r"\b(go[- ]?live|golive|launch|cut[- ]?over|handover|hand-over|live on|"
+    r"in production|system acceptance|service commencement)\b",
+    re.I,
+)
+
+
+def names_go_live(text: str) -> bool:
+    """Whether a promise is about go-live, launch or cut-over itself."""
+    return bool(GO_LIVE_WORDS.search(text))
+
+
 def series_end_event(text: str) -> str | None:
     """The event that ends a repeating schedule ("weekly calls until go-live" ->
     "go_live"), named as deadline anchors are; None when the text names none."""

@@ -3,7 +3,7 @@ from sqlite_utils.migrations import Migrations
 
 migrations = Migrations("promiseaudit")
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 _INITIAL = """
 CREATE TABLE deals (
@@ -147,3 +147,16 @@ def m0003_waiver_revocation(db):
     # A waiver recorded by mistake is revoked, never deleted.
     for column in ("revoked_on", "revoked_by", "revoked_reason"):
         db.execute(f"ALTER TABLE waivers ADD COLUMN {column} TEXT")
+
+
+@migrations(name="0004_extracted_events")
+def m0004_extracted_events(db):
+    # What the audit needs from a promise's wording is read once, at extraction, and
+    # stored; promises stored before are filled in from their quote here, once.
+    from ..extract.dates import names_go_live, series_end_event
+
+    db.execute("ALTER TABLE promises ADD COLUMN series_end TEXT")
+    db.execute("ALTER TABLE promises ADD COLUMN names_go_live INTEGER NOT NULL DEFAULT 0")
+    rows = db.execute("SELECT id, quote, recurrence FROM promises").fetchall()
+    db.conn.executemany("UPDATE promises SET series_end = ?, names_go_live = ? WHERE id = ?",
+                        [(series_end_event(q) if r else None, int(names_go_live(q)), i) for i, q, r in rows])

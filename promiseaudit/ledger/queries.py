@@ -57,6 +57,8 @@ def promise_from_row(row: dict, source: str = "") -> Promise:
         confidence=row["confidence"],
         reason=row["reason"],
         extractor_version=row["extractor_version"],
+        series_end=row["series_end"],
+        names_go_live=bool(row["names_go_live"]),
         review_state=row["review_state"],
     )
 

@@ -260,6 +260,8 @@ def _promise_row(p: Promise, pid: str, deal_id: str, doc_id: int) -> dict:
         "confidence": p.confidence,
         "reason": p.reason,
         "extractor_version": p.extractor_version,
+        "series_end": p.series_end,
+        "names_go_live": int(bool(p.names_go_live)),
         "review_state": "candidate",
         "created_at": now(),
     }
