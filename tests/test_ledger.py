@@ -172,3 +172,43 @@ def test_loaded_deliveries_equal_constructed_ones(seeded_db):
     assert hash(loaded) == hash(Delivery("D-1", "delivery", date(2027, 3, 1), "Kit",
                                          quantity=2, reference="R-1", source_file="d.csv",
                                          source_row=2, id=1))
+
+
+def test_issue_9_promise_ids_are_64_bit_and_a_collision_never_moves_another_deals_promise(fresh_db, monkeypatch):
+    from builders import make_document, make_promise
+    from promiseaudit.ledger import queries, store
+    from promiseaudit.models import Deal
+
+    assert len(store.promise_id("D-1", "We will deliver it.")) == 17
+    db = fresh_db
+    real = store.promise_id
+    # Seen: two deals' promises hashed to one 32-bit id and the second ingest moved the
+    # first deal's promise. Force every quote onto one id to show it cannot happen now.
+    monkeypatch.setattr(store, "promise_id",
+                        lambda deal, quote, n=0: "PSAME" if "collision" not in quote else real(deal, quote, n))
+    with db.atomic():
+        store.upsert_deal(db, Deal("D-1"))
+        store.upsert_deal(db, Deal("D-2"))
+        store.add_document(db, make_document("a.md", sha="a" * 64), "D-1", [make_promise("We will deliver the plan.")])
+        store.add_document(db, make_document("b.md", sha="b" * 64), "D-2", [make_promise("We will train ten users.")])
+    by_deal = {p.deal_id: p for p in queries.promises(db)}
+    assert by_deal["D-1"].id == "PSAME" and by_deal["D-1"].text == "We will deliver the plan."
+    assert by_deal["D-2"].id != "PSAME" and by_deal["D-2"].text == "We will train ten users."
+
+
+def test_issue_9_a_ledger_with_short_ids_keeps_them_on_the_next_version(fresh_db):
+    from builders import make_document, make_promise
+    from promiseaudit.ledger import queries, store
+    from promiseaudit.models import Deal
+
+    db = fresh_db
+    text = "We will deliver the plan by March 1, 2027."
+    with db.atomic():
+        store.upsert_deal(db, Deal("D-1"))
+        store.add_document(db, make_document("v1.md", sha="a" * 64), "D-1", [make_promise(text)])
+    (old,) = queries.promises(db)
+    short = store.legacy_promise_id("D-1", text)
+    db.execute("update promises set id = ? where id = ?", [short, old.id])  # as an old ledger has it
+    with db.atomic():
+        store.add_document(db, make_document("v2.md", sha="b" * 64), "D-1", [make_promise(text)])
+    assert [p.id for p in queries.promises(db)] == [short]

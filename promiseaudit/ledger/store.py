@@ -104,13 +104,38 @@ def upsert_deal(db, deal: Deal, who: str = "import") -> str:
     return "updated"
 
 
-def promise_id(deal_id: str, quote: str, occurrence: int = 0) -> str:
-    """A stable id: the same quote in the same deal keeps its id across versions."""
+def _digest(deal_id: str, quote: str, occurrence: int) -> str:
     norm = unicodedata.normalize("NFKC", quote).lower()
     norm = re.sub(r"[\u2018\u2019\u201c\u201d\"']", "", norm)
     norm = re.sub(r"\s+", " ", norm).strip()
-    digest = hashlib.sha1(f"{deal_id}\x1f{norm}\x1f{occurrence}".encode()).hexdigest()
-    return "P" + digest[:8].upper()
+    return hashlib.sha1(f"{deal_id}\x1f{norm}\x1f{occurrence}".encode()).hexdigest().upper()
+
+
+def promise_id(deal_id: str, quote: str, occurrence: int = 0) -> str:
+    """A stable id: the same quote in the same deal keeps its id across versions.
+    64 bits of a hash, so ids do not collide in any ledger a team will have (32 bits
+    collided at about 100,000 promises)."""
+    return "P" + _digest(deal_id, quote, occurrence)[:16]
+
+
+def legacy_promise_id(deal_id: str, quote: str, occurrence: int = 0) -> str:
+    """The 32-bit id of ledgers written before ids were lengthened (still recognised)."""
+    return "P" + _digest(deal_id, quote, occurrence)[:8]
+
+
+def _free_id(db, deal_id: str, quote: str, occurrence: int) -> tuple[str, Optional[str]]:
+    """The id for this quote in this deal and the review state of the row already
+    stored under it for this deal (None for a new promise). An id held by another
+    deal's promise is never reused: the next free variant is taken instead."""
+    for candidate in (promise_id(deal_id, quote, occurrence), legacy_promise_id(deal_id, quote, occurrence)):
+        row = db.execute("select review_state, deal_id from promises where id = ?", [candidate]).fetchone()
+        if row is not None and row[1] == deal_id:
+            return candidate, row[0]
+    pid, salt = promise_id(deal_id, quote, occurrence), 0
+    while db.execute("select 1 from promises where id = ?", [pid]).fetchone() is not None:
+        salt += 1
+        pid = promise_id(deal_id, f"{quote}\x1fcollision {salt}", occurrence)
+    return pid, None
 
 
 def version_key(name: str) -> str:
@@ -199,10 +224,10 @@ def add_document(
         base = promise_id(deal_id, p.text)
         n = seen.get(base, 0)
         seen[base] = n + 1
-        pid = base if n == 0 else promise_id(deal_id, p.text, n)
+        pid, state = _free_id(db, deal_id, p.text, n)
         new_ids.append(pid)
         row = _promise_row(p, pid, deal_id, doc_id)
-        existing = db.execute("select review_state from promises where id = ?", [pid]).fetchone()
+        existing = (state,) if state is not None else None
         if existing:
             # The same promise in a new version: keep its review state and history.
             keep = {k: v for k, v in row.items() if k not in ("id", "review_state", "created_at")}
