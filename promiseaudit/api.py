@@ -85,9 +85,12 @@ def ingest_files(
     model: Optional[str] = None,
     progress: Optional[Callable[[str], None]] = None,
     who: str = "ingest",
+    new_deal: bool = False,
 ) -> list[store.IngestResult]:
     """Read, extract and store proposals for one deal, all or nothing.
 
+    A deal id the ledger does not know is refused unless ``customer`` or ``new_deal``
+    says a new deal is meant (a mistyped id would otherwise start a phantom deal).
     Every file is read and extracted before anything is written; a file that cannot be
     read stops the whole ingest (ReadError) unless ``keep_going``, in which case it is
     recorded with its outcome (encrypted, scanned, malformed) so reports list it.
@@ -97,6 +100,11 @@ def ingest_files(
 
     if not deal_id or not deal_id.strip():
         raise LedgerError("A deal id is needed; pass --deal ID")
+    if not (customer or new_deal) and not db.execute("select 1 from deals where deal_id = ?", [deal_id]).fetchone():
+        known = [r[0] for r in db.execute("select deal_id from deals order by deal_id limit 6").fetchall()]
+        hint = f" (deals in the ledger: {', '.join(known)})" if known else ""
+        raise LedgerError(f"Deal {deal_id} is not in the ledger{hint}; check the id, or pass --customer NAME "
+                          f"or --new-deal to start a new deal")
     check_paths(paths)
     nlp = build_nlp(model)
     prepared = []

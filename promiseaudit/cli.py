@@ -159,7 +159,9 @@ def extract(files, as_json, model, password):
 @main.command()
 @click.argument("files", nargs=-1, required=True, type=click.Path())
 @click.option("--deal", "deal_id", required=True, help="The deal these proposals belong to.")
-@click.option("--customer", help="Customer name (stored on the deal).")
+@click.option("--customer", help="Customer name (stored on the deal); also says a new deal is meant.")
+@click.option("--new-deal", is_flag=True, help="Start a new deal with this id (a deal id the ledger does not know "
+                                               "is refused otherwise, so a typo cannot start a phantom deal).")
 @click.option("--rep", help="Sales rep who owns the deal.")
 @click.option("--password", help="Password for protected PDFs.")
 @click.option("--replaces", help="Name or id of a stored proposal this is a new version of.")
@@ -168,7 +170,7 @@ def extract(files, as_json, model, password):
 @click.option("--model", help="'rules' to let the rules alone decide, or a model folder from 'promiseaudit train' "
                                "(default: the trained model that comes with promiseaudit).")
 @pass_ctx
-def ingest(ctx, files, deal_id, customer, rep, password, replaces, keep_going, model):
+def ingest(ctx, files, deal_id, customer, new_deal, rep, password, replaces, keep_going, model):
     """Extract promises from proposals and store them in the ledger for a deal."""
     from .api import ingest_files
 
@@ -177,10 +179,10 @@ def ingest(ctx, files, deal_id, customer, rep, password, replaces, keep_going, m
         with click.progressbar(length=len(files), label="Reading proposals",
                                file=sys.stderr) as bar:
             results = ingest_files(db, files, deal_id, customer, rep, password, replaces,
-                                   keep_going, model, progress=lambda _: bar.update(1))
+                                   keep_going, model, progress=lambda _: bar.update(1), new_deal=new_deal)
     else:
         results = ingest_files(db, files, deal_id, customer, rep, password, replaces,
-                               keep_going, model)
+                               keep_going, model, new_deal=new_deal)
     for r in results:
         if r.duplicate:
             click.echo(f"{r.name}: already in the ledger for deal {deal_id}; nothing added")

@@ -53,7 +53,7 @@ def run_demo(out_dir, as_of: Optional[date] = None) -> DemoResult:
     import_deals(db, SAMPLE_DIR / manifest["deals"])
     for item in manifest["proposals"]:
         deal = queries.get_deal(db, item["deal"])
-        api.ingest_files(db, [SAMPLE_DIR / item["file"]], deal.deal_id, who="demo")
+        api.ingest_files(db, [SAMPLE_DIR / item["file"]], deal.deal_id, who="demo", new_deal=True)
     for item in manifest.get("reviews", []):
         for p in review.candidates(db, item["deal"]):
             review.decide(db, p.id, item["decision"], item["by"])

@@ -42,7 +42,7 @@ def test_bad_file_is_one_line_and_changes_nothing(runner, ledger, name, message)
     # The good file is listed first: all or nothing, so it is not stored either.
     other = ROOT / "fixtures" / "proposals" / "fleet_trackwise.txt"
     r = runner.invoke(main, ["--db", ledger, "ingest", str(other), str(BAD / name),
-                             "--deal", "D-2"])
+                             "--deal", "D-2", "--new-deal"])
     assert r.exit_code == 1
     assert r.stderr.count("\n") == 1 and r.stderr.startswith(f"Error: {name}: ")
     if message:
@@ -61,14 +61,14 @@ def test_missing_file(runner, ledger):
 
 def test_password_opens_the_encrypted_pdf(runner, ledger):
     r = runner.invoke(main, ["--db", ledger, "ingest", str(BAD / "encrypted.pdf"), "--deal",
-                             "D-3", "--password", "open-sesame"])
+                             "D-3", "--new-deal", "--password", "open-sesame"])
     assert r.exit_code == 0, r.output
 
 
 def test_keep_going_records_unreadable_files(runner, ledger):
     other = ROOT / "fixtures" / "proposals" / "fleet_trackwise.txt"
     r = runner.invoke(main, ["--db", ledger, "ingest", str(other), str(BAD / "scanned.pdf"),
-                             "--deal", "D-2", "--keep-going"])
+                             "--deal", "D-2", "--new-deal", "--keep-going"])
     assert r.exit_code == 0, r.output
     assert "scanned.pdf: not read (scanned)" in r.output
     r = runner.invoke(main, ["--db", ledger, "documents", "--deal", "D-2"])
@@ -112,7 +112,7 @@ def test_many_files_report_progress(runner, db_path):
     files = [ROOT / "fixtures" / "proposals" / n for n in
              ("fleet_trackwise.txt", "catering_saltbush.txt", "solar_sunridge.md")]
     seen = []
-    results = ingest_files(open_ledger(db_path), files, "D-9", progress=seen.append)
+    results = ingest_files(open_ledger(db_path), files, "D-9", progress=seen.append, new_deal=True)
     assert seen == [str(f) for f in files]
     assert [r.added > 0 for r in results] == [True, True, True]
     r = runner.invoke(main, ["--db", db_path, "ingest", *map(str, files), "--deal", "D-9"])
@@ -134,15 +134,27 @@ def test_interactive_review(runner, ledger):
 def test_old_word_files_and_folders_get_their_own_advice(runner, db_path, tmp_path):
     doc = tmp_path / "proposal.doc"
     doc.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 100)
-    r = runner.invoke(main, ["--db", db_path, "ingest", str(doc), "--deal", "D-1"])
+    r = runner.invoke(main, ["--db", db_path, "ingest", str(doc), "--deal", "D-1", "--new-deal"])
     assert r.stderr == ("Error: proposal.doc: an old-format Word file (.doc); open it in Word "
                         "and save it as .docx, or export it as PDF\n")
-    r = runner.invoke(main, ["--db", db_path, "ingest", str(tmp_path), "--deal", "D-1"])
+    r = runner.invoke(main, ["--db", db_path, "ingest", str(tmp_path), "--deal", "D-1", "--new-deal"])
     assert r.exit_code == 1 and "is a folder, not a file" in r.stderr
 
 
 def test_empty_proposal_is_refused(runner, db_path, tmp_path):
     empty = tmp_path / "empty.txt"
     empty.write_text("  \n\n", encoding="utf-8")
-    r = runner.invoke(main, ["--db", db_path, "ingest", str(empty), "--deal", "D-1"])
+    r = runner.invoke(main, ["--db", db_path, "ingest", str(empty), "--deal", "D-1", "--new-deal"])
     assert r.stderr == "Error: empty.txt: the file has no text; check it is the right proposal\n"
+
+
+def test_issue_9_an_unknown_deal_is_refused_unless_a_new_deal_is_meant(runner, ledger):
+    # Seen: a one-digit typo in --deal created a phantom deal and doubled the promises.
+    before = state(ledger)
+    r = runner.invoke(main, ["--db", ledger, "ingest", str(GOOD), "--deal", "D-11"])
+    assert r.exit_code == 1
+    assert r.stderr == ("Error: Deal D-11 is not in the ledger (deals in the ledger: D-1); check the id, "
+                        "or pass --customer NAME or --new-deal to start a new deal\n")
+    assert state(ledger) == before
+    r = runner.invoke(main, ["--db", ledger, "ingest", str(GOOD), "--deal", "D-11", "--new-deal"])
+    assert r.exit_code == 0, r.output
