@@ -299,11 +299,10 @@ def complete_gold(gold: dict) -> dict:
     """A gold file with every parameter filled in (the corpus's compact form leaves out
     what the text does not state) and every non-promise as ``{"text", "kind"}``."""
     out = dict(gold)
-    out["promises"] = [{name: item.get(name, GOLD_DEFAULTS.get(name)) for name in PARAMETERS} | item
-                       for item in gold.get("promises", [])]
+    out["promises"] = [{name: item.get(name) for name in PARAMETERS} | item for item in gold.get("promises", [])]
     for item in out["promises"]:
         for name, default in GOLD_DEFAULTS.items():
-            if item.get(name) is None:
+            if item[name] is None:
                 item[name] = default
     out["non_promises"] = [n if isinstance(n, dict) else {"text": n, "kind": "not_promise"}
                            for n in gold.get("non_promises", [])]

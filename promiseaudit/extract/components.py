@@ -334,11 +334,11 @@ class CommitmentJudge:
             unit, judgement = units[index], judgements[index]
             if decision.promise_probability < self.threshold or len(unit.text.strip()) < 3:
                 continue
+            lead = units[unit.lead_in] if unit.lead_in is not None else None
             if not judgement.promise:
                 judgement = classify.Judgement(True, rule=f"learned/{judgement.rule.split('/')[0] or 'unit'}",
                                                party=judgement.party, reason="the trained model reads a promise")
                 judgements[index] = judgement
-                lead = units[unit.lead_in] if unit.lead_in is not None else None
                 self._finish(judgement, unit, cues_by_unit[index], lead,
                              cues_by_unit[unit.lead_in] if lead else (), ctx, fragments[index])
             rule_category = judgement.category
@@ -346,7 +346,6 @@ class CommitmentJudge:
             judgement.confidence = round(decision.promise_probability, 2)
             if rule_category != decision.category:
                 judgement.reason = f"{judgement.reason}; category {decision.category.replace('_', ' ')} (trained model)"
-            lead = units[unit.lead_in] if unit.lead_in is not None else None
             candidates.append(Candidate(unit, judgement, lead.text if lead else "", fragments[index]))
         return candidates
 

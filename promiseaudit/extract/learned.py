@@ -67,39 +67,29 @@ _COMMITMENT_CUES = ("MODAL", "COMMIT", "SOFT_COMMIT")
 _VERB = re.compile(r"\s*(?:not\s+|also\s+|promptly\s+|use\s+(?:its\s+)?(?:\w+\s+){0,2}efforts\s+to\s+|be\s+)?([a-z]+)")
 
 
-def subject_party(text: str, cues: Sequence[classify.Cue], ctx: classify.Context) -> str:
-    """Whose is the first commitment in the unit: seller, customer or neutral (none if no modal)."""
-    for cue in cues:
-        if cue.label in _COMMITMENT_CUES:
-            return classify.classify_party(classify.subject_before(text, cue.start), ctx)
-    return "none"
-
-
-def commitments(text: str, cues: Sequence[classify.Cue], ctx: classify.Context) -> list[str]:
-    """One token per modal or commitment verb: whose it is and the verb it governs
-    ("xsv_seller_provide", "xsv_customer_pay"), so the model sees who does what."""
+def commitments(text: str, cues: Sequence[classify.Cue], ctx: classify.Context) -> list[tuple[str, str]]:
+    """(whose, verb) for each modal or commitment verb in the unit, in order:
+    ("seller", "provide"), ("customer", "pay"), so the model sees who does what."""
     out = []
     for cue in cues:
-        if cue.label not in _COMMITMENT_CUES:
-            continue
-        party = classify.classify_party(classify.subject_before(text, cue.start), ctx)
-        m = _VERB.match(text[cue.end:].lower())
-        verb = m.group(1) if m else ""
-        out += [f"xsv_{party}", f"xsv_{party}_{verb}"]
-    return out[:8]
+        if cue.label in _COMMITMENT_CUES:
+            m = _VERB.match(text[cue.end:].lower())
+            out.append((classify.classify_party(classify.subject_before(text, cue.start), ctx), m.group(1) if m else ""))
+    return out
 
 
 def features(unit, judgement: classify.Judgement, cues: Sequence[classify.Cue], ctx: classify.Context,
              lead_text: str = "") -> str:
     """The text the model reads for one unit: marker tokens, then the masked, lower-cased text."""
     text = unit.text
+    commits = commitments(text, cues, ctx)
     marks = [f"xkind_{unit.kind}", f"xrule_{'yes' if judgement.promise else 'no'}",
              f"xrb_{re.sub(r'[^a-z_]', '', judgement.rule.split('/')[0])}",
-             f"xparty_{judgement.party or 'none'}", f"xsubj_{subject_party(text, cues, ctx)}"]
+             f"xparty_{judgement.party or 'none'}", f"xsubj_{commits[0][0] if commits else 'none'}"]
     if judgement.promise and judgement.category:
         marks.append(f"xcat_{judgement.category}")
     marks += sorted({f"xcue_{c.label.lower()}" for c in cues})
-    marks += commitments(text, cues, ctx)
+    marks += [token for party, verb in commits[:4] for token in (f"xsv_{party}", f"xsv_{party}_{verb}")]
     hclass = classify.heading_class(unit.heading, ctx)
     if hclass:
         marks.append(f"xhc_{hclass}")

@@ -257,11 +257,9 @@ def detect_parties(text: str, lexicon: dict, head_lines: int = 60) -> Parties:
         lowered = [re.sub(r"^the\s+", "", a.lower()) for a in aliases]
         names = _trailing_name(m.group("before"))
         side = next((decided[a.lower()] for a in aliases if a.lower() in decided), None)
-        if side is not None:
-            pass
-        elif any(a in lex["seller_roles"] or a in ("we", "us") for a in lowered):
+        if side is None and any(a in lex["seller_roles"] or a in ("we", "us") for a in lowered):
             side = "seller"
-        elif any(a in lex["customer_roles"] for a in lowered):
+        elif side is None and any(a in lex["customer_roles"] for a in lowered):
             side = "customer"
         if side is None and names:
             # 'Brindabella Health Fund Ltd ("BHF")': a short name for a party found already.
@@ -396,9 +394,7 @@ def _place(alias: str, side: str, seller_orgs, customer_orgs, seller_roles, cust
         other_roles.remove(low)
         if low not in roles:
             roles.append(low)  # "Company" as the customer: a role word, not a name
-    elif low in roles:
-        pass
-    elif alias not in orgs:
+    elif low not in roles and alias not in orgs:
         orgs.append(alias)
 
 
