@@ -6,7 +6,6 @@ directly. Nothing here prints or exits.
 from __future__ import annotations
 
 import gc
-import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Callable, Iterable, Optional, Sequence

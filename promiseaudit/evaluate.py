@@ -309,6 +309,15 @@ def complete_gold(gold: dict) -> dict:
     return out
 
 
+def load_gold(path: Path) -> dict:
+    """A gold file, completed (``complete_gold``); a file that is not valid JSON is one
+    clear error."""
+    try:
+        return complete_gold(json.loads(Path(path).read_text(encoding="utf-8")))
+    except (OSError, json.JSONDecodeError) as e:
+        raise PromiseAuditError(f"{Path(path).name}: not a readable gold file ({e}); fix the JSON") from None
+
+
 def default_source_dirs(gold_dir: Path) -> list[Path]:
     """Where a gold folder's sources are: ``docs`` (the corpus), ``proposals``, ``pdf``
     and ``docx`` beside it."""
@@ -342,10 +351,7 @@ def evaluate(gold_dir, sources_dirs=None, nlp=None, stems=None) -> EvalReport:
     for gold_path in sorted(gold_dir.glob("*.json")):
         if wanted is not None and gold_path.stem not in wanted:
             continue
-        try:
-            gold = complete_gold(json.loads(gold_path.read_text(encoding="utf-8")))
-        except (OSError, json.JSONDecodeError) as e:
-            raise PromiseAuditError(f"{gold_path.name}: not a readable gold file ({e}); fix the JSON") from None
+        gold = load_gold(gold_path)
         for n, source in enumerate(find_sources(gold_path.stem, sources_dirs)):
             jobs.append((gold_path, gold, source, n == 0))
     results: list[SourceResult] = []

@@ -36,20 +36,9 @@ class Labelled:
     gold: dict
 
 
-def load_gold(path: Path) -> dict:
-    """A gold file with every promise's parameters filled in (the corpus's compact form
-    leaves unstated ones out) and every non-promise as ``{"text", "kind"}``."""
-    from .evaluate import complete_gold
-
-    try:
-        return complete_gold(json.loads(path.read_text(encoding="utf-8")))
-    except (OSError, json.JSONDecodeError) as e:
-        raise PromiseAuditError(f"{path}: not a readable gold file ({e}); fix the JSON") from None
-
-
 def labelled_documents(gold_dir: Path, stems: Optional[Iterable[str]] = None) -> list[Labelled]:
     """The labelled documents of a gold folder (one source each: text before PDF)."""
-    from .evaluate import default_source_dirs, find_sources
+    from .evaluate import default_source_dirs, find_sources, load_gold
 
     gold_dir = Path(gold_dir)
     wanted = set(stems) if stems is not None else None

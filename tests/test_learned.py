@@ -10,6 +10,7 @@ from promiseaudit.errors import PromiseAuditError
 from promiseaudit.extract import build_nlp, extract, extractor_version, learned
 from promiseaudit.extract.run import prepare
 from promiseaudit import training
+from promiseaudit.evaluate import load_gold
 
 FIXTURES = Path(__file__).parent.parent / "fixtures"
 CONTRACT = ('SUPPORT AGREEMENT\n\nThis Agreement is made between Orrin Data Systems, Inc. ("ODS") and '
@@ -49,7 +50,7 @@ def test_features_mask_the_parties_and_carry_the_rules_findings(rules_features):
 
 
 def test_every_unit_gets_a_label_from_the_gold_file():
-    gold = training.load_gold(FIXTURES / "gold" / "managedit_corebridge.json")
+    gold = load_gold(FIXTURES / "gold" / "managedit_corebridge.json")
     assert all(p["strength"] in ("firm", "soft") for p in gold["promises"])
     items = training.labelled_documents(FIXTURES / "gold", ["managedit_corebridge"])
     (examples,) = training.examples_for(items, build_nlp("rules", keep_features=True)).values()
