@@ -126,3 +126,14 @@ def test_the_shipped_model_is_small_loads_without_download_and_is_current():
     assert not blind & set(meta["trained_on"])
     expected = learned.version_of(training.data_files(items), training.CONFIG_PATH.read_text(encoding="utf-8"))
     assert meta["version"] == expected, "the shipped model is stale: run 'promiseaudit train'"
+
+
+def test_developer_commands_refuse_bad_input_in_one_line(runner, tmp_path):
+    from promiseaudit.cli import main
+
+    r = runner.invoke(main, ["eval", str(FIXTURES / "gold"), "--blind"])
+    assert (r.exit_code, r.stderr) == (1, f"Error: {FIXTURES}: no blind split (splits.json); this folder has none\n")
+    r = runner.invoke(main, ["train", "--corpus", str(tmp_path)])
+    assert r.exit_code == 1 and r.stderr.startswith(f"Error: {tmp_path}: no gold folder inside")
+    r = runner.invoke(main, ["extract", str(FIXTURES / "proposals" / "fleet_trackwise.txt"), "--model", str(tmp_path)])
+    assert r.exit_code == 1 and r.stderr.count("\n") == 1 and "not a trained model folder" in r.stderr
