@@ -31,6 +31,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import lru_cache
 
+from promiseaudit.extract.recurrence import find_recurrence
 from promiseaudit.extract.patterns.quantities_numbers import (
     load_lexicon,
     number_grammar,
@@ -802,8 +803,6 @@ def _bounds_a_schedule(norm: str, m: DateMatch, g: _Grammar) -> bool:
 
 
 def _has_recurrence(text: str) -> bool:
-    from promiseaudit.extract.quantities import find_recurrence  # noqa: PLC0415 (cycle)
-
     return find_recurrence(text) is not None
 
 

@@ -1,6 +1,7 @@
-"""Which parameters a promise gets, by category, from the dates and quantities finders.
+"""Which parameters a promise gets, by category, from the grammar's reading of the unit.
 
-The finders (dates.py, quantities.py) read any sentence; this module decides which of
+The grammar (``grammar.read_unit`` over dates.py, quantities.py, recurrence.py) reads
+any sentence once; this module decides which of
 their answers make sense for a category and for which part of the unit:
 
 - deadlines (due date, or days after signature/kickoff/go-live) for every category,
@@ -26,6 +27,8 @@ import re
 from dataclasses import dataclass
 from datetime import date
 from typing import Optional
+
+from .grammar import read_unit
 
 QUANTITY_CATEGORIES = ("delivery", "training", "support")
 THRESHOLD_FIRST = ("support", "service_level", "warranty", "pricing")
@@ -81,6 +84,8 @@ class Parameters:
     threshold: Optional[float] = None
     threshold_unit: Optional[str] = None
     direction: Optional[str] = None
+    series_end: Optional[str] = None  # the event a recurring promise runs until ("until go-live")
+    names_go_live: bool = False  # the unit names go-live, which the audit's anchors start from
 
 
 @dataclass(frozen=True)
@@ -127,24 +132,24 @@ def parameters_for(text: str, category: str, lead_in: str = "", document_date: O
     fragment (bool): the item has no verb of its own, so the lead-in's date applies.
     condition ((int, int) | None): span of the condition clause in ``text``.
     """
-    from .dates import find_deadline
-    from .quantities import find_period, find_quantity, find_recurrence, find_threshold
-
-    out = Parameters()
-    main = _blank(text, condition)
+    whole = read_unit(text, document_date, locale)
+    out = Parameters(names_go_live=whole.names_go_live)
+    main_text = _blank(text, condition)
     for span in other_conditions:
-        main = _blank(main, span)
-    deadline = find_deadline(main, document_date, locale) if _DATEISH.search(main) else None
+        main_text = _blank(main_text, span)
+    main = read_unit(main_text, document_date, locale)
+    lead = read_unit(lead_in, document_date, locale)
+    deadline = main.deadline if _DATEISH.search(main_text) else None
     if deadline is None and condition:
         # "If we miss the October 1 go-live date, ..." promises something about that date;
         # a relative period in a condition ("notify us within 30 days") is the customer's.
-        found = find_deadline(text[condition[0]:condition[1]], document_date, locale)
+        found = read_unit(text[condition[0]:condition[1]], document_date, locale).deadline
         if found is not None and found.due is not None and found.within_days is None:
             deadline = found.__class__(found.due, None, False, None, found.start + condition[0],
                                        found.end + condition[0], found.text)
     lead_deadline = None
     if deadline is None and fragment and lead_in and _DATEISH.search(lead_in):
-        found = find_deadline(lead_in, document_date, locale)
+        found = lead.deadline
         if found is not None and found.due is not None:
             lead_deadline = found
 
@@ -152,18 +157,19 @@ def parameters_for(text: str, category: str, lead_in: str = "", document_date: O
     if category != "check_in" and _NUMBERISH.search(text):
         cond_text = _blank(text, (0, condition[0])) if condition else ""
         cond_text = _blank(cond_text, (condition[1], len(text))) if condition else ""
+        cond = read_unit(cond_text, document_date, locale)
         if category == "pricing":
-            level = (find_threshold(cond_text) if condition else None) or find_period(main) or find_threshold(main)
+            level = cond.threshold or main.period or main.threshold
         elif category == "warranty":
-            level = find_threshold(main) or find_period(main) or (find_threshold(cond_text) if condition else None)
+            level = main.threshold or main.period or cond.threshold
         else:
-            level = find_threshold(main)
+            level = main.threshold
             if level is None and category in ("support", "training"):
-                level = find_period(main)
+                level = main.period
             if level is None and condition and category in ("service_level", "support"):
-                level = find_threshold(cond_text)
+                level = cond.threshold
     if category == "warranty" and level is not None and level.direction == "at_most" and \
-            level.unit in ("day", "week", "month", "year") and _FAILS_WITHIN.search(main):
+            level.unit in ("day", "week", "month", "year") and _FAILS_WITHIN.search(main_text):
         # "any repair that fails within 90 days we'll redo": the cover lasts at least 90 days
         level = _Level(level.threshold, level.unit, "at_least", level.start, level.end)
     if category in ("warranty", "pricing") and level is None and deadline is not None \
@@ -179,13 +185,13 @@ def parameters_for(text: str, category: str, lead_in: str = "", document_date: O
             level = None
 
     if category == "service_level":
-        counted = _count_target(main)
+        counted = _count_target(main_text)
         if counted is not None and (level is None or level.unit not in _MEASURE_UNITS):
             level = counted
     if category == "pricing" and level is not None and _DISCOUNT_AFTER.search(text) and not _HOLD_WORDS.search(text):
         level = None  # "8% off the list prices": a discount, not a measured level or a price hold
 
-    quantity = find_quantity(main) if category in QUANTITY_CATEGORIES else None
+    quantity = main.quantity if category in QUANTITY_CATEGORIES else None
     if quantity is not None and _overlap(quantity, level):
         if category == "support":
             quantity = None
@@ -203,9 +209,11 @@ def parameters_for(text: str, category: str, lead_in: str = "", document_date: O
         out.threshold_unit = level.unit
         out.direction = level.direction
     if category != "warranty" and (category != "pricing" or _INCREASE.search(text)):
-        out.recurrence = find_recurrence(main)
+        out.recurrence = main.recurrence
         if out.recurrence is None and fragment and lead_in:
-            out.recurrence = find_recurrence(lead_in)
+            out.recurrence = lead.recurrence
+        if out.recurrence is not None:
+            out.series_end = whole.series_end
     if quantity is not None:
         out.quantity = quantity.quantity
         out.unit = quantity.unit
@@ -225,8 +233,7 @@ def row_parameters(header, cells, params: Parameters, category: str, document_da
     """Parameters a table row gives through its columns: a quantity column ("Qty",
     "Attendees"), a frequency column and a lead-time column fill what the row's text
     alone did not."""
-    from .quantities import find_recurrence, singularise
-    from .dates import find_deadline
+    from .quantities import singularise
 
     header = [h.strip() for h in header]
     for i, h in enumerate(header):
@@ -249,9 +256,11 @@ def row_parameters(header, cells, params: Parameters, category: str, document_da
                 if unit:
                     params.quantity, params.unit = value, unit
         if params.recurrence is None and category != "warranty" and _FREQ_HEADER.search(h):
-            params.recurrence = find_recurrence(cell)
+            params.recurrence = read_unit(cell).recurrence
+            if params.recurrence is not None:
+                params.series_end = read_unit(" ".join(cells)).series_end
         if params.due is None and params.within_days is None and _LEAD_HEADER.search(h):
-            found = find_deadline(cell, document_date, locale)
+            found = read_unit(cell, document_date, locale).deadline
             if found is not None:
                 params.due, params.within_days = found.due, found.within_days
                 params.business_days = bool(found.business_days) and found.within_days is not None

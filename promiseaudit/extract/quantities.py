@@ -2,8 +2,7 @@
 
 Pure functions on strings, no spaCy:
 
-- ``find_recurrence``: "weekly status calls" -> "weekly"; prices ("$500 per month")
-  are not schedules.
+- ``find_recurrence`` (from ``recurrence``, re-exported): "weekly status calls" -> "weekly".
 - ``find_quantity``: "three remote training sessions" -> 3 "session". Durations,
   percentages, money, dates, times, "Phase 2" and "24/7" are not counts; "a" / "an"
   never count, the word "one" does.
@@ -22,6 +21,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from promiseaudit.extract.dates import event_at, find_date_matches
+from promiseaudit.extract.recurrence import find_recurrence, in_condition
 from promiseaudit.extract.patterns.quantities_numbers import (
     load_lexicon,
     number_grammar,
@@ -142,11 +142,6 @@ _NEGATIVE_METRICS = (
 
 @dataclass(frozen=True)
 class _QGrammar:
-    recurrences: re.Pattern
-    price_before: re.Pattern
-    price_after: re.Pattern
-    not_recurrence: re.Pattern
-    condition: re.Pattern
     number: re.Pattern
     token: re.Pattern
     masks: tuple
@@ -175,12 +170,8 @@ class _QGrammar:
 
 @lru_cache(maxsize=1)
 def _grammar() -> _QGrammar:
-    rec = load_lexicon("quantities_recurrence.json")
     units = load_lexicon("quantities_units.json")
     num = number_grammar().pattern
-    recurrences = re.compile(
-        r"(?<![\w-])(?:" + "|".join(f"(?P<{name}>{src})" for name, src in rec["patterns"])
-        + r")(?![\w-])", re.I)
     # What is never a count: money, times, "24x7", versions, phone numbers, codes, ...
     # Three passes, each opening with something the regex engine can skip to quickly.
     masks = (
@@ -280,11 +271,6 @@ def _grammar() -> _QGrammar:
                    rf"(?:full\s+|calendar\s+)?{punit}(?![\w-])", re.I),
     )
     return _QGrammar(
-        recurrences=recurrences,
-        price_before=re.compile(rec["price_before"], re.I),
-        price_after=re.compile(rec["price_after"], re.I),
-        not_recurrence=re.compile(rec["not_recurrence"], re.I),
-        condition=re.compile(rec["condition"], re.I),
         number=re.compile(rf"(?P<num>{num})(?![\w½¼¾]|[.,/:]\d|-\w|\s*%)", re.I),
         token=re.compile(r"\s*(?:[x×]\s+)?([A-Za-z][\w'&/-]*|\d+(?:\.\d+)?-[A-Za-z][\w-]*)"),
         masks=masks,
@@ -323,51 +309,9 @@ def _normalise(text: str) -> str:
 
 _WORDS = re.compile(r"[A-Za-z]+")
 _COUNT_GATE = frozenset(("more", "fewer", "least", "excess", "exceed", "below", "under"))
-_RECURRENCE_GATE = frozenset((
-    "day", "days", "daily", "nightly", "night", "evening", "morning", "week", "weekly",
-    "weekday", "fortnight", "fortnightly", "month", "monthly", "mensem", "quarter",
-    "quarterly", "year", "yearly", "annual", "annually", "annum", "biweekly", "semimonthly",
-    "semiannual", "semiannually", "biannual", "biannually", "semester", "qbr", "qbrs",
-    "anniversary", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday",
-    "sunday", "mondays", "tuesdays", "wednesdays", "thursdays", "fridays", "months", "weeks",
-))
-
-
 def _words(norm: str) -> frozenset:
     """The lowercase words of a text, for cheap gates before the regular expressions."""
     return frozenset(w.lower() for w in _WORDS.findall(norm))
-
-
-# --------------------------------------------------------------------------- recurrence
-
-
-_SUPPORT_HOURS_GATE = re.compile(r"\b(?:a|per|each)\s+(?:day|week|year)\b|24|365|seven", re.I)
-
-
-def find_recurrence(sentence: str) -> str | None:
-    """How often a promise repeats: "daily", "weekly", "biweekly", "monthly",
-    "quarterly", "semiannually", "annually", or None.
-
-    "99.95% monthly uptime" -> "monthly"; "$500 per month", "monthly fee" and
-    "24 months' warranty" -> None; "24x7" and "8 hours a day" are support hours, not a
-    schedule. The earliest recurrence in the sentence wins.
-    """
-    if not sentence:
-        return None
-    g = _grammar()
-    text = _normalise(sentence)
-    if not _words(text) & _RECURRENCE_GATE:
-        return None
-    if _SUPPORT_HOURS_GATE.search(text):
-        text = g.not_recurrence.sub(lambda m: "#" * len(m.group()), text)
-    text = g.condition.sub(lambda m: "#" * len(m.group()), text)
-    for m in g.recurrences.finditer(text):
-        if g.price_before.search(text[max(0, m.start() - 60):m.start()]):
-            continue
-        if g.price_after.match(text[m.end():m.end() + 40]):
-            continue
-        return m.lastgroup
-    return None
 
 
 # --------------------------------------------------------------------------- quantity
@@ -640,7 +584,7 @@ def _direction(lead: str | None, tail: str | None, default: str,
 
 
 def _in_condition(norm: str, start: int, g: _QGrammar) -> bool:
-    return any(m.start() <= start < m.end() for m in g.condition.finditer(norm))
+    return in_condition(norm, start)
 
 
 def _deadline_follows(norm: str, end: int, unit: str, value: float) -> bool:

@@ -7,7 +7,6 @@ from typing import Iterable, Iterator
 from ..models import Document, Promise
 from . import segment
 from .components import Context
-from .dates import names_go_live, series_end_event
 
 
 HEAD_CHARS = 20000
@@ -74,8 +73,8 @@ def to_promises(doc, document: Document, version: str) -> list[Promise]:
             threshold_unit=params.threshold_unit, direction=params.direction,
             strength=judgement.strength, condition=judgement.condition, rule=judgement.rule,
             confidence=judgement.confidence, reason=reason, extractor_version=version,
-            series_end=series_end_event(quote) if params.recurrence else None,
-            names_go_live=names_go_live(quote),
+            series_end=params.series_end if params.recurrence else None,
+            names_go_live=params.names_go_live,
         ))
     out.sort(key=lambda p: (p.page, p.start))
     return out
