@@ -353,3 +353,15 @@ def test_more_non_promises(nlp, sentence):
 def test_issue_8_hedge_scope_is_its_clause(nlp, sentence, strength):
     found = [p for p in run(nlp, sentence) if p.text.startswith(sentence[:20])]
     assert found and found[0].strength == strength, [(p.text, p.strength) for p in found]
+
+
+@pytest.mark.parametrize("sentence,promised", [
+    # issue 8: a negation takes away its own clause only (ConText-style scope).
+    ("The service does not include third-party licences; the service includes 24/7 monitoring of all servers.", True),
+    ("We do not guarantee third-party uptime, but patching of all servers is included.", True),
+    ("We do not guarantee that the service will be uninterrupted or error-free.", False),
+    ("The fee does not include travel expenses.", False),
+])
+def test_issue_8_negation_scope_is_its_clause(nlp, sentence, promised):
+    found = [p for p in run(nlp, sentence) if sentence[:20] in p.text]
+    assert bool(found) == promised, [(p.text, p.rule) for p in found]

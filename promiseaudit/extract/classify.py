@@ -394,6 +394,15 @@ _PRED_FILLER = re.compile(r"^(?:(?:always|also|still|then|happily|gladly|certain
                           r"typically|usually|normally|aim to|try to)\s+)+", re.I)
 
 
+def _under_negation(text: str, pos: int) -> bool:
+    """Whether a negated commitment ("we do not guarantee", "cannot promise") earlier in
+    the same clause governs position ``pos`` ("... that the service will be error-free")."""
+    for m in _NEGATED_COMMITMENT.finditer(text, 0, pos):
+        if m.end() <= pos and clause_scope(text, m.start())[1] > pos:
+            return True
+    return False
+
+
 def judge_anchor(text: str, anchor: Cue, cues: Sequence[Cue], ctx: Context) -> tuple[Optional[bool], str, str]:
     """(promise?, party, why) for one modal or commitment verb; None when undecided."""
     if _noun_target(text, anchor):
@@ -402,6 +411,8 @@ def judge_anchor(text: str, anchor: Cue, cues: Sequence[Cue], ctx: Context) -> t
             _COMMIT_AS_NOUN.search(text, max(0, anchor.start - 25), anchor.start):
         return None, "", "'guarantee' used as a noun"  # "The 10-year guarantee is conditional on ..."
     before = text[max(0, anchor.start - 40):anchor.start]
+    if _under_negation(text, anchor.start):
+        return False, classify_party(subject_before(text, anchor.start), ctx), "a negation governs its clause"
     if _NEGATED_BEFORE.search(before):
         return False, classify_party(subject_before(text, anchor.start), ctx), "a negation: nothing is promised"
     if re.match(r"^\W*(?:no|nobody|no one|none|neither)\b", subject_before(text, anchor.start), re.I) and \
@@ -707,6 +718,19 @@ def _category_cue(cues: Sequence[Cue], strong_only: bool = False, lexicon: Optio
     return False
 
 
+def _outside_negations(text: str, negated: Sequence[Cue]) -> Optional[str]:
+    """``text`` with the clause of each negated anchor blanked, or None when the
+    negations cover it all (or there were none)."""
+    if not negated:
+        return None
+    chars = list(text)
+    for anchor in negated:
+        a, b = clause_scope(text, anchor.start)
+        chars[a:b] = " " * (b - a)
+    rest = "".join(chars)
+    return rest if len(_WORD.findall(rest)) >= 3 else None
+
+
 def judge_sentence(text: str, cues: Sequence[Cue], ctx: Context, heading: str = "",
                    allow_present: bool = True) -> Judgement:
     """Judge a sentence (or a list item with its own verb) on its own."""
@@ -734,6 +758,13 @@ def judge_sentence(text: str, cues: Sequence[Cue], ctx: Context, heading: str = 
                          reason=_anchor_reason(text, anchor, party, ctx))
     if reasons:
         party, anchor, why = reasons[0]
+        rest = _outside_negations(text, [a for _, a, w in reasons if w.startswith("a negation")])
+        if allow_present and len(reasons) == len(found_anchors) and rest is not None:
+            # "We do not guarantee third-party uptime, but patching is included": the
+            # negation takes its own clause; the rest may still describe the service.
+            kept = judge_present(rest, [c for c in cues if rest[c.start:c.start + 1].strip()], ctx, hclass)
+            if kept.promise:
+                return kept
         return Judgement(False, rule=f"not_promise/{anchor.id}", party=party, anchor=anchor, reason=why)
     if not allow_present:
         return Judgement(False, rule="no_commitment", reason="no commitment found")
@@ -746,6 +777,7 @@ _DATE_WORDS = re.compile(r"\b(?:(?:by|before|until|on|from|in|during|end of|star
                          r"sunday|tomorrow|next week|next month|year[- ]end|the end of (?:the )?(?:week|month|year|quarter))|"
                          r"\bq[1-4]\b)", re.I)
 # "No wave will be cut over without a rehearsal": a rule the seller binds itself to.
+_WORD = re.compile(r"[A-Za-z]{2,}")
 _NONE_WITHOUT = re.compile(r"^\W*(?:no|never)\b[^.;]{3,80}\b(?:without|until|unless)\b", re.I)
 _NEGATED_COMMITMENT = re.compile(
     r"\b(?:cannot|can['\u2019]t|can not|could not|won['\u2019]t|will not|do not|don['\u2019]t|does not|doesn['\u2019]t|"
@@ -763,8 +795,15 @@ _INCLUSION_VERB = re.compile(r"^(?:comes? with|is included|are included|is bundl
 
 def judge_present(text: str, cues: Sequence[Cue], ctx: Context, hclass: str) -> Judgement:
     """A sentence without a modal: a promise only when it describes the service."""
-    if _NEGATED_COMMITMENT.search(text):
-        return Judgement(False, rule="present/negated", reason="says what is not promised")
+    negated = _NEGATED_COMMITMENT.search(text)
+    if negated:
+        # A negation takes away the clause it stands in ("We do not guarantee third-party
+        # uptime; the service includes 24/7 monitoring"); the other clauses are judged.
+        a, b = clause_scope(text, negated.start())
+        rest = text[:a] + " " * (b - a) + text[b:]
+        if len(_WORD.findall(rest)) < 3:
+            return Judgement(False, rule="present/negated", reason="says what is not promised")
+        text, cues = rest, [c for c in cues if not (a <= c.start < b)]
     if hclass in ("background", "negative"):
         return Judgement(False, rule="present/background", reason="background section")
     verb = None
