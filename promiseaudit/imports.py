@@ -18,12 +18,14 @@ from typing import Optional
 from .errors import RecordError
 from .ledger import queries, store
 from .models import CATEGORIES, Deal, Delivery
+from .tiers import MEASURES, canonical_unit
 
 DEAL_COLUMNS = ("deal_id", "customer", "rep", "signed_on", "kickoff_on", "go_live_on", "ends_on")
 DEAL_OPTIONAL = ("go_live_planned",)
 DELIVERY_COLUMNS = ("deal_id", "category", "delivered_on", "description", "quantity", "value",
                     "reference")
-DELIVERY_OPTIONAL = ("promise_id", "priority", "opened_at", "responded_at", "resolved_at")
+DELIVERY_OPTIONAL = ("promise_id", "priority", "opened_at", "responded_at", "resolved_at",
+                     "value_unit", "value_kind", "record_type")
 DELIVERY_REQUIRED = ("deal_id", "category")
 
 # What export files call their categories, mapped to promiseaudit's categories.
@@ -395,6 +397,9 @@ def parse_deliveries(db, path, mapping: Optional[Mapping] = None) -> tuple[list[
                 description=row.get("description", ""),
                 quantity=_number(row.get("quantity", ""), where, "quantity"),
                 value=_number(row.get("value", ""), where, "value"),
+                value_unit=_value_unit(row, where),
+                value_kind=_value_kind(row, where),
+                record_type=row.get("record_type") or None,
                 reference=row.get("reference", ""),
                 promise_id=promise_id,
                 priority=row.get("priority") or None,
@@ -406,6 +411,34 @@ def parse_deliveries(db, path, mapping: Optional[Mapping] = None) -> tuple[list[
             )
         )
     return records, skipped
+
+
+def _value_unit(row: dict, where: str) -> Optional[str]:
+    """The unit of the value column: declared (a ``value_unit`` column, or ``value_unit =
+    "minutes"`` in a mapping's [values]), else "%" when the cell says so, else unknown."""
+    declared = _text(row.get("value_unit"))
+    if declared:
+        unit = canonical_unit(declared)
+        if unit is None:
+            raise RecordError(
+                f"{where}: value_unit '{declared}' is not a unit promiseaudit knows; use %, "
+                "minutes, hours, business hours, business days, days or count")
+        return unit
+    return "%" if "%" in _text(row.get("value")) else None
+
+
+def _value_kind(row: dict, where: str) -> Optional[str]:
+    """What the value measures, when the export or mapping says (``value_kind``)."""
+    declared = _text(row.get("value_kind")).lower().replace(" time", "").replace(" ", "_")
+    if not declared:
+        return None
+    kind = {"uptime": "availability", "first_reply": "response", "reply": "response",
+            "full_resolution": "resolution"}.get(declared, declared)
+    if kind not in MEASURES:
+        raise RecordError(
+            f"{where}: value_kind '{row.get('value_kind')}' is not one of "
+            f"{', '.join(MEASURES)}; fix the cell or the mapping's [values]")
+    return kind
 
 
 def _as_datetime(value):

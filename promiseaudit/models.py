@@ -118,6 +118,12 @@ class Promise:
         until go-live" -> "go_live"), read at extraction.
     names_go_live (bool): the promise is about go-live itself ("the portal will go live
         by 1 March"), read at extraction; a recorded go-live date is its evidence.
+    tier (int | None): the priority tier it is limited to (1 for "P1 incidents",
+        "Urgent tickets"; see ``tiers``), or None for every tier.
+    measures (str | None): what a measured promise measures: "availability",
+        "response", "resolution" or "count" (see ``tiers.MEASURES``).
+    about_incidents (bool): it is about incidents, faults or repairs, which questions
+        and quote requests never count toward.
     The ledger fills id, deal_id, document_id and review_state.
     """
 
@@ -145,6 +151,9 @@ class Promise:
     extractor_version: str = ""
     series_end: Optional[str] = None
     names_go_live: bool = False
+    tier: Optional[int] = None
+    measures: Optional[str] = None
+    about_incidents: bool = False
     id: Optional[str] = None
     deal_id: Optional[str] = None
     document_id: Optional[int] = None
@@ -181,6 +190,11 @@ class Delivery:
     """A delivery record imported from a CRM, PSA or help-desk export.
 
     value (float | None): a measurement (uptime %, response hours).
+    value_unit (str | None): the unit of ``value`` ("%", "minute", "business_hour"...),
+        from the export's mapping or the cell ("99.9%"); None when not known.
+    value_kind (str | None): what ``value`` measures ("availability", "response",
+        "resolution", "count"), declared or read from the unit and description.
+    record_type (str | None): the export's own type ("Question", "Incident", "Task").
     opened_at/responded_at/resolved_at: ticket timestamps, from which response and
         resolution times are derived when ``value`` is empty.
     """
@@ -199,6 +213,9 @@ class Delivery:
     opened_at: Optional[datetime] = None
     responded_at: Optional[datetime] = None
     resolved_at: Optional[datetime] = None
+    value_unit: Optional[str] = None
+    value_kind: Optional[str] = None
+    record_type: Optional[str] = None
     id: Optional[int] = None
 
 

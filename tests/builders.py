@@ -8,11 +8,23 @@ def make_document(name="proposal.md", text="We will deliver it.", sha="a" * 64):
 
 
 def make_promise(text, category="delivery", **kw):
-    return Promise(text=text, source="proposal.md", page=1, start=0, end=len(text),
-                   category=category, **kw)
+    return as_extracted(Promise(text=text, source="proposal.md", page=1, start=0, end=len(text),
+                   category=category, **kw))
 
 
 def text_document(text, name="t.md"):
     """A one-page document holding ``text``, as the text reader would return it."""
     return Document(path=f"/tmp/{name}", name=name, kind=name.rsplit(".", 1)[-1],
                     sha256="0" * 64, pages=(Page(1, text),))
+
+
+def as_extracted(p):
+    """A hand-built Promise with the fields extraction reads from its wording filled in
+    (tier, what it measures, whether it is about incidents), unless a test set them."""
+    from promiseaudit.tiers import named_tier, promise_is_about_incidents, promise_measures
+
+    return p.with_(
+        tier=p.tier if p.tier is not None else named_tier(p.text),
+        measures=p.measures or promise_measures(p.text, p.threshold_unit, p.direction),
+        about_incidents=p.about_incidents or promise_is_about_incidents(p.text, p.category),
+    )

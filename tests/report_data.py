@@ -6,6 +6,7 @@ compliance and recurring figures. ``synthetic_audit_data(n, seed)`` builds a lar
 seeded ledger for benchmarks and scale tests.
 """
 from __future__ import annotations
+from builders import as_extracted
 
 import hashlib
 import random
@@ -81,10 +82,10 @@ DOC_NAMES = {d.id: d.name for d in DOCUMENTS}
 
 
 def _promise(deal_id, doc_id, page, text, category, review="confirmed", **kw):
-    return Promise(text=text, source=DOC_NAMES[doc_id], page=page, start=0, end=len(text),
+    return as_extracted(Promise(text=text, source=DOC_NAMES[doc_id], page=page, start=0, end=len(text),
                    category=category, rule=kw.pop("rule", f"{category}.rule"),
                    id=pid(deal_id, text), deal_id=deal_id, document_id=doc_id,
-                   review_state=review, **kw)
+                   review_state=review, **kw))
 
 
 def _weekly_calls():
@@ -407,6 +408,7 @@ def synthetic_audit_data(n: int = 10_000, seed: int = 42, as_of: date = AS_OF) -
                     id=f"P{i:08X}", deal_id=deal_id, document_id=deal_ids.index(deal_id) + 1
                     if i < 50 else 1, review_state="candidate" if rng.random() < .15
                     else "confirmed", rule=f"{category}.synthetic")
+        p = as_extracted(p)
         evidence = ()
         if status in ("kept", "late"):
             shift = rng.randint(1, 20) if status == "late" else -rng.randint(0, 9)
@@ -509,8 +511,8 @@ def build_sample_ledger(db) -> None:
     import_deals(db, sample / "data" / "deals.csv")
     with db.atomic():
         for deal_id, (name, items) in SAMPLE_PROMISES.items():
-            promises = [Promise(text=q, source=name, page=1, start=0, end=len(q), category=c,
-                                rule=f"{c}.sample", **f) for q, c, f in items]
+            promises = [as_extracted(Promise(text=q, source=name, page=1, start=0, end=len(q), category=c,
+                                             rule=f"{c}.sample", **f)) for q, c, f in items]
             text = (sample / "proposals" / name).read_text(encoding="utf-8")
             doc = Document(path=str(sample / "proposals" / name), name=name,
                            kind=name.rsplit(".", 1)[1], sha256=hashlib.sha256(

@@ -10,7 +10,7 @@ from promiseaudit.cli import main
 
 PKG = Path(__file__).parent.parent / "promiseaudit"
 RANK = {
-    "models": 0, "errors": 0,
+    "models": 0, "errors": 0, "tiers": 0,
     "read": 1,
     "extract": 2,
     "ledger": 3,

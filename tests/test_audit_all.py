@@ -1,6 +1,7 @@
 """audit_all on one realistic deal: CRM, PSA, help-desk and NOC exports together."""
 import random
 from datetime import date, datetime
+from builders import as_extracted
 
 from promiseaudit.audit import AuditSettings, Waiver, audit_all, match_deliveries
 from promiseaudit.models import Deal, Delivery, Promise
@@ -12,9 +13,9 @@ DEALS = {"D-1001": HARBOR}
 
 
 def promise(pid, text, category, **kw):
-    return Promise(text=text, source="northbeam-harbor-logistics.md", page=1, start=0,
+    return as_extracted(Promise(text=text, source="northbeam-harbor-logistics.md", page=1, start=0,
                    end=len(text), category=category, id=pid, deal_id="D-1001",
-                   review_state=kw.pop("review_state", "confirmed"), **kw)
+                   review_state=kw.pop("review_state", "confirmed"), **kw))
 
 
 PROMISES = [

@@ -1,5 +1,6 @@
 """Due dates: stated, or counted from signature, kickoff or go-live (actual or planned)."""
 from datetime import date
+from builders import as_extracted
 
 from promiseaudit.audit import AuditSettings, resolve_due
 from promiseaudit.models import Deal, Promise
@@ -10,9 +11,9 @@ DEAL = Deal("D-1001", "Harbor Logistics", "Dana Whitfield", signed_on=date(2027,
 
 
 def promise(text, **kw):
-    return Promise(text=text, source="northbeam-harbor-logistics.md", page=1, start=0,
+    return as_extracted(Promise(text=text, source="northbeam-harbor-logistics.md", page=1, start=0,
                    end=len(text), category=kw.pop("category", "delivery"), id="P1",
-                   deal_id="D-1001", **kw)
+                   deal_id="D-1001", **kw))
 
 
 def test_stated_date():

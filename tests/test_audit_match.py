@@ -1,6 +1,7 @@
 """Matching delivery records to promises: explicit links, scores, reasons, ambiguity."""
 import random
 from datetime import date, datetime
+from builders import as_extracted
 
 from promiseaudit.audit import AuditSettings, Match, match_deliveries
 from promiseaudit.models import Deal, Delivery, Promise
@@ -15,8 +16,8 @@ DEALS = {
 
 
 def promise(pid, text, category, deal="D-1001", **kw):
-    return Promise(text=text, source="proposal.md", page=1, start=0, end=len(text),
-                   category=category, id=pid, deal_id=deal, review_state="confirmed", **kw)
+    return as_extracted(Promise(text=text, source="proposal.md", page=1, start=0, end=len(text),
+                   category=category, id=pid, deal_id=deal, review_state="confirmed", **kw))
 
 
 def rec(rid, day, text, category, deal="D-1001", **kw):

@@ -1,6 +1,7 @@
 """Verdict rules on realistic records: PSA task exports, CRM activities, help-desk
 tickets and monthly uptime figures."""
 from datetime import date, datetime
+from builders import as_extracted
 
 import pytest
 
@@ -14,9 +15,9 @@ HARBOR = Deal("D-1001", "Harbor Logistics", "Dana Whitfield", signed_on=date(202
 
 
 def promise(text, category="delivery", pid="P-1", **kw):
-    return Promise(text=text, source="northbeam-harbor-logistics.md", page=2, start=0,
+    return as_extracted(Promise(text=text, source="northbeam-harbor-logistics.md", page=2, start=0,
                    end=len(text), category=category, id=pid, deal_id="D-1001",
-                   review_state=kw.pop("review_state", "confirmed"), **kw)
+                   review_state=kw.pop("review_state", "confirmed"), **kw))
 
 
 def task(rid, day, text, category="delivery", qty=None, ref=None, **kw):
@@ -329,8 +330,14 @@ def test_monthly_uptime_is_judged_month_by_month():
     v = audit(sla, good, date(2027, 6, 3))
     assert (v.status, v.rule) == ("at_risk", "measure.near")  # 99.92: 80 % of the allowance used
     v = audit(sla, good[:1], date(2027, 6, 20))
-    assert v.status == "broken"  # no May figure three weeks after May ended
-    assert v.occurrences[1].detail.startswith("no figure recorded for the month")
+    # Issue 9: no May figure three weeks after May ended is not a breach; the month
+    # needs evidence and the status follows the measured month (April, kept).
+    assert v.status == "kept" and v.figures == {"held": 1, "due": 1, "no_figure": 1}
+    assert (v.occurrences[1].status, v.occurrences[1].detail[:32]) == ("no_figure", "no figure recorded for the month")
+    assert "1 month with no figure recorded: evidence needed" in v.reason
+    v = audit(sla, [], date(2027, 6, 20))
+    assert (v.status, v.rule) == ("open", "measure.no_figures")
+    assert v.reason.startswith("No figure recorded for 2 months (2027-04-30 to 2027-05-31).")
 
 
 def test_recurring_with_unknown_start_is_open():

@@ -1,6 +1,7 @@
 """A recurring promise bounded by an event ("weekly calls until go-live") stops there."""
 from datetime import date
 
+from builders import as_extracted
 from promiseaudit.audit import AuditSettings, audit_promise
 from promiseaudit.models import Deal, Delivery, Promise
 
@@ -8,9 +9,9 @@ from promiseaudit.models import Deal, Delivery, Promise
 def calls(text, series_end=None):
     """A weekly check-in as extraction stores it: the event that ends the series is read
     from the wording once, at extraction (issue 8), not by the audit."""
-    return Promise(text=text, source="p.md", page=1, start=0, end=len(text),
+    return as_extracted(Promise(text=text, source="p.md", page=1, start=0, end=len(text),
                    category="check_in", recurrence="weekly", id="P1", deal_id="D-1",
-                   series_end=series_end)
+                   series_end=series_end))
 
 
 def test_weekly_calls_until_go_live_stop_at_planned_go_live():

@@ -14,8 +14,8 @@ def test_version_1_ledger_upgrades(tmp_path):
     path = tmp_path / "old.db"
     shutil.copy(V1, path)
     db = open_ledger(path)
-    assert [m.name for m in migrations.applied(db)][-1] == "0004_extracted_events"
-    assert db.execute("pragma user_version").fetchone()[0] == SCHEMA_VERSION == 3
+    assert [m.name for m in migrations.applied(db)][-1] == "0005_tiers_and_measures"
+    assert db.execute("pragma user_version").fetchone()[0] == SCHEMA_VERSION == 4
     assert db.journal_mode == "wal"
     (p,) = queries.promises(db)
     assert p.text == "We will deliver the plan by March 1, 2027."
@@ -57,3 +57,14 @@ def test_issue_8_upgrade_fills_in_what_extraction_now_stores(tmp_path):
     assert p.series_end is None and p.names_go_live is False
     cols = {c.name for c in db["promises"].columns}
     assert {"series_end", "names_go_live"} <= cols
+
+
+def test_issue_9_upgrade_reads_tiers_and_measures_once(tmp_path):
+    path = tmp_path / "old.db"
+    shutil.copy(V1, path)
+    db = open_ledger(path)
+    cols = {c.name for c in db["promises"].columns}
+    assert {"tier", "measures", "about_incidents"} <= cols
+    assert {"value_unit", "value_kind", "record_type"} <= {c.name for c in db["deliveries"].columns}
+    (p,) = queries.promises(db)
+    assert (p.tier, p.measures, p.about_incidents) == (None, None, False)

@@ -2,6 +2,7 @@
 import re
 from dataclasses import replace
 from datetime import date
+from builders import as_extracted
 
 import pytest
 from bs4 import BeautifulSoup
@@ -133,8 +134,8 @@ FMT = DateFormatter("%d %B %Y")
 
 
 def promise(text, category="delivery", **kw):
-    return Promise(text=text, source="p.pdf", page=2, start=0, end=len(text), category=category,
-                   id="P1", deal_id="D-1", **kw)
+    return as_extracted(Promise(text=text, source="p.pdf", page=2, start=0, end=len(text), category=category,
+                   id="P1", deal_id="D-1", **kw))
 
 
 def verdict(status, **kw):

@@ -10,6 +10,11 @@ gets a score from 0 to 1:
         contain it; + 0.4 x the share of the record's words found in the promise
   + 0.2 x date fit: before or near the due date, inside a recurring promise's span
   +/- 0.15 when the record carries a measurement and the promise is (not) a measured one
+        (+0.1 more when both measure the same thing: availability, response, resolution)
+  + 0.15 when the record's priority tier is the one the promise names
+
+A record measuring something else than the promise (reply minutes against an uptime
+promise), or of another tier ("Low" against "Normal priority requests"), is ruled out.
 
 The best candidate is taken when it reaches ``min_match_score`` and beats the runner-up
 by ``min_match_lead``; otherwise the record is ambiguous (its candidates are listed and
@@ -28,11 +33,12 @@ from typing import Mapping, Optional, Sequence
 
 from ..models import Delivery, Promise
 from .due import resolve_due
-from .measure import is_timed
+from ..tiers import is_request_not_incident
+from .measure import is_timed, kind_of, tier_of, value_for
 from .settings import AuditSettings
-from .words import promise_priority, record_priority, stem, tokens
+from .words import stem, tokens
 
-W_CATEGORY, W_TEXT, W_DATE, W_KIND = 0.3, 0.5, 0.2, 0.15
+W_CATEGORY, W_TEXT, W_DATE, W_KIND, W_TIER = 0.3, 0.5, 0.2, 0.15, 0.15
 EARLY_GRACE_DAYS = 30
 _RELATED = {
     frozenset(("service_level", "support")): 0.7,
@@ -84,7 +90,7 @@ class _Cand:
         self.due = due
         self.recurring = bool(promise.recurrence)
         self.timed = is_timed(promise)
-        self.priority = promise_priority(promise.text)
+        self.priority = promise.tier
         self.generic = bool(_GENERIC & tokens_.keys())
         self.measured = promise.threshold is not None
 
@@ -143,10 +149,11 @@ class Matcher:
             got = index.by_category[category] = (fits, df)
         return got
 
-    def _level(self, priority):
-        got = self._levels.get(priority, -1)
+    def _level(self, d: Delivery):
+        key = (d.priority, d.description)
+        got = self._levels.get(key, -1)
         if got == -1:
-            got = self._levels[priority] = record_priority(priority)
+            got = self._levels[key] = tier_of(d)
         return got
 
     # --- shared help-desk tickets -------------------------------------------------------
@@ -158,13 +165,16 @@ class Matcher:
         index = self.by_deal.get(d.deal_id)
         if index is None or not index.timed:
             return []
-        level = self._level(d.priority)
+        level = self._level(d)
+        request = is_request_not_incident(d.record_type, d.description)
         words = None
         out = []
         for c in index.timed:
             if affinity(d.category, c.promise.category) == 0:
                 continue
             if c.priority is not None and level is not None and c.priority != level:
+                continue
+            if request and c.promise.about_incidents:
                 continue
             if not c.generic and c.priority is None:
                 if words is None:
@@ -203,12 +213,10 @@ class Matcher:
             return Match(delivery_id, None, 0.0, f"no promise of deal {d.deal_id} in category "
                                                  f"{d.category} or a related one")
         # Fast path: only the best and the runner-up matter for a clear match.
-        day, value, s = d.delivered_on, d.value, self.settings
+        day, s, level = d.delivered_on, self.settings, self._level(d)
         best, runner, top = -1.0, 0.0, None
         for fit in fits:
-            score = fit[2] + W_DATE * _date_fit(fit[0], day)
-            if value is not None:
-                score += _kind_fit(fit[0], value)
+            score = fit[2] + W_DATE * _date_fit(fit[0], day) + _fit(fit[0], d, level)
             score = min(1.0, max(0.0, score))
             if score > best:
                 best, runner, top = score, max(best, runner), fit
@@ -239,12 +247,10 @@ class Matcher:
 
     def _score(self, fits: list, d: Delivery) -> list:
         """[(score, candidate, category fit, shared words)], best first."""
-        day, value = d.delivered_on, d.value
+        day, level = d.delivered_on, self._level(d)
         out = []
         for c, aff, base, shared in fits:
-            score = base + W_DATE * _date_fit(c, day)
-            if value is not None:
-                score += _kind_fit(c, value)
+            score = base + W_DATE * _date_fit(c, day) + _fit(c, d, level)
             out.append((min(1.0, max(0.0, score)), c, aff, shared))
         out.sort(key=lambda t: (-t[0], t[1].pid))
         return out
@@ -283,12 +289,27 @@ def _date_fit(c: _Cand, day: Optional[date]) -> float:
     return max(0.2, 1.0 - gap / 90.0)
 
 
-def _kind_fit(c: _Cand, value: float) -> float:
-    """A record carrying a measurement suits a measured promise, not a deliverable."""
+def _fit(c: _Cand, d: Delivery, level) -> float:
+    """What the measurement and the tier add: a record of another tier than the promise
+    names, or measuring something else, rules the promise out."""
+    adjust = 0.0 if d.value is None else _kind_fit(c, d)
+    if c.promise.about_incidents and is_request_not_incident(d.record_type, d.description):
+        return -1.0
+    if level is not None and c.priority is not None:
+        adjust += W_TIER if level == c.priority else -1.0
+    return adjust
+
+
+def _kind_fit(c: _Cand, d: Delivery) -> float:
+    """A record carrying a measurement suits a promise measuring the same thing in a unit
+    it converts to; a different measurement (reply minutes for an uptime promise) rules
+    the promise out, and a deliverable is a poor fit."""
     if not c.measured:
         return -W_KIND
-    if c.promise.threshold_unit == "%" and not 0 <= value <= 100:
-        return 0.0
+    if value_for(c.promise, d) is None:
+        return -1.0
+    if kind_of(d) is not None and kind_of(d) == c.promise.measures:
+        return W_KIND + 0.1
     return W_KIND
 
 

@@ -8,7 +8,7 @@ from typing import Callable, Optional
 
 from ..models import Delivery, Promise
 from .calendar import HOURS_PER_DAY, business_hours_between
-from .words import measure_kind, promise_priority, record_priority
+from ..tiers import convert, is_request_not_incident, named_tier, record_measures, record_tier
 
 MEASURED_CATEGORIES = ("service_level", "support")
 _SECONDS = {"ms": 0.001, "millisecond": 0.001, "second": 1.0, "minute": 60.0,
@@ -72,25 +72,41 @@ def elapsed(start: datetime, end: datetime, unit: str, holidays) -> Optional[flo
     return max(0.0, (end - start).total_seconds()) / factor
 
 
-def admits_priority(promise: Promise, records) -> Callable:
-    """A filter keeping the records of the priority the promise names ("P1 incidents").
+def tier_of(record: Delivery):
+    """A record's priority tier: its priority column, else a tier its description names
+    ("Priority 1 - outage"), else None."""
+    return record_tier(record.priority) if record.priority else named_tier(record.description)
 
-    Records without a priority are kept only when none of the records carries one.
+
+def kind_of(record: Delivery):
+    """What a record's value measures: declared at import, else read from its unit and
+    description; None when nothing says."""
+    return record.value_kind or record_measures(record.description, record.value_unit)
+
+
+def admits_priority(promise: Promise, records) -> Callable:
+    """A filter keeping the records a promise is about: of the tier it names ("P1
+    incidents", "Urgent tickets"; a ticket of another tier never counts), and for a
+    promise about incidents or repairs, not questions or quote requests.
+
+    Records with no tier are kept only when none of the records carries one.
     """
-    wanted = promise_priority(promise.text)
-    if wanted is None:
-        return lambda r: True
-    carried = any(r.priority for r in records)
-    if not carried:
-        return lambda r: True
-    return lambda r: record_priority(r.priority) == wanted
+    wanted = promise.tier
+    incidents = promise.about_incidents
+
+    def not_a_request(r) -> bool:
+        return not (incidents and is_request_not_incident(r.record_type, r.description))
+
+    if wanted is None or not any(tier_of(r) is not None for r in records):
+        return not_a_request
+    return lambda r: tier_of(r) == wanted and not_a_request(r)
 
 
 def measurements(promise: Promise, records, as_of: date, holidays=frozenset()) -> list:
     """The measurements of ``records`` for ``promise`` as known at the end of ``as_of``,
     oldest first. Records without a usable figure are left out."""
     cutoff = datetime.combine(as_of + timedelta(days=1), time(0, 0))
-    kind = measure_kind(promise.text)
+    kind = promise.measures
     unit = promise.threshold_unit
     out = []
     for r in records:
@@ -105,8 +121,11 @@ def _measure(promise, r, kind, unit, as_of, cutoff, holidays):
     if r.value is not None:
         if r.delivered_on is None or r.delivered_on > as_of:
             return None
-        ok = meets(r.value, promise.threshold, promise.direction)
-        return Measurement(r, float(r.value), ok, datetime.combine(r.delivered_on, time()),
+        value = value_for(promise, r)
+        if value is None:
+            return None
+        ok = meets(value, promise.threshold, promise.direction)
+        return Measurement(r, value, ok, datetime.combine(r.delivered_on, time()),
                            "measurement")
     opened = _naive(r.opened_at)
     if opened is None or unit not in TIMED_UNITS or opened >= cutoff:
@@ -124,6 +143,26 @@ def _measure(promise, r, kind, unit, as_of, cutoff, holidays):
     if ongoing and ok:
         return None  # still open and within the limit: nothing to judge yet
     return Measurement(r, value, ok, opened, what, ongoing)
+
+
+def value_for(promise: Promise, r: Delivery) -> Optional[float]:
+    """A record's value in the promise's unit, or None when it measures something else
+    (a ticket's reply minutes are never an uptime reading) or its unit does not convert
+    (business hours and calendar hours)."""
+    kind, wanted = kind_of(r), promise.measures
+    if kind and wanted and kind != wanted:
+        return None
+    unit = r.value_unit
+    if unit is None:
+        if promise.threshold_unit == "%" and not 0 <= r.value <= 100:
+            return None
+        return float(r.value)
+    if (unit == "%") != (promise.threshold_unit == "%"):
+        return None
+    got = convert(float(r.value), unit, promise.threshold_unit)
+    if got is None and unit == "count" and promise.measures == "count":
+        return float(r.value)
+    return got
 
 
 def _naive(stamp):

@@ -9,21 +9,23 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, replace
+from calendar import monthrange
 from datetime import date, timedelta
 from typing import Mapping, Optional, Sequence
 
 from ..models import Deal, Delivery, Evidence, Occurrence, Promise, Verdict
 from .calendar import add_business_days
 from .due import anchor_date, resolve_due, unknown_anchor
-from .measure import admits_priority, is_measured, is_timed, measurements, near_limit
+from .measure import admits_priority, is_measured, is_timed, measurements, near_limit, tier_of
 from .recurrence import (ADVERB, NOUN, calendar_periods, period_days, periods_ending,
                          periods_from)
 from .settings import AuditSettings, Waiver
-from .words import amount, days, duration, level, num, plural, promise_priority
+from .words import amount, days, duration, level, num, plural
 
 MAX_OCCURRENCES = 1000
 # Worst first: a recurring promise takes the status of its worst due occurrence.
 _SEVERITY = {"broken": 0, "late": 1, "at_risk": 2, "kept": 3, "pending": 4}
+NO_FIGURE = "no_figure"  # a measured period nobody recorded a figure for
 _VERBS = (
     (re.compile(r"\binstall", re.I), "installed"),
     (re.compile(r"\bmigrat", re.I), "migrated"),
@@ -113,12 +115,57 @@ def audit_promise(promise: Promise, deal: Optional[Deal], evidence: Sequence[Del
                            f'"{waiver.reason.strip().rstrip(".")}".', _dated(records, as_of))
     if promise.recurrence:
         return _recurring(ctx, records)
+    if _is_hold(promise):
+        return _hold(ctx, _dated(records, as_of))
     if is_measured(promise, records):
         return _measured(ctx, records)
     dated = _dated(records, as_of)
     if promise.quantity is not None and promise.quantity > 1:
         return _quantity(ctx, dated)
     return _delivery(ctx, dated)
+
+
+_HOLD_UNITS = {"day": 1, "week": 7, "month": None, "year": None}
+
+
+def _is_hold(p: Promise) -> bool:
+    """A price hold ("prices held for 18 months"): a period the promise stays in force."""
+    return (p.category == "pricing" and p.direction == "at_least" and p.threshold is not None
+            and p.threshold_unit in _HOLD_UNITS and p.due is None)
+
+
+def _hold_end(start: date, p: Promise) -> date:
+    n = int(p.threshold)
+    if p.threshold_unit in ("month", "year"):
+        months = n * (12 if p.threshold_unit == "year" else 1)
+        y, m = divmod(start.month - 1 + months, 12)
+        day = min(start.day, monthrange(start.year + y, m + 1)[1])
+        return date(start.year + y, m + 1, day)
+    return start + timedelta(days=n * _HOLD_UNITS[p.threshold_unit])
+
+
+def _hold(ctx: _Ctx, records: list) -> Verdict:
+    """A price hold is in force from signature (or the event it names) for its period:
+    "in force until DATE" while it runs, kept once it has run with nothing recorded
+    against it; a pricing record dated inside it is shown as evidence."""
+    p, deal = ctx.promise, ctx.deal
+    anchor = p.anchor or "signature"
+    start, label, note = anchor_date(deal, anchor)
+    span = amount(p.threshold, p.threshold_unit)
+    if start is None:
+        return ctx.verdict("open", "hold.start_unknown",
+                           f"Holds for {span}, but the {unknown_anchor(deal, anchor)}, so when it "
+                           "ends cannot be worked out yet.", due=None)
+    end = _hold_end(start, p)
+    basis = f"{span} from {label} ({start.isoformat()}{note})"
+    inside = [r for r in records if start <= r.delivered_on <= end]
+    if ctx.as_of <= end:
+        return ctx.verdict("pending", "hold.in_force", f"In force until {end.isoformat()} ({basis}).",
+                           inside, due=end, due_basis=basis)
+    seen = (f"{len(inside)} pricing record{'s' if len(inside) > 1 else ''} dated inside it, "
+            "shown for review" if inside else "nothing recorded against it")
+    return ctx.verdict("kept", "hold.ran", f"Held for {span} until {end.isoformat()} ({basis}); "
+                       f"{seen}.", inside, due=end, due_basis=basis)
 
 
 def _known_by(r: Delivery, as_of: date) -> bool:
@@ -258,8 +305,8 @@ _NOUNS = {"response": "responses", "resolution": "fixes", "measurement": "measur
 def _subject(p: Promise, ms: list, records) -> str:
     kinds = {m.kind for m in ms}
     noun = _NOUNS[kinds.pop()] if len(kinds) == 1 else "measurements"
-    pri = promise_priority(p.text)
-    if pri is not None and any(r.priority for r in records):
+    pri = p.tier
+    if pri is not None and any(tier_of(r) is not None for r in records):
         noun = f"P{pri} {noun}"
     return f"{noun} {level(p.threshold, p.threshold_unit, p.direction)}"
 
@@ -288,8 +335,8 @@ def _measured(ctx: _Ctx, records: list) -> Verdict:
     used = [m.record for m in ms]
     if not ms:
         status = "open" if ctx.due is None else "pending"
-        pri = promise_priority(p.text)
-        what = f"P{pri} " if pri is not None and any(r.priority for r in records) else ""
+        pri = p.tier
+        what = f"P{pri} " if pri is not None and any(tier_of(r) is not None for r in records) else ""
         noun = "tickets" if is_timed(p) else "measurements"
         return ctx.verdict(status, "measure.none",
                            f"No {what}{noun} recorded yet to check against "
@@ -479,12 +526,11 @@ def _measured_occurrences(ctx: _Ctx, records: list, periods: list, window: int, 
             else:
                 occurrences.append(Occurrence(e, "kept", evidence, "; ".join(
                     _describe(m, p.threshold_unit) for m in inside)))
-        elif e < as_of and (as_of - e).days > window:
-            occurrences.append(Occurrence(e, "broken", (), f"no figure recorded for the {noun} "
-                                                           f"{s.isoformat()} to {e.isoformat()}"))
         elif e < as_of:
-            occurrences.append(Occurrence(e, "at_risk", (), f"figure for the {noun} ending "
-                                                            f"{e.isoformat()} not recorded yet"))
+            # A missing figure is not a breach: the period needs evidence, and the
+            # promise's status follows the periods that were measured.
+            occurrences.append(Occurrence(e, NO_FIGURE, (), f"no figure recorded for the {noun} "
+                                                            f"{s.isoformat()} to {e.isoformat()}"))
         else:
             occurrences.append(Occurrence(e, "pending", (), f"{s.isoformat()} to {e.isoformat()}"))
     return occurrences, used, ms
@@ -494,13 +540,20 @@ def _recurring_verdict(ctx: _Ctx, occurrences: list, used: list, ms: list, basis
                        noun: str) -> Verdict:
     p, as_of = ctx.promise, ctx.as_of
     occ = tuple(occurrences)
-    decided = [o for o in occ if o.status != "pending"]
+    decided = [o for o in occ if o.status not in ("pending", NO_FIGURE)]
+    missing = [o for o in occ if o.status == NO_FIGURE]
     held = sum(o.status in ("kept", "late") for o in occ)
     due_n = sum(o.status in ("kept", "late", "broken") for o in occ)
     figures = {"held": held, "due": due_n}
     upcoming = next((o.due for o in occ if o.due >= as_of), occ[-1].due if occ else None)
     records = sorted({id(r): r for r in used}.values(), key=record_key)
+    if missing:
+        figures["no_figure"] = len(missing)
     kw = dict(due_basis=basis, figures=figures, occurrences=occ)
+    if not decided and missing:
+        return ctx.verdict("open", "measure.no_figures", _needs_evidence(missing, noun, "No")
+                           + " Not a breach, but evidence is needed.",
+                           records, due=upcoming, **kw)
     if not decided:
         first = f"; the first {noun} ends on {occ[0].due.isoformat()}" if occ else ""
         return ctx.verdict("pending", "recurring.pending", f"Nothing due yet{first}.", records,
@@ -509,6 +562,8 @@ def _recurring_verdict(ctx: _Ctx, occurrences: list, used: list, ms: list, basis
     measured = bool(ms) or is_measured(p, used)
     what = (f"{held} of {due_n} {plural(noun)} {level(p.threshold, p.threshold_unit, p.direction)}"
             if measured else f"{held} of {due_n} held ({ADVERB[p.recurrence]})")
+    if missing:
+        what += f" ({len(missing)} {plural(noun, len(missing))} with no figure recorded: evidence needed)"
     count = sum(o.status == worst.status for o in decided)
     more = f" (and {count - 1} more)" if count > 1 else ""
     if worst.status == "broken":
@@ -532,6 +587,13 @@ def _recurring_verdict(ctx: _Ctx, occurrences: list, used: list, ms: list, basis
     nxt = f"; next {noun} ends on {upcoming.isoformat()}" if upcoming and upcoming >= as_of else ""
     return ctx.verdict("kept", "measure.met" if measured else "recurring.kept", f"{what}{nxt}.",
                        records, due=upcoming, **kw)
+
+
+def _needs_evidence(missing: list, noun: str, lead: str = "; no") -> str:
+    n = len(missing)
+    span = (f"the {noun} ending {missing[0].due.isoformat()}" if n == 1 else
+            f"{n} {plural(noun)} ({missing[0].due.isoformat()} to {missing[-1].due.isoformat()})")
+    return f"{lead} figure recorded for {span}."
 
 
 def _late_days(o: Occurrence, records) -> int:

@@ -1,4 +1,5 @@
-"""Words: light tokenising for matching, priorities, and phrases for reasons."""
+"""Words: light tokenising for matching, and phrases for reasons. (Priority tiers and
+what a promise measures are in ``promiseaudit.tiers``.)"""
 from __future__ import annotations
 
 import re
@@ -69,61 +70,6 @@ def tokens(text: str, extra_stop=frozenset()) -> dict:
                         and not piece[0].isdigit()):
                     out.setdefault(stem(piece), piece)
     return out
-
-
-# --- priorities ------------------------------------------------------------------------
-
-_PROMISE_PRIORITY = (
-    (re.compile(r"\b(?:p|priority|prio|severity|sev)[\s-]*([1-5])\b", re.I), None),
-    (re.compile(r"\b(?:critical|urgent)\b", re.I), 1),
-    (re.compile(r"\bhigh[\s-]+priority\b", re.I), 2),
-)
-_PRIORITY_WORDS = {"critical": 1, "urgent": 1, "emergency": 1, "high": 2, "medium": 3,
-                   "normal": 3, "moderate": 3, "low": 4}
-
-
-def promise_priority(text: str):
-    """The priority a promise is limited to (1 for "P1", "priority 1", "critical"), or None."""
-    for pattern, fixed in _PROMISE_PRIORITY:
-        m = pattern.search(text or "")
-        if m:
-            return fixed if fixed is not None else int(m.group(1))
-    return None
-
-
-def record_priority(value):
-    """A record's priority as a number: "P1", "1", "Priority 1", "Sev 1", "Urgent" -> 1."""
-    if value is None:
-        return None
-    text = str(value).strip().lower()
-    m = re.search(r"([1-5])", text)
-    if m:
-        return int(m.group(1))
-    for word, level in _PRIORITY_WORDS.items():
-        if word in text:
-            return level
-    return None
-
-
-# --- what a measured promise measures ----------------------------------------------------
-
-_RESOLUTION = re.compile(r"\b(resolv|resolution|fix|restor|repair|replac|solv|clos|"
-                         r"workaround|remed)", re.I)
-_RESPONSE = re.compile(r"\b(respon|acknowledg|answer|reply|repli|call(ed)? back|"
-                       r"pick(ed)? up|react)", re.I)
-
-
-def measure_kind(text: str):
-    """"response" or "resolution" for a ticket-time promise, from its wording, or None."""
-    res = _RESOLUTION.search(text or "")
-    resp = _RESPONSE.search(text or "")
-    if res and resp:
-        return "response" if resp.start() < res.start() else "resolution"
-    if res:
-        return "resolution"
-    if resp:
-        return "response"
-    return None
 
 
 # --- phrases ----------------------------------------------------------------------------

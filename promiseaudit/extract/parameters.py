@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Optional
 
+from ..tiers import named_tier, promise_is_about_incidents, promise_measures
 from .grammar import read_unit
 
 QUANTITY_CATEGORIES = ("delivery", "training", "support")
@@ -86,6 +87,9 @@ class Parameters:
     direction: Optional[str] = None
     series_end: Optional[str] = None  # the event a recurring promise runs until ("until go-live")
     names_go_live: bool = False  # the unit names go-live, which the audit's anchors start from
+    tier: Optional[int] = None  # the priority tier it is limited to ("P1 incidents")
+    measures: Optional[str] = None  # what a measured promise measures (tiers.MEASURES)
+    about_incidents: bool = False  # incidents, faults or repairs, not questions
 
 
 @dataclass(frozen=True)
@@ -217,6 +221,9 @@ def parameters_for(text: str, category: str, lead_in: str = "", document_date: O
     if quantity is not None:
         out.quantity = quantity.quantity
         out.unit = quantity.unit
+    out.tier = named_tier(text)
+    out.measures = promise_measures(text, out.threshold_unit, out.direction)
+    out.about_incidents = promise_is_about_incidents(text, category)
     return out
 
 

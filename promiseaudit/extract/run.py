@@ -75,6 +75,9 @@ def to_promises(doc, document: Document, version: str) -> list[Promise]:
             confidence=judgement.confidence, reason=reason, extractor_version=version,
             series_end=params.series_end if params.recurrence else None,
             names_go_live=params.names_go_live,
+            tier=params.tier,
+            measures=params.measures,
+            about_incidents=params.about_incidents,
         ))
     out.sort(key=lambda p: (p.page, p.start))
     return out

@@ -3,7 +3,7 @@ from sqlite_utils.migrations import Migrations
 
 migrations = Migrations("promiseaudit")
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 _INITIAL = """
 CREATE TABLE deals (
@@ -160,3 +160,21 @@ def m0004_extracted_events(db):
     rows = db.execute("SELECT id, quote, recurrence FROM promises").fetchall()
     db.conn.executemany("UPDATE promises SET series_end = ?, names_go_live = ? WHERE id = ?",
                         [(series_end_event(q) if r else None, int(names_go_live(q)), i) for i, q, r in rows])
+
+
+@migrations(name="0005_tiers_and_measures")
+def m0005_tiers_and_measures(db):
+    # A promise's priority tier and what it measures are read once, at extraction; a
+    # record's value gets its unit and kind. Promises stored before are filled in from
+    # their quote here, once.
+    from ..tiers import named_tier, promise_is_about_incidents, promise_measures
+
+    for column in ("tier INTEGER", "measures TEXT", "about_incidents INTEGER NOT NULL DEFAULT 0"):
+        db.execute(f"ALTER TABLE promises ADD COLUMN {column}")
+    for column in ("value_unit", "value_kind", "record_type"):
+        db.execute(f"ALTER TABLE deliveries ADD COLUMN {column} TEXT")
+    rows = db.execute("SELECT id, quote, category, threshold_unit, direction FROM promises").fetchall()
+    db.conn.executemany(
+        "UPDATE promises SET tier = ?, measures = ?, about_incidents = ? WHERE id = ?",
+        [(named_tier(q), promise_measures(q, u, d), int(promise_is_about_incidents(q, c)), i)
+         for i, q, c, u, d in rows])

@@ -59,6 +59,9 @@ def promise_from_row(row: dict, source: str = "") -> Promise:
         extractor_version=row["extractor_version"],
         series_end=row["series_end"],
         names_go_live=bool(row["names_go_live"]),
+        tier=row["tier"],
+        measures=row["measures"],
+        about_incidents=bool(row["about_incidents"]),
         review_state=row["review_state"],
     )
 
@@ -78,6 +81,9 @@ def delivery_from_row(row: dict) -> Delivery:
         opened_at=_dt(row["opened_at"]),
         responded_at=_dt(row["responded_at"]),
         resolved_at=_dt(row["resolved_at"]),
+        value_unit=row["value_unit"],
+        value_kind=row["value_kind"],
+        record_type=row["record_type"],
         source_file=row["source_file"],
         source_row=row["source_row"],
     )

@@ -25,7 +25,8 @@ STATUS_HELP = {
     "broken": "The due date passed without delivery, or the promised level was missed.",
     "at_risk": "Due soon and nothing has been recorded as delivered yet.",
     "pending": "Not due yet.",
-    "open": "No due date can be worked out yet (for example, go-live has not happened).",
+    "open": "No due date can be worked out yet (for example, go-live has not happened), "
+            "or no figure has been recorded to check it against: evidence is needed.",
     "waived": "The customer agreed to drop or change it.",
     "superseded": "Replaced by a newer version of the proposal.",
 }
@@ -122,8 +123,12 @@ def check_date_format(fmt: str) -> None:
         ) from None
 
 
+# A measured period nobody recorded a figure for: not a breach, evidence is needed.
+PERIOD_LABELS = {"no_figure": "No figure recorded"}
+
+
 def status_label(status: Optional[str]) -> str:
-    return STATUS_LABELS.get(status or "", "Not checked yet")
+    return STATUS_LABELS.get(status or "") or PERIOD_LABELS.get(status or "", "Not checked yet")
 
 
 def category_label(category: Optional[str]) -> str:
