@@ -60,7 +60,8 @@ def test_what_broke_this_week(sections):
 def test_due_or_at_risk_in_the_next_two_weeks_with_owners(sections):
     rows = sections["Due or at risk in the next two weeks"]
     assert len(rows) == 3
-    assert rows[0].startswith("Pending 2027-05-18 Crestview Dental Group")  # next weekly call
+    # next weekly call: the promise's own status, the next period's in words (issue 9)
+    assert rows[0].startswith("Broken 2027-05-18 next period: pending Crestview Dental Group")
     assert rows[0].endswith("Marco Reyes")
     assert rows[1].startswith("At risk Not yet reviewed 2027-05-20 Ashford County Council")
     assert rows[1].endswith("Dana Whitfield")
@@ -71,7 +72,7 @@ def test_due_or_at_risk_in_the_next_two_weeks_with_owners(sections):
 def test_kept_this_week(sections):
     rows = sections["Kept this week"]
     assert len(rows) == 2
-    assert rows[0].startswith("Kept 2027-05-11") and "Weekly status calls" in rows[0]
+    assert rows[0].startswith("Broken 2027-05-11 this period: kept") and "Weekly status calls" in rows[0]
     assert rows[1].startswith("Kept 2027-05-13") and "washroom dispensers" in rows[1]
 
 
@@ -160,12 +161,16 @@ def test_iso_week_bounds_rejects_bad_weeks(week, message):
         iso_week_bounds(week)
 
 
-def test_recurring_promise_shows_the_occurrence_status_not_the_overall_one(data, sections):
+def test_seen_one_status_per_promise_with_the_period_in_words(data, sections):
+    # Issue 9, seen: a weekly status call "Kept" in the weekly report and "Broken" in the
+    # manager report. The badge is the promise's status everywhere; the week's call is
+    # described beside it.
     calls = promise_by_text(data, "Weekly status calls")
     assert data.verdicts[calls.id].status == "broken"
-    assert rows_with(sections["Kept this week"], "Weekly status calls")[0].startswith("Kept")
+    assert rows_with(sections["Kept this week"], "Weekly status calls")[0].startswith(
+        "Broken 2027-05-11 this period: kept")
     assert rows_with(sections["Due or at risk in the next two weeks"],
-                     "Weekly status calls")[0].startswith("Pending")
+                     "Weekly status calls")[0].startswith("Broken 2027-05-18 next period: pending")
 
 
 def test_week_bounds_runs_monday_to_sunday():

@@ -400,9 +400,10 @@ def weekly_context(data: AuditData, start: date, end: date, fmt: Callable) -> di
         elif it.status in ("pending", "at_risk", "open"):
             when = it.due
         if (when is not None and end < when <= horizon) or it.status == "at_risk":
-            if it.status == "at_risk":
-                status = "at_risk"
-            upcoming.append((when or it.due or FAR, it, status))
+            # One status per promise in every report: the badge is the promise's own;
+            # the next period's state is said in words beside it.
+            note = "" if status == it.status else f"next period: {status_label(status).lower()}"
+            upcoming.append((when or it.due or FAR, it, note))
     upcoming.sort(key=lambda p: (p[0], p[1].customer.casefold(), p[1].id))
 
     kept = []
@@ -445,9 +446,10 @@ def weekly_context(data: AuditData, start: date, end: date, fmt: Callable) -> di
         "has_previous": bool(prev),
         "broke": broke,
         "upcoming": [{"item": it, "when": fmt(when) if when != FAR else it.due_text,
-                      "status": status, "label": status_label(status)}
-                     for when, it, status in upcoming],
-        "kept": [{"item": it, "when": text, "status": status, "label": status_label(status)}
+                      "status": it.status, "label": it.status_label, "note": note}
+                     for when, it, note in upcoming],
+        "kept": [{"item": it, "when": text, "status": it.status, "label": it.status_label,
+                  "note": "" if status == it.status else f"this period: {status_label(status).lower()}"}
                  for _, it, text, status in kept],
         "changes": changes,
         "gone": gone,
