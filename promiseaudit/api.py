@@ -12,7 +12,7 @@ from typing import Callable, Iterable, Optional, Sequence
 
 from .errors import LedgerError, ReadError
 from .ledger import open_ledger, queries, store
-from .models import AuditData, Deal, Document, Promise
+from .models import AuditData, Deal, Document, Promise, event_key
 
 __all__ = [
     "open_ledger",
@@ -146,6 +146,20 @@ def set_deal(db, deal_id: str, who: str = "user", **fields) -> str:
     queries.get_deal(db, deal_id)
     with db.atomic():
         return store.upsert_deal(db, Deal(deal_id=deal_id, **fields), who=who)
+
+
+def set_deal_events(db, deal_id: str, events: dict, who: str = "user") -> dict:
+    """Record the dates of events the deal's deadlines count from ({"commissioning":
+    date}), all or none. RETURNS {name: "recorded" | "updated" | "unchanged"}."""
+    queries.get_deal(db, deal_id)
+    for name in events:
+        if not event_key(name):
+            raise LedgerError(f"'{name}' is not an event name; write it like "
+                              "--event commissioning=2027-03-02")
+        if event_key(name) in ("signature", "signing", "kickoff", "kick off", "go live", "golive"):
+            raise LedgerError(f"Record {name} with --signed, --kickoff or --go-live, not --event")
+    with db.atomic():
+        return {name: store.set_deal_event(db, deal_id, name, on, who) for name, on in events.items()}
 
 
 def link(db, delivery_id: int, promise_id: str, who: str = "user") -> None:

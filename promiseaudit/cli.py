@@ -262,19 +262,33 @@ def deals_list(ctx):
 @click.option("--kickoff", "kickoff_on", type=DATE, help="Kickoff date.")
 @click.option("--go-live", "go_live_on", type=DATE, help="Actual go-live date.")
 @click.option("--ends", "ends_on", type=DATE, help="End of the contract term.")
+@click.option("--event", "events", multiple=True, metavar="NAME=DATE",
+              help="The date of another event the proposal's deadlines count from, e.g. "
+                   "--event commissioning=2027-03-02 (repeatable).")
 @click.option("--clear", "clear", multiple=True,
               type=click.Choice(["customer", "rep", "signed", "kickoff", "go-live", "ends"]),
               help="Clear a value entered by mistake (repeatable).")
 @click.option("--by", "who", default=lambda: os.environ.get("USER", "user"), show_default="$USER")
 @pass_ctx
-def deals_set(ctx, deal_id, who, clear, **fields):
-    """Record a deal's customer, rep or dates (e.g. the actual go-live)."""
-    from .api import clear_deal_fields, set_deal
+def deals_set(ctx, deal_id, who, clear, events, **fields):
+    """Record a deal's customer, rep or dates (e.g. the actual go-live), or the date of
+    another event its deadlines count from (--event)."""
+    from .api import clear_deal_fields, set_deal, set_deal_events
 
     fields = {k: v for k, v in fields.items() if v is not None}
-    if not fields and not clear:
+    if not fields and not clear and not events:
         raise click.UsageError("Give at least one of --customer, --rep, --signed, --kickoff, "
-                               "--go-live, --ends, --clear")
+                               "--go-live, --ends, --event, --clear")
+    dated = {}
+    for name, value in _pairs(events, "--event").items():
+        try:
+            dated[name] = date.fromisoformat(value)
+        except ValueError:
+            raise PromiseAuditError(f"--event {name}: '{value}' is not a date; write "
+                                    f"--event {name}=YYYY-MM-DD") from None
+    if dated:
+        for name, result in set_deal_events(ctx.existing_db, deal_id, dated, who).items():
+            click.echo(f"Deal {deal_id}: {name} on {dated[name].isoformat()} {result}")
     names = {"signed": "signed_on", "kickoff": "kickoff_on", "go-live": "go_live_on",
              "ends": "ends_on"}
     if clear:

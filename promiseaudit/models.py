@@ -4,6 +4,7 @@ Every stage takes and returns these; none of them knows about the stages above i
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import Optional
@@ -173,7 +174,12 @@ class Promise:
 @dataclass(frozen=True)
 class Deal:
     """A closed deal. Dates are None until known. ``go_live_planned`` comes from the
-    proposal and is used until ``go_live_on`` (the actual date) is recorded."""
+    proposal and is used until ``go_live_on`` (the actual date) is recorded.
+
+    events: other events the proposal's deadlines count from (commissioning, delivery,
+        acceptance, purchase order...), as ((name, date, how it is known), ...): set by
+        a person (``deals set --event``) or established by a delivery record.
+    """
 
     deal_id: str
     customer: Optional[str] = None
@@ -183,6 +189,24 @@ class Deal:
     go_live_on: Optional[date] = None
     ends_on: Optional[date] = None
     go_live_planned: Optional[date] = None
+    events: tuple = ()
+
+    def event(self, name: str) -> Optional[tuple]:
+        """(date, how it is known) of the event ``name`` ("commissioning"), or None."""
+        key = event_key(name)
+        for known, day, how in self.events:
+            if event_key(known) == key:
+                return day, how
+        return None
+
+
+def event_key(name: str) -> str:
+    """An event name compared loosely: "Installation & Commissioning" and
+    "installation and commissioning" are one event; "purchase orders" is "purchase order"."""
+    words = re.findall(r"[a-z0-9]+", (name or "").lower().replace("&", " and "))
+    words = [w[:-1] if len(w) > 3 and w.endswith("s") and not w.endswith("ss") else w
+             for w in words if w not in ("the", "a", "an", "of", "our", "your")]
+    return " ".join(words)
 
 
 @dataclass(frozen=True)

@@ -30,6 +30,9 @@ def anchor_date(deal: Optional[Deal], anchor: str) -> tuple:
             return (deal.go_live_planned, "the planned go-live",
                     ", from the proposal; actual go-live not recorded yet")
         return None, label, ""
+    known = deal.event(anchor)
+    if known is not None:
+        return known[0], label, f", {known[1]}"
     return None, label, ""
 
 
@@ -38,6 +41,9 @@ def unknown_anchor(deal: Optional[Deal], anchor: str) -> str:
     label = _EVENT.get(anchor, anchor.replace("_", " "))
     if deal is None:
         return f"{label} date not recorded (the deal is not in the ledger)"
+    if anchor not in _EVENT:
+        return (f"{label} date not recorded (record it with `promiseaudit deals set "
+                f"{deal.deal_id} --event \"{label}=YYYY-MM-DD\"`)")
     return f"{label} date not recorded"
 
 

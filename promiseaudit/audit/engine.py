@@ -1,13 +1,15 @@
 """audit_all: match the records, gather each promise's evidence, apply the rules."""
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from typing import Mapping, Optional, Sequence
 
-from ..models import Promise
+from ..models import Promise, event_key
 from .match import Match, Matcher, paused_gc
 from .rules import audit_promise
 from .settings import AuditSettings
+from .words import tokens
 
 EXPLICIT = "linked explicitly"
 
@@ -31,6 +33,7 @@ def audit_all(promises: Sequence[Promise], deals: Mapping, deliveries: Sequence,
     with paused_gc():
         audited = sorted((p for p in promises if p.review_state != "rejected"),
                          key=lambda p: p.id or "")
+        deals = with_record_events(audited, deals, deliveries, as_of)
         if matches is None:
             matcher = Matcher(audited, deals, settings)
             aligned = [matcher.match(d, d.id if d.id is not None else i)
@@ -49,6 +52,53 @@ def audit_all(promises: Sequence[Promise], deals: Mapping, deliveries: Sequence,
                 verdicts[pid] = v
         out = sorted((m for m in aligned if m is not None), key=lambda m: m.delivery_id)
     return verdicts, out
+
+
+_OWN_EVENTS = ("signature", "kickoff", "go_live")
+
+
+def with_record_events(promises: Sequence[Promise], deals: Mapping, deliveries: Sequence,
+                       as_of: date) -> Mapping:
+    """Deals with the events their deadlines count from that a delivery record
+    establishes: "within 10 days of commissioning" and a completed "Installation &
+    commissioning" job dated 2027-03-02 make commissioning 2027-03-02, shown as such. A
+    date a person recorded (``deals set --event``) always wins; the earliest fitting
+    record known on ``as_of`` is used."""
+    wanted: dict = {}
+    for p in promises:
+        name = p.anchor or p.series_end
+        if not name or name in _OWN_EVENTS:
+            continue
+        deal = deals.get(p.deal_id)
+        if deal is None or deal.event(name) is not None:
+            continue
+        words = frozenset(tokens(name))
+        if words:
+            wanted.setdefault(p.deal_id, {})[event_key(name)] = (name, words)
+    if not wanted:
+        return deals
+    found: dict = {}
+    for d in deliveries:
+        names = wanted.get(d.deal_id)
+        if not names or d.delivered_on is None or d.delivered_on > as_of:
+            continue
+        have = None
+        for key, (name, words) in names.items():
+            best = found.get((d.deal_id, key))
+            if best is not None and best[1] <= d.delivered_on:
+                continue
+            if have is None:
+                have = frozenset(tokens(d.description))
+            if words <= have:
+                ref = f"delivery record {d.id}" if d.id is not None else "a delivery record"
+                found[(d.deal_id, key)] = (name, d.delivered_on,
+                                           f"from {ref}: '{d.description.strip()}'")
+    if not found:
+        return deals
+    out = dict(deals)
+    for (deal_id, _), event in sorted(found.items()):
+        out[deal_id] = replace(out[deal_id], events=out[deal_id].events + (event,))
+    return out
 
 
 def _gather(deliveries: Sequence, aligned: list) -> tuple:

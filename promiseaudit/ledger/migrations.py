@@ -162,7 +162,7 @@ def m0004_extracted_events(db):
                         [(series_end_event(q) if r else None, int(names_go_live(q)), i) for i, q, r in rows])
 
 
-@migrations(name="0005_tiers_and_measures")
+@migrations(name="0005_tiers_measures_events")
 def m0005_tiers_and_measures(db):
     # A promise's priority tier and what it measures are read once, at extraction; a
     # record's value gets its unit and kind. Promises stored before are filled in from
@@ -173,6 +173,15 @@ def m0005_tiers_and_measures(db):
         db.execute(f"ALTER TABLE promises ADD COLUMN {column}")
     for column in ("value_unit", "value_kind", "record_type"):
         db.execute(f"ALTER TABLE deliveries ADD COLUMN {column} TEXT")
+    # Events other than signature, kickoff and go-live that deadlines count from.
+    db.execute("""CREATE TABLE deal_events (
+        deal_id TEXT NOT NULL REFERENCES deals(deal_id),
+        name TEXT NOT NULL,
+        on_date TEXT NOT NULL,
+        set_by TEXT NOT NULL,
+        set_at TEXT NOT NULL,
+        PRIMARY KEY (deal_id, name)
+    )""")
     rows = db.execute("SELECT id, quote, category, threshold_unit, direction FROM promises").fetchall()
     db.conn.executemany(
         "UPDATE promises SET tier = ?, measures = ?, about_incidents = ? WHERE id = ?",

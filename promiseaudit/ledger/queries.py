@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from datetime import date, datetime
 from typing import Iterable, Optional
 
@@ -96,12 +97,24 @@ def get_deal(db, deal_id: str) -> Deal:
         raise LedgerError(
             f"No deal '{deal_id}' in the ledger; check the id with `promiseaudit deals list`"
         )
-    return deal_from_row(rows[0])
+    return _with_events(db, [deal_from_row(rows[0])])[0]
 
 
 def deals(db) -> dict[str, Deal]:
     """All deals by id."""
-    return {r["deal_id"]: deal_from_row(r) for r in db["deals"].rows_where(order_by="deal_id")}
+    found = _with_events(db, [deal_from_row(r) for r in db["deals"].rows_where(order_by="deal_id")])
+    return {d.deal_id: d for d in found}
+
+
+def _with_events(db, found: list) -> list:
+    """Deals with the events recorded for them (``deals set --event``)."""
+    events: dict = {}
+    for r in db.execute("SELECT deal_id, name, on_date, set_by, set_at FROM deal_events "
+                        "ORDER BY deal_id, on_date, name"):
+        events.setdefault(r[0], []).append(
+            (r[1], _d(r[2]), f"recorded by {r[3]} on {r[4][:10]}"))
+    return [replace(d, events=tuple(events[d.deal_id])) if d.deal_id in events else d
+            for d in found]
 
 
 def promises(db, deal_id: Optional[str] = None, states: Optional[Iterable[str]] = None,

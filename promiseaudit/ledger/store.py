@@ -326,6 +326,25 @@ def add_deliveries(db, deliveries: Iterable[Delivery]) -> int:
     return len(rows)
 
 
+def set_deal_event(db, deal_id: str, name: str, on: date, who: str) -> str:
+    """Record the date of an event a deadline counts from ("commissioning"); the caller
+    holds the transaction. RETURNS "recorded", "updated" or "unchanged"."""
+    from ..models import event_key
+
+    key = event_key(name)
+    rows = [r for r in db.execute("SELECT name, on_date FROM deal_events WHERE deal_id = ?",
+                                  [deal_id]).fetchall() if event_key(r[0]) == key]
+    old = rows[0][1] if rows else None
+    if old == on.isoformat():
+        return "unchanged"
+    if rows:
+        db.execute("DELETE FROM deal_events WHERE deal_id = ? AND name = ?", [deal_id, rows[0][0]])
+    db["deal_events"].insert({"deal_id": deal_id, "name": name.strip(), "on_date": on.isoformat(),
+                              "set_by": who, "set_at": now()})
+    record_change(db, who, "event", "deal", deal_id, f"event: {name.strip()}", old, on)
+    return "updated" if rows else "recorded"
+
+
 def link_delivery(db, delivery_id: int, promise_id_: str, who: str) -> None:
     """Link a delivery record to a promise explicitly (recorded in the audit trail)."""
     row = db["deliveries"].get(delivery_id)
