@@ -125,6 +125,12 @@ class Promise:
         "response", "resolution" or "count" (see ``tiers.MEASURES``).
     about_incidents (bool): it is about incidents, faults or repairs, which questions
         and quote requests never count toward.
+    series_start (date | None): where a repeating schedule starts, when the text gives
+        a date ("From September 2027, monthly reviews" -> 2027-09-01); a start event
+        ("after go-live") is kept as the anchor with within_days 0.
+    period_due_days/period_due_from/period_due_business: a deadline inside each period
+        ("by the fifth working day of each month" -> 5, "start", True; "within 10 days of
+        the end of each quarter" -> 10, "end", False).
     The ledger fills id, deal_id, document_id and review_state.
     """
 
@@ -155,6 +161,10 @@ class Promise:
     tier: Optional[int] = None
     measures: Optional[str] = None
     about_incidents: bool = False
+    series_start: Optional[date] = None
+    period_due_days: Optional[int] = None
+    period_due_from: Optional[str] = None
+    period_due_business: bool = False
     id: Optional[str] = None
     deal_id: Optional[str] = None
     document_id: Optional[int] = None

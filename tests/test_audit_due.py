@@ -70,7 +70,9 @@ def test_unknown_anchor_dates():
     assert resolve_due(k, no_go_live, AuditSettings()) == (None, "kickoff date not recorded")
     other = promise("Report 10 days after the site survey.", within_days=10,
                     anchor="site survey")
-    assert resolve_due(other, DEAL, AuditSettings()) == (None, "site survey date not recorded")
+    assert resolve_due(other, DEAL, AuditSettings()) == (
+        None, 'site survey date not recorded (record it with `promiseaudit deals set D-1001 '
+              '--event "site survey=YYYY-MM-DD"`)')
     assert resolve_due(k, None, AuditSettings()) == (
         None, "kickoff date not recorded (the deal is not in the ledger)")
 

@@ -19,7 +19,7 @@ def test_new_ledger_has_schema_wal_and_foreign_keys(db_path):
     assert db.execute("pragma foreign_keys").fetchone()[0] == 1
     assert [m.name for m in migrations.applied(db)] == [
         "0001_initial", "0002_wal", "0003_waiver_revocation", "0004_extracted_events",
-        "0005_tiers_and_measures"]
+        "0005_tiers_measures_events"]
     assert db.execute("pragma user_version").fetchone()[0] == SCHEMA_VERSION
 
 

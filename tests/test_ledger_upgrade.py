@@ -14,7 +14,7 @@ def test_version_1_ledger_upgrades(tmp_path):
     path = tmp_path / "old.db"
     shutil.copy(V1, path)
     db = open_ledger(path)
-    assert [m.name for m in migrations.applied(db)][-1] == "0005_tiers_and_measures"
+    assert [m.name for m in migrations.applied(db)][-1] == "0005_tiers_measures_events"
     assert db.execute("pragma user_version").fetchone()[0] == SCHEMA_VERSION == 4
     assert db.journal_mode == "wal"
     (p,) = queries.promises(db)

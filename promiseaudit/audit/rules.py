@@ -379,7 +379,9 @@ def _series(ctx: _Ctx):
         gen = periods_ending(p.due, p.recurrence, biz, s.holidays)
         return gen, end, f"{every}, first due {p.due.isoformat()} (stated in the proposal)" \
             + end_words
-    if p.anchor and _UNTIL.search(p.text):
+    if p.series_start is not None:
+        start, where = p.series_start, f"{p.series_start.isoformat()} (stated in the proposal)"
+    elif p.anchor and _UNTIL.search(p.text):
         stop, label, note = anchor_date(deal, p.anchor)
         if stop is not None:
             stop = _shift(stop, p, s.holidays)
@@ -398,12 +400,46 @@ def _series(ctx: _Ctx):
         start, where = _default_start(deal, p)
     if start is None:
         return None, end, where
-    if p.threshold is not None and period_days(p.recurrence) >= 30:
+    if (p.threshold is not None or p.period_due_days is not None) and period_days(p.recurrence) >= 30:
         gen = calendar_periods(start, p.recurrence)
         every = every.replace("every ", "every calendar ")
     else:
         gen = periods_from(start, p.recurrence, biz, s.holidays)
-    return gen, end, f"{every} from {where}{end_words}"
+    return gen, end, f"{every} from {where}{end_words}{_period_due_words(p)}"
+
+
+def _period_due_words(p: Promise) -> str:
+    if p.period_due_days is None:
+        return ""
+    n, noun = p.period_due_days, NOUN[p.recurrence]
+    unit = ("business day" if p.period_due_business else "day") + ("" if n == 1 else "s")
+    if p.period_due_from == "end":
+        return f", each due within {n} {unit} of the {noun}'s end"
+    if p.period_due_business:
+        return f", each due by business day {n} of its {noun}"
+    return f", each due by day {n} of its {noun}"
+
+
+def _deadline_windows(periods: list, p: Promise, holidays) -> list:
+    """Periods as the windows a deadline inside each period makes: each runs from the
+    day after the previous deadline to its own ("by the fifth working day of each month":
+    a report on 3 March is March's; one on 10 March is late for March)."""
+    n, out, prev = p.period_due_days, [], None
+    if p.period_due_from != "end" and len(periods) > 1 and \
+            (periods[0][1] - periods[0][0]).days + 1 < 0.9 * period_days(p.recurrence):
+        # Started mid-month: the first report falls due in the first whole month.
+        prev = periods[0][0] - timedelta(days=1)
+        periods = periods[1:]
+    for s, e in periods:
+        if p.period_due_from == "end":
+            due = add_business_days(e, n, holidays) if p.period_due_business else e + timedelta(days=n)
+        elif p.period_due_business:
+            due = min(add_business_days(s - timedelta(days=1), n, holidays), e)
+        else:
+            due = min(s + timedelta(days=n - 1), e)
+        out.append((s if prev is None else prev + timedelta(days=1), due))
+        prev = due
+    return out
 
 
 def _shift(day: date, p: Promise, holidays) -> date:
@@ -449,6 +485,8 @@ def _recurring(ctx: _Ctx, records: list) -> Verdict:
                            f"Recurs {ADVERB[p.recurrence]}, but the {basis}, so its periods "
                            "cannot be set yet.", due=None, due_basis=basis)
     periods = _periods(gen, end, as_of)
+    if p.period_due_days is not None:
+        periods = _deadline_windows(periods, p, ctx.settings.holidays)
     noun = NOUN[p.recurrence]
     window = min(ctx.settings.window_for(p.category), period_days(p.recurrence) // 2)
     if is_measured(p, records):
@@ -488,13 +526,14 @@ def _event_occurrences(ctx: _Ctx, records: list, periods: list, window: int, nou
             spare = first
         found[i] = (spare, "late", (dates[spare] - e).days)
     occurrences = []
+    ended = "its deadline" if ctx.promise.period_due_days is not None else f"the {noun} ended"
     for i, (s, e) in enumerate(periods):
         if i in found:
             j, status, late = found[i]
             r = dated[j]
             detail = (f"held on {r.delivered_on.isoformat()} ({ref(r)})" if status == "kept"
-                      else f"held on {r.delivered_on.isoformat()}, {days(late)} after the "
-                           f"{noun} ended ({ref(r)})")
+                      else f"held on {r.delivered_on.isoformat()}, {days(late)} after "
+                           f"{ended} ({ref(r)})")
             occurrences.append(Occurrence(e, status, (ctx.evidence(r),), detail))
         elif e < as_of:
             occurrences.append(Occurrence(e, "broken", (), f"nothing recorded between "

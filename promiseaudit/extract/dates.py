@@ -648,6 +648,89 @@ def series_end_event(text: str) -> str | None:
     return None
 
 
+_SERIES_FROM_EVENT = re.compile(
+    r"\b(?:after|from|following|post|since|once|starting\s+(?:at|from|with)|beginning\s+(?:at|with)|"
+    r"commencing\s+(?:at|on|with))[\s-]+", re.I)
+_START_FILLER = re.compile(r"(?:\s+(?:in|on|at|the|week\s+of|w/c))+\s*$", re.I)
+_DURATION_BEFORE = re.compile(r"\b(?:days?|weeks?|months?|years?|hours?)\s*$", re.I)
+
+
+def series_start(text: str, document_date: date | None = None,
+                 locale: str | None = None) -> tuple[date | None, str | None]:
+    """Where a repeating schedule starts, as the text says: a date ("From September
+    2027, monthly reviews" -> 2027-09-01; "starting the week of 3 May") or an event
+    ("After go-live, quarterly reviews" -> "go_live"). (None, None) when it says neither;
+    "within 30 days after go-live" is a deadline, not a start."""
+    g = _grammar()
+    norm = _normalise(text)
+    for m in find_date_matches(text, document_date, locale):
+        if m.date is None or m.role == "range_end":
+            continue
+        before = norm[max(0, m.start - 40):m.start]
+        before = _START_FILLER.sub(" ", before)  # "beginning in Q3", "starting the week of"
+        if g.start_cue_re.search(before) and not re.search(r"\b(?:until|till|through|by)\s*(?:the\s+)?$",
+                                                            before, re.I):
+            return _first_day(m), None
+    for m in _SERIES_FROM_EVENT.finditer(norm):
+        if _DURATION_BEFORE.search(norm[max(0, m.start() - 12):m.start()]):
+            continue  # "30 days after go-live": a deadline
+        event = _event_phrase(norm, m.end(), g)
+        if event:
+            name = _name_event(event[0], g)
+            if name:
+                return None, name
+    return None, None
+
+
+_ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6,
+             "seventh": 7, "eighth": 8, "ninth": 9, "tenth": 10, "eleventh": 11, "twelfth": 12,
+             "fifteenth": 15, "twentieth": 20, "last": None}
+_EACH = r"(?:each|every|the|the\s+following|the\s+next)\s+(?:calendar\s+)?(?:month|quarter|week)"
+_NTH_DAY = re.compile(
+    rf"\b(?:by|on|before|no\s+later\s+than|not\s+later\s+than|within)\s+(?:the\s+)?"
+    rf"(?P<n>\d{{1,2}})?(?:st|nd|rd|th)?\s*(?P<word>{'|'.join(w for w in _ORDINALS if w != 'last')})?\s*"
+    rf"(?P<bus>working|business)?\s*(?:day\s+)?of\s+(?P<each>{_EACH})\b", re.I)
+_AFTER_END = re.compile(
+    r"\bwithin\s+(?P<n>\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten|fifteen|twenty|thirty)"
+    r"\s*(?:\(\d+\)\s*)?(?P<bus>working|business|calendar)?\s*days?\s+(?:of|after|from|following)\s+"
+    r"(?:the\s+)?(?:end|close)\s+of\s+(?:each|every|the)\s+(?:calendar\s+)?(?:month|quarter|week)\b", re.I)
+_SMALL = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+          "nine": 9, "ten": 10, "fifteen": 15, "twenty": 20, "thirty": 30}
+
+
+def period_deadline(text: str) -> tuple[int, bool, str] | None:
+    """A deadline inside each period of a schedule: "by the fifth working day of each
+    month" -> (5, True, "start"); "by the 10th of each month" -> (10, False, "start");
+    "within 10 business days of the end of each quarter" -> (10, True, "end"); "by the
+    15th of the following month" -> (15, False, "end"). None when there is none."""
+    norm = _normalise(text)
+    m = _AFTER_END.search(norm)
+    if m:
+        raw = m.group("n").lower()
+        n = int(raw) if raw.isdigit() else _SMALL[raw]
+        return n, (m.group("bus") or "").lower() in ("working", "business"), "end"
+    m = _NTH_DAY.search(norm)
+    if m and (m.group("n") or m.group("word")):
+        n = int(m.group("n")) if m.group("n") else _ORDINALS[m.group("word").lower()]
+        if not 1 <= n <= 31:
+            return None
+        following = bool(re.search(r"following|next", m.group("each"), re.I))
+        return n, bool(m.group("bus")), "end" if following else "start"
+    return None
+
+
+def _first_day(m: DateMatch) -> date:
+    """The first day a start date names: "September 2027" starts on the 1st, "Q3 2027"
+    on 1 July; a full date is itself."""
+    if m.full or re.search(r"\b\d{1,2}(?:st|nd|rd|th)?\b(?!\d)(?!\s*,?\s*\d{4}\b)", m.text) and \
+            not re.fullmatch(r"\s*\d{4}\s*", m.text):
+        return m.date
+    quarter = re.search(r"\bQ([1-4])\b", m.text, re.I)
+    if quarter:
+        return date(m.date.year, 3 * int(quarter.group(1)) - 2, 1)
+    return m.date.replace(day=1)
+
+
 def _free_zero_event(phrase: str, g: _Grammar) -> str | None:
     """'before any permit application is filed' -> 'permit application'. Only events of
     two words or more: 'before use' or 'before the end' are no deadlines."""

@@ -15,7 +15,7 @@ from datetime import date
 from functools import cached_property
 from typing import Optional
 
-from .dates import Deadline, find_deadline, names_go_live, series_end_event
+from .dates import Deadline, find_deadline, names_go_live, period_deadline, series_end_event, series_start
 from .quantities import Quantity, Threshold, find_period, find_quantity, find_threshold
 from .recurrence import find_recurrence
 
@@ -57,6 +57,16 @@ class UnitReading:
     @cached_property
     def names_go_live(self) -> bool:
         return names_go_live(self.text)
+
+    @cached_property
+    def series_start(self) -> tuple:
+        """(date or None, event or None) where a schedule starts, as the text says."""
+        return series_start(self.text, self.document_date, self.locale)
+
+    @cached_property
+    def period_deadline(self) -> Optional[tuple]:
+        """(days, business days?, "start" or "end") of a deadline inside each period."""
+        return period_deadline(self.text)
 
 
 def read_unit(text: str, document_date: Optional[date] = None, locale: Optional[str] = None) -> UnitReading:

@@ -90,6 +90,10 @@ class Parameters:
     tier: Optional[int] = None  # the priority tier it is limited to ("P1 incidents")
     measures: Optional[str] = None  # what a measured promise measures (tiers.MEASURES)
     about_incidents: bool = False  # incidents, faults or repairs, not questions
+    series_start: Optional[date] = None  # "From September 2027, monthly reviews"
+    period_due_days: Optional[int] = None  # "by the fifth working day of each month" -> 5
+    period_due_from: Optional[str] = None  # counted from the period's "start" or "end"
+    period_due_business: bool = False  # ... in business days
 
 
 @dataclass(frozen=True)
@@ -218,6 +222,7 @@ def parameters_for(text: str, category: str, lead_in: str = "", document_date: O
             out.recurrence = lead.recurrence
         if out.recurrence is not None:
             out.series_end = whole.series_end
+            _schedule(out, whole)
     if quantity is not None:
         out.quantity = quantity.quantity
         out.unit = quantity.unit
@@ -225,6 +230,21 @@ def parameters_for(text: str, category: str, lead_in: str = "", document_date: O
     out.measures = promise_measures(text, out.threshold_unit, out.direction)
     out.about_incidents = promise_is_about_incidents(text, category)
     return out
+
+
+def _schedule(out: Parameters, whole) -> None:
+    """Where a recurring promise starts and its deadline inside each period, as the text
+    says; an in-period deadline replaces a relative deadline read from the same words."""
+    day, event = whole.series_start
+    found = whole.period_deadline
+    if found is not None:
+        out.period_due_days, out.period_due_business, out.period_due_from = found
+        if out.due is None and out.anchor is not None and out.anchor not in ("signature", "kickoff", "go_live"):
+            out.within_days, out.anchor, out.business_days = None, None, False
+    if day is not None and out.due is None:
+        out.series_start = day
+    elif event is not None and out.due is None and out.anchor is None and out.within_days is None:
+        out.anchor, out.within_days = event, 0
 
 
 _QTY_HEADER = re.compile(r"^(?:qty|quantity|quantities|no\.?|number|count|units|#|amount)\b|\b(?:qty|quantity)$", re.I)

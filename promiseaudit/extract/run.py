@@ -78,6 +78,10 @@ def to_promises(doc, document: Document, version: str) -> list[Promise]:
             tier=params.tier,
             measures=params.measures,
             about_incidents=params.about_incidents,
+            series_start=params.series_start,
+            period_due_days=params.period_due_days,
+            period_due_from=params.period_due_from,
+            period_due_business=params.period_due_business,
         ))
     out.sort(key=lambda p: (p.page, p.start))
     return out

@@ -169,7 +169,9 @@ def m0005_tiers_and_measures(db):
     # their quote here, once.
     from ..tiers import named_tier, promise_is_about_incidents, promise_measures
 
-    for column in ("tier INTEGER", "measures TEXT", "about_incidents INTEGER NOT NULL DEFAULT 0"):
+    for column in ("tier INTEGER", "measures TEXT", "about_incidents INTEGER NOT NULL DEFAULT 0",
+                   "series_start TEXT", "period_due_days INTEGER", "period_due_from TEXT",
+                   "period_due_business INTEGER NOT NULL DEFAULT 0"):
         db.execute(f"ALTER TABLE promises ADD COLUMN {column}")
     for column in ("value_unit", "value_kind", "record_type"):
         db.execute(f"ALTER TABLE deliveries ADD COLUMN {column} TEXT")
@@ -182,8 +184,16 @@ def m0005_tiers_and_measures(db):
         set_at TEXT NOT NULL,
         PRIMARY KEY (deal_id, name)
     )""")
-    rows = db.execute("SELECT id, quote, category, threshold_unit, direction FROM promises").fetchall()
+    from ..extract.dates import period_deadline
+
+    rows = db.execute("SELECT id, quote, category, threshold_unit, direction, recurrence "
+                      "FROM promises").fetchall()
+    updates = []
+    for i, q, c, u, d, r in rows:
+        found = period_deadline(q) if r else None
+        updates.append((named_tier(q), promise_measures(q, u, d), int(promise_is_about_incidents(q, c)),
+                        found[0] if found else None, found[2] if found else None,
+                        int(found[1]) if found else 0, i))
     db.conn.executemany(
-        "UPDATE promises SET tier = ?, measures = ?, about_incidents = ? WHERE id = ?",
-        [(named_tier(q), promise_measures(q, u, d), int(promise_is_about_incidents(q, c)), i)
-         for i, q, c, u, d in rows])
+        "UPDATE promises SET tier = ?, measures = ?, about_incidents = ?, period_due_days = ?, "
+        "period_due_from = ?, period_due_business = ? WHERE id = ?", updates)

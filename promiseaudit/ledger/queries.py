@@ -63,6 +63,10 @@ def promise_from_row(row: dict, source: str = "") -> Promise:
         tier=row["tier"],
         measures=row["measures"],
         about_incidents=bool(row["about_incidents"]),
+        series_start=_d(row["series_start"]),
+        period_due_days=row["period_due_days"],
+        period_due_from=row["period_due_from"],
+        period_due_business=bool(row["period_due_business"]),
         review_state=row["review_state"],
     )
 

@@ -290,6 +290,10 @@ def _promise_row(p: Promise, pid: str, deal_id: str, doc_id: int) -> dict:
         "tier": p.tier,
         "measures": p.measures,
         "about_incidents": int(bool(p.about_incidents)),
+        "series_start": iso(p.series_start),
+        "period_due_days": p.period_due_days,
+        "period_due_from": p.period_due_from,
+        "period_due_business": int(bool(p.period_due_business)),
         "review_state": "candidate",
         "created_at": now(),
     }
