@@ -233,9 +233,15 @@ def deals_import(ctx, file):
     click.echo(f"{Path(file).name}: {counts['created']} deal(s) added, "
                f"{counts['updated']} updated, {counts['unchanged']} unchanged")
     if counts["ignored"]:
-        click.echo(f"Ignored column(s) {', '.join(counts['ignored'])}: not deal fields "
-                   f"(deal_id, customer, rep, signed_on, kickoff_on, go_live_on, ends_on); "
-                   "check the spelling", err=True)
+        click.echo(f"Ignored column(s) {_with_hints(counts['ignored'], counts['suggestions'])}: "
+                   "not deal fields (deal_id, customer, rep, signed_on, kickoff_on, go_live_on, "
+                   "ends_on); check the spelling", err=True)
+
+
+def _with_hints(columns, suggestions) -> str:
+    """Column names, each misspelt one with the name it probably means."""
+    return ", ".join(f"{c} (did you mean {suggestions[c]}?)" if suggestions.get(c) else c
+                     for c in columns)
 
 
 @deals.command("list")
@@ -327,8 +333,14 @@ def _pairs(values, option):
               help="Use VALUE for FIELD on every row, e.g. category=support.")
 @click.option("--dayfirst/--monthfirst", default=None,
               help="Read dates like 03/04/2027 day-first or month-first.")
+@click.option("--decimal-comma/--decimal-point", "decimal_comma", default=None,
+              help="The file writes decimals with a comma (99,71; 1.234,5) or a point "
+              "(99.71; 1,234.5). Default: commas in a semicolon-separated file, else points.")
+@click.option("--timezone", "zone", metavar="ZONE",
+              help="Convert times with an offset (+02:00) to this time zone, e.g. "
+              "Europe/Berlin (default UTC); times without an offset are taken as in it.")
 @pass_ctx
-def deliveries_import(ctx, file, mapping, columns, values, dayfirst):
+def deliveries_import(ctx, file, mapping, columns, values, dayfirst, decimal_comma, zone):
     """Import delivery records from a CSV/JSON export."""
     from .imports import Mapping, import_deliveries, load_mapping
 
@@ -340,13 +352,28 @@ def deliveries_import(ctx, file, mapping, columns, values, dayfirst):
             m.name = "options"
     if dayfirst is not None:
         m.dayfirst = dayfirst
+    if decimal_comma is not None:
+        m.decimal = "," if decimal_comma else "."
+    if zone is not None:
+        m.timezone = zone
     counts = import_deliveries(ctx.existing_db, file, m)
     msg = f"{Path(file).name}: {counts['imported']} record(s) imported"
     if counts["skipped"]:
         msg += f", {counts['skipped']} skipped (filtered out or not filled in)"
-    if counts["duplicates"]:
-        msg += f", {counts['duplicates']} already imported"
+    if counts["duplicates"] > counts["repeated"]:
+        msg += f", {counts['duplicates'] - counts['repeated']} already imported"
+    if counts["repeated"]:
+        msg += f", {counts['repeated']} repeated in the file (imported once)"
+    if counts["converted"]:
+        msg += f"; {counts['converted']} time(s) converted to {counts['timezone']} time"
     click.echo(msg)
+    hints = counts["suggestions"]
+    if counts["ignored"]:
+        click.echo(f"Ignored column(s) {_with_hints(counts['ignored'], hints)}: not delivery "
+                   "fields; check the spelling, or read one with --column FIELD=COLUMN", err=True)
+    if counts["missing"]:
+        click.echo(f"Column(s) {_with_hints(counts['missing'], hints)} named in the mapping "
+                   "are not in the file and were read as empty; check the spelling", err=True)
 
 
 @deliveries.command("list")

@@ -3,17 +3,28 @@
 A whole file is read and validated first, then written in one transaction: a bad row
 leaves the ledger exactly as it was. Exports from CRMs, PSA and help-desk tools are read
 through a column mapping (a TOML file; two ship in ``promiseaudit/mappings``).
+
+Nothing is guessed silently: numbers are read by the file's decimal convention (decimal
+commas in a semicolon-separated file) and a number that does not fit it is refused;
+timestamps with an offset are converted to one time zone; a column named twice is
+refused; columns the import does not read are reported with the field they probably
+mean.
 """
 from __future__ import annotations
 
 import csv
+import difflib
 import io
 import json
+import math
+import re
 import tomllib
+import warnings
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timezone, tzinfo
 from pathlib import Path
 from typing import Optional
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from .errors import RecordError
 from .ledger import queries, store
@@ -27,6 +38,10 @@ DELIVERY_COLUMNS = ("deal_id", "category", "delivered_on", "description", "quant
 DELIVERY_OPTIONAL = ("promise_id", "priority", "opened_at", "responded_at", "resolved_at",
                      "value_unit", "value_kind", "record_type")
 DELIVERY_REQUIRED = ("deal_id", "category")
+# Columns of the promise register (``export --format csv``) that a filled-in register
+# brings back and the delivery import reads past without reporting them.
+DELIVERY_KNOWN_EXTRAS = ("customer", "rep", "promise", "source", "page", "due", "status",
+                         "review_state")
 
 # What export files call their categories, mapped to promiseaudit's categories.
 CATEGORY_SYNONYMS = {
@@ -55,6 +70,9 @@ class Mapping:
     categories: export value -> category. only: column -> accepted values (other rows
     are skipped, e.g. tasks not yet completed). dayfirst: read 03/04/2027 as 3 April.
     deal_by_customer: the deal column holds the customer's name, looked up in the ledger.
+    decimal: "," or "." for the file's decimal mark; None reads decimal commas in a
+    semicolon-separated file and decimal points otherwise. timezone: the IANA zone
+    (e.g. "Europe/Berlin") timestamps with an offset are converted to; None is UTC.
     """
 
     name: str = "canonical"
@@ -64,6 +82,8 @@ class Mapping:
     only: dict = field(default_factory=dict)
     dayfirst: Optional[bool] = None
     deal_by_customer: bool = False
+    decimal: Optional[str] = None
+    timezone: Optional[str] = None
 
     @property
     def flexible_dates(self) -> bool:
@@ -89,7 +109,7 @@ def load_mapping(spec: str) -> Mapping:
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as e:
         raise RecordError(f"{path.name}: not a valid mapping file ({e}); fix the TOML") from None
     known = {"name", "description", "columns", "values", "categories", "only", "dayfirst",
-             "deal_by_customer"}
+             "deal_by_customer", "decimal", "timezone"}
     unknown = set(data) - known
     if unknown:
         raise RecordError(
@@ -116,6 +136,13 @@ def load_mapping(spec: str) -> Mapping:
     for key in ("dayfirst", "deal_by_customer"):
         if key in data and not isinstance(data[key], bool):
             raise RecordError(f"{path.name}: {key} must be true or false")
+    if data.get("decimal", ",") not in (",", "."):
+        raise RecordError(f'{path.name}: decimal must be "," (decimal commas) or "." '
+                          "(decimal points)")
+    if "timezone" in data:
+        if not isinstance(data["timezone"], str):
+            raise RecordError(f'{path.name}: timezone must be a name, e.g. "Europe/Berlin"')
+        time_zone(data["timezone"], where=path.name)
     return Mapping(
         name=data.get("name", path.stem),
         columns=dict(data.get("columns", {})),
@@ -124,11 +151,98 @@ def load_mapping(spec: str) -> Mapping:
         only={k: [x.lower() for x in v] for k, v in only.items()},
         dayfirst=data.get("dayfirst"),
         deal_by_customer=bool(data.get("deal_by_customer", False)),
+        decimal=data.get("decimal"),
+        timezone=data.get("timezone"),
     )
+
+
+def time_zone(name: Optional[str], where: str = "") -> tzinfo:
+    """The time zone called ``name`` (an IANA name such as "Europe/Berlin"); UTC for None.
+
+    A name in the wrong case ("europe/berlin") is accepted; an unknown one raises
+    RecordError with the closest names.
+    """
+    if name is None:
+        return timezone.utc
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError, OSError):
+        pass
+    names = {n.lower(): n for n in available_timezones()} | {"utc": "UTC"}
+    if name.strip().lower() in names:
+        return ZoneInfo(names[name.strip().lower()])
+    close = difflib.get_close_matches(name.strip().lower(), list(names), n=1)
+    hint = f" (did you mean {names[close[0]]}?)" if close else ""
+    raise RecordError(f"{where + ': time zone' if where else 'Time zone'} '{name}' is unknown"
+                      f"{hint}; use a name like Europe/Berlin, America/New_York or UTC")
+
+
+def zone_name(zone: tzinfo) -> str:
+    return getattr(zone, "key", None) or "UTC"
+
+
+def unread_columns(columns, known) -> dict[str, Optional[str]]:
+    """The file's columns that are not in ``known``, each with the known name it probably
+    misspells ("costumer" -> "customer"; None when nothing is close). Unnamed columns
+    (trailing separators) are left out."""
+    forms = {_form(k): k for k in known}
+    out = {}
+    for column in columns:
+        if column and column not in known:
+            close = difflib.get_close_matches(_form(column), list(forms), n=1)
+            out[column] = forms[close[0]] if close else None
+    return out
+
+
+def _form(name: str) -> str:
+    return re.sub(r"[\s_-]+", "_", name.strip().lower())
+
+
+def _column_report(unread: dict, missing: Optional[dict] = None) -> dict:
+    """The summary entries for a file's columns: "ignored" (the file's columns that are
+    not read), "missing" (when given: columns a mapping names that the file lacks) and
+    "suggestions" (column -> the name it probably misspells)."""
+    report = {"ignored": list(unread)}
+    if missing is not None:
+        report["missing"] = list(missing)
+    both = {**unread, **(missing or {})}
+    report["suggestions"] = {k: v for k, v in both.items() if v}
+    return report
+
+
+def _delivery_column_report(columns, mapping: Mapping) -> dict:
+    if not mapping.columns:
+        known = DELIVERY_COLUMNS + DELIVERY_OPTIONAL + DELIVERY_KNOWN_EXTRAS + tuple(mapping.only)
+        return _column_report(unread_columns(columns, known), {})
+    # An export read through a mapping has many columns nobody needs: report only the
+    # mapped columns it lacks, which would otherwise read as empty on every row.
+    wanted = dict.fromkeys(list(mapping.columns.values()) + list(mapping.only))
+    return _column_report({}, unread_columns(wanted, columns))
+
+
+class _JsonNumber(str):
+    """A number written as a JSON number: unambiguous, whatever the decimal convention."""
+
+
+@dataclass
+class Table:
+    """A file's columns, its rows as (row number, dict), and its CSV delimiter (None for
+    JSON)."""
+
+    columns: list
+    rows: list
+    delimiter: Optional[str] = None
 
 
 def read_rows(path) -> tuple[list[str], list[tuple[int, dict]]]:
     """Rows of a CSV or JSON file as (row number, dict); header is row 1 in a CSV."""
+    table = read_table(path)
+    return table.columns, table.rows
+
+
+def read_table(path) -> Table:
+    """Read a CSV or JSON file completely; RecordError if it cannot be read safely
+    (not UTF-8, malformed, a column named twice)."""
     path = Path(path)
     if not path.is_file():
         raise RecordError(f"{path}: file not found; check the path")
@@ -139,7 +253,7 @@ def read_rows(path) -> tuple[list[str], list[tuple[int, dict]]]:
         raise RecordError(f"{path.name}: not UTF-8 text; export it again as UTF-8 CSV") from None
     if suffix == ".json":
         try:
-            data = json.loads(raw)
+            data = json.loads(raw, object_pairs_hook=lambda pairs: _json_record(path, pairs))
         except json.JSONDecodeError as e:
             raise RecordError(f"{path.name}: not valid JSON (line {e.lineno}); fix or re-export it") from None
         if isinstance(data, dict):
@@ -150,7 +264,8 @@ def read_rows(path) -> tuple[list[str], list[tuple[int, dict]]]:
                 f"{path.name}: expected a list of records (or an object holding one list)"
             )
         columns = sorted({k for r in data for k in r})
-        return columns, [(i + 1, {k: _text(v) for k, v in r.items()}) for i, r in enumerate(data)]
+        rows = [(i + 1, {k: _text(v) for k, v in r.items()}) for i, r in enumerate(data)]
+        return Table(columns, rows)
     if suffix not in (".csv", ".tsv", ".txt"):
         raise RecordError(f"{path.name}: unsupported file type '{suffix}'; import .csv or .json")
     sample = raw[:4096]
@@ -162,6 +277,12 @@ def read_rows(path) -> tuple[list[str], list[tuple[int, dict]]]:
         raise RecordError(f"{path.name} row 1: {e}; fix the header row") from None
     if not columns:
         raise RecordError(f"{path.name}: the file is empty; export it again with a header row")
+    twice = sorted({c for c in columns if c and columns.count(c) > 1})
+    if twice:
+        raise RecordError(
+            f"{path.name} row 1: column(s) {', '.join(twice)} appear more than once; keep "
+            "one column of each name (rename or delete the others) and import again"
+        )
     rows = []
     try:
         numbered = list(enumerate(reader, start=2))
@@ -177,34 +298,82 @@ def read_rows(path) -> tuple[list[str], list[tuple[int, dict]]]:
         values = {(k or "").strip(): (v or "").strip() for k, v in row.items()}
         if any(values.values()):
             rows.append((i, values))
-    return columns, rows
+    return Table(columns, rows, delimiter)
+
+
+def _json_record(path: Path, pairs) -> dict:
+    keys = [k for k, _ in pairs]
+    twice = sorted({k for k in keys if keys.count(k) > 1})
+    if twice:
+        raise RecordError(f"{path.name}: a record has the field(s) {', '.join(twice)} more "
+                          "than once; keep one of each and export again")
+    return dict(pairs)
 
 
 def _text(value) -> str:
     if value is None:
         return ""
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value):
+        return _JsonNumber(repr(value))
     return str(value).strip()
 
 
+class Clock:
+    """Reads the dates and times of one file into one time zone.
+
+    A timestamp with an offset ("2027-03-01T09:00:00+02:00") is converted to ``zone``
+    and counted in ``converted``; one without is taken as already in ``zone``; a date
+    stays a date.
+    """
+
+    def __init__(self, mapping: Mapping, zone: tzinfo = timezone.utc):
+        self.mapping, self.zone, self.converted = mapping, zone, 0
+
+    def datetime(self, value: str, where: str, column: str):
+        """RETURNS: None, a date, or a datetime without tzinfo, in ``zone``."""
+        stamp = _read_stamp(value, where, column, self.mapping)
+        if isinstance(stamp, datetime) and stamp.tzinfo is not None:
+            self.converted += 1
+            stamp = stamp.astimezone(self.zone).replace(tzinfo=None)
+        return stamp
+
+    def date(self, value: str, where: str, column: str) -> Optional[date]:
+        stamp = self.datetime(value, where, column)
+        return stamp.date() if isinstance(stamp, datetime) else stamp
+
+
 def parse_date(value: str, where: str, column: str, mapping: Mapping) -> Optional[date]:
-    dt = parse_datetime(value, where, column, mapping)
-    return dt.date() if isinstance(dt, datetime) else dt
+    """A date; a timestamp with an offset is converted to UTC first."""
+    return Clock(mapping).date(value, where, column)
 
 
 def parse_datetime(value: str, where: str, column: str, mapping: Mapping):
+    """A date or a datetime in UTC without tzinfo (see ``Clock``)."""
+    return Clock(mapping).datetime(value, where, column)
+
+
+def _read_stamp(value: str, where: str, column: str, mapping: Mapping):
     if not value:
         return None
     try:
         if len(value) == 10:
             return date.fromisoformat(value)
-        return datetime.fromisoformat(value.replace("Z", "+00:00")).replace(tzinfo=None)
+        return datetime.fromisoformat(value.replace("Z", "+00:00"))
     except ValueError:
         pass
     if mapping.flexible_dates:
         from dateutil import parser
 
         try:
-            return parser.parse(value, dayfirst=bool(mapping.dayfirst)).replace(tzinfo=None)
+            with warnings.catch_warnings():
+                # An unknown zone abbreviation ("CEST") would otherwise be dropped.
+                warnings.simplefilter("error", parser.UnknownTimezoneWarning)
+                return parser.parse(value, dayfirst=bool(mapping.dayfirst))
+        except parser.UnknownTimezoneWarning:
+            raise RecordError(
+                f"{where}: {column} '{value}' names a time zone promiseaudit does not know; "
+                "write the offset instead (e.g. 2027-04-26 02:14 +02:00)"
+            ) from None
         except (ValueError, OverflowError):
             pass
     hint = "" if mapping.flexible_dates or mapping.name == "deals" else (
@@ -213,14 +382,73 @@ def parse_datetime(value: str, where: str, column: str, mapping: Mapping):
         f"{where}: {column} '{value}' is not a date; write dates as YYYY-MM-DD{hint}")
 
 
-def _number(value: str, where: str, column: str) -> Optional[float]:
-    if not value:
-        return None
-    cleaned = value.replace(",", "").replace("%", "").strip()
-    try:
-        return float(cleaned)
-    except ValueError:
-        raise RecordError(f"{where}: {column} '{value}' is not a number; fix that cell") from None
+# Spaces that group thousands: "1 234" with a plain, non-breaking, narrow or thin space.
+_GROUP_SPACES = " \u00a0\u202f\u2009"
+_NUMBERISH = re.compile(rf"[0-9.,{_GROUP_SPACES}]+")
+_DIGITS = re.compile("[0-9]+")
+
+
+@dataclass(frozen=True)
+class Decimals:
+    """A file's decimal mark: "." (1,234.5) or "," (1.234,5); ``why`` says how it was
+    decided when the file itself decided it (e.g. "the file is separated by semicolons")."""
+
+    mark: str = "."
+    why: str = ""
+
+    @classmethod
+    def of(cls, table: Table, mapping: Mapping) -> "Decimals":
+        if mapping.decimal:
+            return cls(mapping.decimal)
+        if table.delimiter == ";":
+            return cls(",", "the file is separated by semicolons")
+        return cls(".")
+
+    def read(self, value: str, where: str, column: str) -> Optional[float]:
+        """The number in a cell; "%" and spaces around it are dropped. RecordError for a
+        cell that is not a number, or whose separators do not fit the decimal mark."""
+        if isinstance(value, _JsonNumber):
+            return float(value)
+        text = value.strip()
+        if not text:
+            return None
+        body = text.removesuffix("%") if text.endswith("%") else text.removeprefix("%")
+        body = body.strip()
+        sign = "-" if body[:1] in ("-", "\u2212") else ""
+        body = body[1:] if body[:1] in ("-", "+", "\u2212") else body
+        exponent = re.search("[eE][+-]?[0-9]+$", body)
+        if exponent:
+            body = body[: exponent.start()]
+        whole, _, fraction = body.partition(self.mark)
+        digits = _plain_digits(whole, "," if self.mark == "." else ".")
+        if digits is not None and (_DIGITS.fullmatch(fraction) or (whole and not fraction)):
+            return float(f"{sign}{digits or '0'}.{fraction or '0'}"
+                         f"{exponent.group() if exponent else ''}")
+        if not _NUMBERISH.fullmatch(body):
+            raise RecordError(f"{where}: {column} '{value}' is not a number; fix that cell")
+        raise RecordError(f"{where}: {column} '{value}' {self._convention()}")
+
+    def _convention(self) -> str:
+        if self.mark == ".":
+            return ("does not read clearly as a number with a decimal point (like 1,234.5); "
+                    "fix the cell, or if the file writes decimals with a comma (99,71) import "
+                    'it with --decimal-comma (or decimal = "," in the mapping)')
+        why = f", as {self.why}" if self.why else ""
+        return (f"does not read clearly as a number with a decimal comma (like 1.234,5{why}); "
+                "fix the cell, or if the file writes decimals with a point (99.71) import it "
+                'with --decimal-point (or decimal = "." in the mapping)')
+
+
+def _plain_digits(whole: str, group: str) -> Optional[str]:
+    """The digits of a number's whole part, whose thousands may be grouped by ``group``
+    or by spaces in threes (1,234,567 / 1 234 567); None if the grouping is wrong."""
+    if whole == "" or _DIGITS.fullmatch(whole):
+        return whole
+    spaced = re.sub(f"[{_GROUP_SPACES}]", " ", whole)
+    for sep in (group, " "):
+        if re.fullmatch(rf"[0-9]{{1,3}}({re.escape(sep)}[0-9]{{3}})+", spaced):
+            return spaced.replace(sep, "")
+    return None
 
 
 def _canonical(row: dict, mapping: Mapping) -> dict:
@@ -249,10 +477,11 @@ def _check_columns(name: str, columns, required, mapping: Mapping) -> None:
         )
 
 
-def parse_deals(path) -> tuple[list[Deal], list[str]]:
+def parse_deals(path) -> tuple[list[Deal], dict]:
     """Validate a deals file completely; RecordError on the first bad row.
 
-    RETURNS (tuple): the deals, and the file's columns promiseaudit does not use.
+    RETURNS (tuple): the deals, and the file's columns promiseaudit does not use, each
+    with the deal field it probably misspells (or None).
     """
     name = Path(path).name
     columns, rows = read_rows(path)
@@ -275,18 +504,18 @@ def parse_deals(path) -> tuple[list[Deal], list[str]]:
             Deal(deal_id=deal_id, customer=row.get("customer") or None,
                  rep=row.get("rep") or None, **dates)
         )
-    ignored = [c for c in columns if c not in DEAL_COLUMNS + DEAL_OPTIONAL]
-    return deals, ignored
+    return deals, unread_columns(columns, DEAL_COLUMNS + DEAL_OPTIONAL)
 
 
 def import_deals(db, path, who: str = "import") -> dict:
     """Import or update deals from a CSV/JSON file in one transaction.
 
-    RETURNS (dict): counts of "created", "updated", "unchanged", and "ignored": the
-    file's columns that are not deal fields (a misspelt column is reported, not guessed).
+    RETURNS (dict): counts of "created", "updated", "unchanged"; "ignored": the file's
+    columns that are not deal fields (a misspelt column is reported, not guessed), and
+    "suggestions": ignored column -> the deal field it probably means.
     """
-    deals, ignored = parse_deals(path)
-    counts = {"created": 0, "updated": 0, "unchanged": 0, "ignored": ignored}
+    deals, unread = parse_deals(path)
+    counts = {"created": 0, "updated": 0, "unchanged": 0, **_column_report(unread)}
     with db.atomic():
         for deal in deals:
             counts[store.upsert_deal(db, deal, who=who)] += 1
@@ -306,15 +535,20 @@ def normalise_category(value: str, mapping: Mapping, where: str) -> str:
     return category
 
 
-def parse_deliveries(db, path, mapping: Optional[Mapping] = None) -> tuple[list[Delivery], int]:
+def parse_deliveries(db, path, mapping: Optional[Mapping] = None) -> tuple[list[Delivery], dict]:
     """Validate a delivery file completely against the ledger.
 
-    RETURNS (tuple): the records, and how many rows were skipped (filtered out by the
-    mapping's ``only``, or promise-register rows left unfilled).
+    RETURNS (tuple): the records, and what the import should tell the user: "skipped"
+    (rows filtered out by the mapping's ``only``, or promise-register rows left
+    unfilled), "converted" (timestamps with an offset converted to "timezone"), and the
+    column report "ignored", "missing" and "suggestions" (see ``_column_report``).
     """
     mapping = mapping or Mapping()
+    clock = Clock(mapping, time_zone(mapping.timezone))
     name = Path(path).name
-    columns, rows = read_rows(path)
+    table = read_table(path)
+    columns, rows = table.columns, table.rows
+    decimals = Decimals.of(table, mapping)
     required = DELIVERY_REQUIRED + (
         ("delivered_on",) if "opened_at" not in mapping.columns else ()
     )
@@ -372,16 +606,16 @@ def parse_deliveries(db, path, mapping: Optional[Mapping] = None) -> tuple[list[
         if not row.get("category"):
             raise RecordError(f"{where}: category is empty; use one of {', '.join(CATEGORIES)}")
         category = normalise_category(row["category"], mapping, where)
-        opened = parse_datetime(row.get("opened_at", ""), where, "opened_at", mapping)
-        responded = parse_datetime(row.get("responded_at", ""), where, "responded_at", mapping)
-        resolved = parse_datetime(row.get("resolved_at", ""), where, "resolved_at", mapping)
+        opened = clock.datetime(row.get("opened_at", ""), where, "opened_at")
+        responded = clock.datetime(row.get("responded_at", ""), where, "responded_at")
+        resolved = clock.datetime(row.get("resolved_at", ""), where, "resolved_at")
         for later, name_ in ((responded, "responded_at"), (resolved, "resolved_at")):
             if later is not None and opened is not None and _as_datetime(later) < _as_datetime(opened):
                 raise RecordError(
                     f"{where}: {name_} ({later}) is before opened_at ({opened}); "
                     "check the ticket's timestamps"
                 )
-        delivered = parse_date(row.get("delivered_on", ""), where, "delivered_on", mapping)
+        delivered = clock.date(row.get("delivered_on", ""), where, "delivered_on")
         if delivered is None:
             stamp = resolved or responded or opened
             delivered = stamp.date() if isinstance(stamp, datetime) else stamp
@@ -395,8 +629,8 @@ def parse_deliveries(db, path, mapping: Optional[Mapping] = None) -> tuple[list[
                 category=category,
                 delivered_on=delivered,
                 description=row.get("description", ""),
-                quantity=_number(row.get("quantity", ""), where, "quantity"),
-                value=_number(row.get("value", ""), where, "value"),
+                quantity=decimals.read(row.get("quantity", ""), where, "quantity"),
+                value=decimals.read(row.get("value", ""), where, "value"),
                 value_unit=_value_unit(row, where),
                 value_kind=_value_kind(row, where),
                 record_type=row.get("record_type") or None,
@@ -410,7 +644,9 @@ def parse_deliveries(db, path, mapping: Optional[Mapping] = None) -> tuple[list[
                 source_row=rownum,
             )
         )
-    return records, skipped
+    info = {"skipped": skipped, "converted": clock.converted, "timezone": zone_name(clock.zone),
+            **_delivery_column_report(columns, mapping)}
+    return records, info
 
 
 def _value_unit(row: dict, where: str) -> Optional[str]:
@@ -457,19 +693,33 @@ def _record_key(deal_id, category, delivered_on, reference, description, quantit
 def import_deliveries(db, path, mapping: Optional[Mapping] = None) -> dict:
     """Import delivery records from a CSV/JSON export in one transaction.
 
-    RETURNS (dict): {"imported": n, "skipped": n, "duplicates": n}. A record already in
-    the ledger is not added twice, whatever the file is called or where the row sits in
-    it: a record with a reference (ticket or task id) is the same record when its deal,
-    category, reference, date, quantity and value match; one without a reference when
-    its description matches too.
+    A record already in the ledger, or repeated in the file, is added once, whatever the
+    file is called or where the row sits in it: a record with a reference (ticket or
+    task id) is the same record when its deal, category, reference, date, quantity and
+    value match; one without a reference when its description matches too.
+
+    RETURNS (dict): "imported", "duplicates" (records left out: already in the ledger,
+    or "repeated" in the file), and what ``parse_deliveries`` reports: "skipped",
+    "converted" and "timezone", "ignored", "missing" and "suggestions".
     """
-    records, skipped = parse_deliveries(db, path, mapping)
+    records, info = parse_deliveries(db, path, mapping)
     cols = "deal_id, category, delivered_on, reference, description, quantity, value, " \
            "opened_at, responded_at, resolved_at"
     existing = {_record_key(*row) for row in db.execute(f"select {cols} from deliveries")}
-    fresh = [r for r in records if _record_key(
-        r.deal_id, r.category, store.iso(r.delivered_on), r.reference, r.description, r.quantity,
-        r.value, store.iso(r.opened_at), store.iso(r.responded_at), store.iso(r.resolved_at)) not in existing]
+    fresh, in_file, repeated = [], set(), 0
+    for r in records:
+        key = _record_key(
+            r.deal_id, r.category, store.iso(r.delivered_on), r.reference, r.description,
+            r.quantity, r.value, store.iso(r.opened_at), store.iso(r.responded_at),
+            store.iso(r.resolved_at))
+        if key in existing:
+            continue
+        if key in in_file:
+            repeated += 1
+            continue
+        in_file.add(key)
+        fresh.append(r)
     with db.atomic():
         store.add_deliveries(db, fresh)
-    return {"imported": len(fresh), "skipped": skipped, "duplicates": len(records) - len(fresh)}
+    return {"imported": len(fresh), "duplicates": len(records) - len(fresh),
+            "repeated": repeated, **info}
