@@ -165,12 +165,13 @@ def record_measures(description: str, unit: Optional[str]) -> Optional[str]:
 # --- records that are not incidents ------------------------------------------------------
 
 _NOT_INCIDENT = re.compile(
-    r"\b(?:question|how[\s-]to|quote|quotation|pricing request|price request|feature request|"
-    r"enhancement|information request|info request|inquiry|enquiry|training request|"
-    r"access request|password reset)\b", re.I)
+    r"^\W*(?:request|please|can you|could you|new)\b|\b(?:question|how[\s-]to|quote|quotation|"
+    r"pricing request|price request|feature request|change request|service request|enhancement|"
+    r"information request|info request|inquiry|enquiry|training request|access request|"
+    r"password reset)\b", re.I)
 _INCIDENT_PROMISE = re.compile(
-    r"\b(?:incident|outage|fault|defect|failure|breakdown|break-fix|down|repair|bug|error|"
-    r"malfunction|problem)s?\b", re.I)
+    r"\b(?:incident|outage|fault|faulty|defect|defective|failure|failed|fails|breakdown|"
+    r"break-fix|down|repair|bug|error|malfunction|problem)s?\b", re.I)
 
 
 def is_request_not_incident(record_type: Optional[str], description: str) -> bool:

@@ -161,3 +161,25 @@ def test_seen_a_price_hold_is_in_force_until_a_date_not_open():
     assert (v.status, v.rule) == ("kept", "hold.ran")
     v = audit_promise(hold, Deal("D-1"), [], date(2027, 6, 1), AuditSettings())
     assert v.status == "open" and "signature date not recorded" in v.reason
+
+
+def test_seen_a_service_request_is_not_ambiguous_between_uptime_and_repairs():
+    # Seen in the demo: "Request new VLAN for scanners" (P3) listed as fitting both the
+    # monthly uptime promise and the gateway-replacement promise.
+    spares = promise("SPR", "We aim to replace any failed gateway within 2 business days.", "support",
+                     threshold=2, threshold_unit="business_day", direction="at_most")
+    req = ticket(1, "P3", datetime(2027, 5, 10, 9), datetime(2027, 5, 10, 15, 20),
+                 "Request new VLAN for scanners")
+    (m,) = match_deliveries([UPTIME, spares], [req], {"D-1": DEAL})
+    assert (m.promise_id, m.ambiguous) == (None, False)
+
+
+def test_obvious_wording_lands_on_the_obvious_promise():
+    live = promise("LIVE", "The portal will be live by 1 March 2027.", "delivery", due=date(2027, 3, 1))
+    report = promise("RPT", "We will send a monthly availability report.", "check_in", recurrence="monthly")
+    went = Delivery("D-1", "delivery", date(2027, 2, 27), "Portal went live", id=1)
+    march = Delivery("D-1", "service_level", date(2027, 3, 31), "Availability report, March", id=2,
+                     value=99.95, value_unit="%")
+    m1, m2 = match_deliveries([live, report, UPTIME, NORMAL], [went, march], {"D-1": DEAL})
+    assert m1.promise_id == "LIVE"
+    assert m2.promise_id == "UP"

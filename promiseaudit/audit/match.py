@@ -294,7 +294,9 @@ def _fit(c: _Cand, d: Delivery, level) -> float:
     names, or measuring something else, rules the promise out."""
     adjust = 0.0 if d.value is None else _kind_fit(c, d)
     if c.promise.about_incidents and is_request_not_incident(d.record_type, d.description):
-        return -1.0
+        return -1.0  # a question or a service request is not an incident or a repair
+    if d.value is None and d.opened_at is not None and c.promise.measures == "availability":
+        return -1.0  # a ticket is not an availability figure
     if level is not None and c.priority is not None:
         adjust += W_TIER if level == c.priority else -1.0
     return adjust
