@@ -7,6 +7,7 @@ through a column mapping (a TOML file; two ship in ``promiseaudit/mappings``).
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import json
 import tomllib
@@ -421,22 +422,41 @@ def _record_key(deal_id, category, delivered_on, reference, description, quantit
     return base if reference else base + (description,)
 
 
-def import_deliveries(db, path, mapping: Optional[Mapping] = None) -> dict:
+class ImportCounts(dict):
+    """{"imported": n, "skipped": n, "duplicates": n}, and the ``import_id`` they were
+    recorded under."""
+
+    import_id: Optional[int] = None
+
+
+def import_deliveries(db, path, mapping: Optional[Mapping] = None, who: str = "import") -> dict:
     """Import delivery records from a CSV/JSON export in one transaction.
 
-    RETURNS (dict): {"imported": n, "skipped": n, "duplicates": n}. A record already in
-    the ledger is not added twice, whatever the file is called or where the row sits in
-    it: a record with a reference (ticket or task id) is the same record when its deal,
-    category, reference, date, quantity and value match; one without a reference when
-    its description matches too.
+    RETURNS (ImportCounts): {"imported": n, "skipped": n, "duplicates": n}, with the id
+    the import is recorded under as ``.import_id``. A
+    record already in the ledger is not added twice, whatever the file is called or where
+    the row sits in it: a record with a reference (ticket or task id) is the same record
+    when its deal, category, reference, date, quantity and value match; one without a
+    reference when its description matches too. Records of an undone import do not
+    count as already there, so a file can be imported again after an undo. Every import
+    is recorded (file name, SHA-256, mapping, who, when, counts) under ``import_id``.
     """
     records, skipped = parse_deliveries(db, path, mapping)
     cols = "deal_id, category, delivered_on, reference, description, quantity, value, " \
            "opened_at, responded_at, resolved_at"
-    existing = {_record_key(*row) for row in db.execute(f"select {cols} from deliveries")}
+    existing = {_record_key(*row) for row in db.execute(
+        f"select {cols} from deliveries where import_id is null or import_id not in "
+        "(select id from imports where undone_at is not null)")}
     fresh = [r for r in records if _record_key(
         r.deal_id, r.category, store.iso(r.delivered_on), r.reference, r.description, r.quantity,
         r.value, store.iso(r.opened_at), store.iso(r.responded_at), store.iso(r.resolved_at)) not in existing]
+    path = Path(path)
     with db.atomic():
-        store.add_deliveries(db, fresh)
-    return {"imported": len(fresh), "skipped": skipped, "duplicates": len(records) - len(fresh)}
+        import_id = store.add_import(db, path.name, hashlib.sha256(path.read_bytes()).hexdigest(),
+                                     (mapping or Mapping()).name, who, len(fresh), skipped,
+                                     len(records) - len(fresh))
+        store.add_deliveries(db, fresh, import_id)
+    counts = ImportCounts(imported=len(fresh), skipped=skipped,
+                          duplicates=len(records) - len(fresh))
+    counts.import_id = import_id
+    return counts
