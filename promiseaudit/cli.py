@@ -414,9 +414,9 @@ def deliveries_undo(ctx, import_id, reason, who):
 @main.command()
 @click.argument("delivery_id", type=int)
 @click.argument("promise_id")
-@click.option("--remember", is_flag=True, help="Also link later records of the same kind "
-              "(same export and category, same description apart from numbers, dates and "
-              "ids) to this promise automatically.")
+@click.option("--remember", is_flag=True, help="Also link other records of the same kind "
+              "(same deal, export and category, same description apart from numbers, dates "
+              "and ids), next month's too, to this promise automatically.")
 @by_option
 @pass_ctx
 def link(ctx, delivery_id, promise_id, remember, who):
