@@ -21,6 +21,12 @@ __all__ = [
     "run_audit",
     "load_audit_data",
     "AuditOutcome",
+    "link",
+    "unlink",
+    "dismiss",
+    "undismiss",
+    "forget_rule",
+    "undo_import",
 ]
 
 
@@ -162,12 +168,173 @@ def set_deal_events(db, deal_id: str, events: dict, who: str = "user") -> dict:
         return {name: store.set_deal_event(db, deal_id, name, on, who) for name, on in events.items()}
 
 
-def link(db, delivery_id: int, promise_id: str, who: str = "user") -> None:
-    """Link a delivery record to a promise explicitly."""
-    queries.get_delivery(db, delivery_id)
+# --- links, rules, dismissals and imports -------------------------------------------
+
+
+@dataclass
+class LinkOutcome:
+    """What ``link`` did. rule_id: the rule remembered (or already there, ``rule_existed``)
+    with the export and description pattern later records are recognised by."""
+
+    delivery_id: int
+    promise_id: str
+    rule_id: Optional[int] = None
+    rule_existed: bool = False
+    export_key: str = ""
+    pattern: str = ""
+
+
+def _usable_record(db, delivery_id: int):
+    """The record ``delivery_id``, refused when its import was undone."""
+    d = queries.get_delivery(db, delivery_id)
+    if d.import_id is not None:
+        imp = queries.get_import(db, d.import_id)
+        if imp["undone_at"]:
+            raise LedgerError(
+                f"Delivery {delivery_id} came with import {d.import_id} ({imp['file_name']}), "
+                f"which was undone on {imp['undone_at'][:10]}; it no longer counts")
+    return d
+
+
+def link(db, delivery_id: int, promise_id: str, who: str = "user",
+         remember: bool = False) -> LinkOutcome:
+    """Link a delivery record to a promise by hand.
+
+    remember (bool): also remember the link as a rule, so later records of the same shape
+        (same deal, export and category, same description apart from numbers, dates and
+        ids) go to the same promise automatically.
+    """
+    from .audit.match import record_shape
+
+    d = _usable_record(db, delivery_id)
     queries.get_promise(db, promise_id)
+    if d.dismissed:
+        raise LedgerError(f"Delivery {delivery_id} is dismissed ({d.dismissed}); take that "
+                          f"back first with `promiseaudit dismiss {delivery_id} --undo`")
+    out = LinkOutcome(delivery_id, promise_id)
     with db.atomic():
-        store.link_delivery(db, delivery_id, promise_id, who)
+        if d.promise_id != promise_id:
+            store.link_delivery(db, delivery_id, promise_id, who)
+        if remember:
+            out.export_key, out.pattern = d.export_key, record_shape(d)
+            if not out.pattern:
+                raise LedgerError(f"Delivery {delivery_id} has no description or reference to "
+                                  "recognise later records by; link them one by one")
+            same = [r for r in queries.link_rules(db) if (r.deal_id, r.export_key, r.category,
+                    r.pattern) == (d.deal_id, d.export_key, d.category, out.pattern)]
+            if same and same[0].promise_id != promise_id:
+                raise LedgerError(
+                    f"Rule {same[0].id} already sends records like this to promise "
+                    f"{same[0].promise_id}; forget it first with "
+                    f"`promiseaudit rules forget {same[0].id}`")
+            if same:
+                out.rule_id, out.rule_existed = same[0].id, True
+            else:
+                out.rule_id = store.add_link_rule(db, promise_id, d.deal_id, d.export_key,
+                                                  d.category, out.pattern, delivery_id, who)
+    return out
+
+
+@dataclass
+class UnlinkOutcome:
+    """What ``unlink`` did: the promise the record left, and the rules learned from the
+    link that were forgotten with it."""
+
+    delivery_id: int
+    promise_id: str
+    forgotten_rules: list
+
+
+def unlink(db, delivery_id: int, who: str = "user") -> UnlinkOutcome:
+    """Remove a record's link made by hand (or in the imported file); the record goes back
+    to automatic matching. Rules remembered from this link are forgotten with it."""
+    from .audit.match import record_shape
+
+    d = _usable_record(db, delivery_id)
+    if d.promise_id is None:
+        shape = (d.deal_id, d.export_key, d.category, record_shape(d))
+        rule = next((r for r in queries.link_rules(db)
+                     if (r.deal_id, r.export_key, r.category, r.pattern) == shape), None)
+        if rule is not None:
+            raise LedgerError(
+                f"Delivery {delivery_id} is not linked by hand; remembered rule {rule.id} "
+                f"sends it to promise {rule.promise_id}; stop that with "
+                f"`promiseaudit rules forget {rule.id}`")
+        raise LedgerError(f"Delivery {delivery_id} is not linked to a promise by hand; "
+                          "nothing to unlink")
+    with db.atomic():
+        old = store.unlink_delivery(db, delivery_id, who)
+        learned = [r.id for r in queries.link_rules(db) if r.learned_from == delivery_id]
+        for rule_id in learned:
+            store.forget_link_rule(db, rule_id, who, f"its link (delivery {delivery_id}) was removed")
+    return UnlinkOutcome(delivery_id, old, learned)
+
+
+def dismiss(db, delivery_id: int, reason: str, who: str = "user") -> None:
+    """Mark a record as fulfilling no promise: it stays listed but is never matched."""
+    if not reason or not reason.strip():
+        raise LedgerError("Say why the record fulfils no promise, with --reason")
+    d = _usable_record(db, delivery_id)
+    if d.dismissed:
+        raise LedgerError(f"Delivery {delivery_id} is already dismissed ({d.dismissed})")
+    if d.promise_id:
+        raise LedgerError(f"Delivery {delivery_id} counts toward promise {d.promise_id} by hand; "
+                          f"unlink it first with `promiseaudit unlink {delivery_id}`")
+    with db.atomic():
+        store.dismiss_delivery(db, delivery_id, reason.strip(), who)
+
+
+def undismiss(db, delivery_id: int, who: str = "user", note: str = "") -> None:
+    """Take back a dismissal: the record is matched to promises again."""
+    d = _usable_record(db, delivery_id)
+    if not d.dismissed:
+        raise LedgerError(f"Delivery {delivery_id} is not dismissed; nothing to take back")
+    with db.atomic():
+        store.undismiss_delivery(db, delivery_id, who, note)
+
+
+def forget_rule(db, rule_id: int, who: str = "user", reason: str = "") -> dict:
+    """Stop applying a remembered rule; records it linked go back to automatic matching
+    (the record it was learned from keeps its own link). RETURNS the rule's row."""
+    row = queries.get_link_rule(db, rule_id)
+    if row["forgotten_at"]:
+        raise LedgerError(f"Rule {rule_id} was already forgotten by {row['forgotten_by']} "
+                          f"on {row['forgotten_at'][:10]}")
+    with db.atomic():
+        store.forget_link_rule(db, rule_id, who, reason)
+    return row
+
+
+@dataclass
+class UndoOutcome:
+    """What undoing an import affects: its records, how many of them were linked or
+    dismissed by hand, and the rules learned from them (kept: they are about the shape of
+    records, and still apply to a corrected re-import)."""
+
+    import_id: int
+    file_name: str
+    records: int
+    linked: int
+    dismissed: int
+    rules: list
+
+
+def undo_import(db, import_id: int, who: str = "user", reason: str = "") -> UndoOutcome:
+    """Undo a whole delivery import: its records stay in the ledger, marked with the
+    import as undone (who, when, why), and no longer count in audits, lists or matching.
+    The same file can be imported again afterwards."""
+    imp = queries.get_import(db, import_id)
+    if imp["undone_at"]:
+        raise LedgerError(f"Import {import_id} ({imp['file_name']}) was already undone by "
+                          f"{imp['undone_by']} on {imp['undone_at'][:10]}")
+    rows = db.execute("select id, promise_id, dismissed_at from deliveries where import_id = ?",
+                      [import_id]).fetchall()
+    ids = {r[0] for r in rows}
+    rules = [r.id for r in queries.link_rules(db) if r.learned_from in ids]
+    with db.atomic():
+        store.undo_import(db, import_id, who, reason)
+    return UndoOutcome(import_id, imp["file_name"], len(rows), sum(1 for r in rows if r[1]),
+                       sum(1 for r in rows if r[2]), rules)
 
 
 def waive(db, promise_id: str, reason: str, by: str, on: Optional[date] = None) -> int:
@@ -260,13 +427,32 @@ def _run_audit(db, as_of, settings, confirmed_only, deal_id, save) -> "AuditOutc
                 promise_id=w["promise_id"], reason=w["reason"], by=w["waived_by"], on=on)
     evidence = deliveries + go_live_records(promises, deals, deliveries)
     verdicts, matches = audit_all(promises, deals, evidence, as_of, settings,
-                                  waivers=waivers)
+                                  waivers=waivers, rules=queries.link_rules(db))
     outcome = AuditOutcome(as_of, verdicts, matches, promises, deals, deliveries)
     if save and deal_id is None:
         with db.atomic():
             outcome.run_id = store.store_audit_run(db, as_of, _settings_dict(settings),
-                                                   verdicts)
+                                                   verdicts, record_matches(outcome))
     return outcome
+
+
+def record_matches(outcome: AuditOutcome) -> list:
+    """The matches of the ledger's own delivery records, one per record, by delivery id.
+
+    The go-live records made by ``go_live_records`` have no id, so the audit names them by
+    their position, which can equal a stored record's id. They are told apart by what
+    they are: a link to a go-live promise that the stored record with that id does not
+    carry itself (a go-live record is only made when no stored record is linked to it).
+    """
+    from .audit.match import EXPLICIT
+
+    by_id = {d.id: d for d in outcome.deliveries}
+    out = []
+    for m in outcome.matches:
+        d = by_id.get(m.delivery_id)
+        if d is not None and (m.reason != EXPLICIT or d.promise_id == m.promise_id):
+            out.append(m)
+    return out
 
 
 def go_live_records(promises, deals, deliveries) -> list:
@@ -299,17 +485,19 @@ def unmatched(db, as_of: Optional[date] = None, settings=None) -> list:
 
     promises = queries.promises(db, states=["candidate", "confirmed"])
     matches = match_deliveries(promises, queries.deliveries(db), deals=queries.deals(db),
-                               settings=settings or AuditSettings())
-    return [m for m in matches if m.ambiguous or m.promise_id is None]
+                               settings=settings or AuditSettings(),
+                               rules=queries.link_rules(db))
+    return [m for m in matches if m.kind in ("ambiguous", "unmatched")]
 
 
 def save_snapshot(db, data: AuditData, settings=None) -> int:
-    """Store the verdicts of ``data`` as an audit snapshot (after a report was written)."""
+    """Store the verdicts and matches of ``data`` as an audit snapshot (after a report was
+    written)."""
     from .audit import AuditSettings
 
     with db.atomic():
         return store.store_audit_run(db, data.as_of, _settings_dict(settings or AuditSettings()),
-                                     data.verdicts)
+                                     data.verdicts, data.matches)
 
 
 def load_audit_data(db, as_of: date, settings=None, confirmed_only: bool = False,
@@ -363,4 +551,5 @@ def load_audit_data(db, as_of: date, settings=None, confirmed_only: bool = False
         previous_as_of=previous_as_of,
         history=history,
         status_history={k: tuple(v) for k, v in status_history.items()},
+        matches=tuple(record_matches(outcome)),
     )

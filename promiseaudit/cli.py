@@ -78,6 +78,13 @@ class Context:
 pass_ctx = click.make_pass_decorator(Context)
 
 
+def by_option(f):
+    """--by NAME: who makes the change (kept in the history), default the login name."""
+    return click.option("--by", "who", default=lambda: os.environ.get("USER", "user"),
+                        show_default="$USER", help="Who is making the change (kept in "
+                        "`promiseaudit history`).")(f)
+
+
 @click.group(cls=Group)
 @click.version_option(__version__, prog_name="promiseaudit")
 @click.option(
@@ -339,9 +346,11 @@ def _pairs(values, option):
 @click.option("--timezone", "zone", metavar="ZONE",
               help="Convert times with an offset (+02:00) to this time zone, e.g. "
               "Europe/Berlin (default UTC); times without an offset are taken as in it.")
+@by_option
 @pass_ctx
-def deliveries_import(ctx, file, mapping, columns, values, dayfirst, decimal_comma, zone):
-    """Import delivery records from a CSV/JSON export."""
+def deliveries_import(ctx, file, mapping, columns, values, dayfirst, decimal_comma, zone, who):
+    """Import delivery records from a CSV/JSON export (undo it later with
+    `promiseaudit deliveries undo`)."""
     from .imports import Mapping, import_deliveries, load_mapping
 
     m = load_mapping(mapping) if mapping else Mapping()
@@ -356,8 +365,8 @@ def deliveries_import(ctx, file, mapping, columns, values, dayfirst, decimal_com
         m.decimal = "," if decimal_comma else "."
     if zone is not None:
         m.timezone = zone
-    counts = import_deliveries(ctx.existing_db, file, m)
-    msg = f"{Path(file).name}: {counts['imported']} record(s) imported"
+    counts = import_deliveries(ctx.existing_db, file, m, who=who)
+    msg = f"{Path(file).name}: {counts['imported']} record(s) imported (import {counts.import_id})"
     if counts["skipped"]:
         msg += f", {counts['skipped']} skipped (filtered out or not filled in)"
     if counts["duplicates"] > counts["repeated"]:
@@ -378,28 +387,164 @@ def deliveries_import(ctx, file, mapping, columns, values, dayfirst, decimal_com
 
 @deliveries.command("list")
 @click.option("--deal", "deal_id")
+@click.option("--all", "include_undone", is_flag=True,
+              help="Also list the records of undone imports.")
 @pass_ctx
-def deliveries_list(ctx, deal_id):
-    """List delivery records."""
+def deliveries_list(ctx, deal_id, include_undone):
+    """List delivery records: which promise each is linked to by hand, and which are
+    dismissed."""
     from .ledger import queries
 
-    for d in queries.deliveries(ctx.existing_db, deal_id):
+    db = ctx.existing_db
+    undone = {i["id"] for i in queries.imports(db) if i["undone_at"]}
+    for d in queries.deliveries(db, deal_id, include_undone=include_undone):
         link = f" -> {d.promise_id}" if d.promise_id else ""
+        if d.dismissed:
+            link += f"  [dismissed {d.dismissed}]"
+        if d.import_id in undone:
+            link += f"  [import {d.import_id} undone]"
         click.echo(f"{d.id:>5}  {d.deal_id:<12} {d.category:<13} {d.delivered_on or '-'}  "
                    f"{_short(d.description, 60)}{link}")
+
+
+@deliveries.command("imports")
+@pass_ctx
+def deliveries_imports(ctx):
+    """List every import of delivery records: file, who, when, how many, and which were
+    undone."""
+    from .ledger import queries
+
+    rows = queries.imports(ctx.existing_db)
+    if not rows:
+        click.echo("No delivery records imported yet; import them with "
+                   "`promiseaudit deliveries import`.")
+    for i in rows:
+        how = f" with {i['mapping']}" if i["mapping"] not in (None, "canonical") else ""
+        counts = f"{i['records']} imported, {i['duplicates']} already there, {i['skipped']} skipped"
+        line = (f"{i['id']:>4}  {i['imported_at'][:16].replace('T', ' ')}  {i['imported_by']:<10} "
+                f"{i['file_name']}{how}: {counts}")
+        if i["note"]:
+            line += f" ({i['note']})"
+        if i["undone_at"]:
+            why = f": {i['undone_reason']}" if i["undone_reason"] else ""
+            line += f"  UNDONE by {i['undone_by']} on {i['undone_at'][:10]}{why}"
+        click.echo(line)
+
+
+@deliveries.command("undo")
+@click.argument("import_id", type=int)
+@click.option("--reason", default="", help="Why it is undone (kept in the history).")
+@by_option
+@pass_ctx
+def deliveries_undo(ctx, import_id, reason, who):
+    """Undo a whole import (see `promiseaudit deliveries imports` for its number): its
+    records stop counting, nothing is deleted, and the file can be imported again."""
+    from .api import undo_import
+
+    out = undo_import(ctx.existing_db, import_id, who, reason)
+    click.echo(f"Import {import_id} ({out.file_name}) undone: its {out.records} record(s) no "
+               "longer count")
+    if out.linked or out.dismissed:
+        click.echo(f"{out.linked} of them were linked by hand and {out.dismissed} dismissed; "
+                   "those links and dismissals stay with the undone records")
+    for rule_id in out.rules:
+        click.echo(f"Rule {rule_id} was learned from one of its records and still applies to "
+                   f"records of the same kind; stop it with `promiseaudit rules forget {rule_id}`")
 
 
 @main.command()
 @click.argument("delivery_id", type=int)
 @click.argument("promise_id")
-@click.option("--by", "who", default=lambda: os.environ.get("USER", "user"), show_default="$USER")
+@click.option("--remember", is_flag=True, help="Also link other records of the same kind "
+              "(same deal, export and category, same description apart from numbers, dates "
+              "and ids), next month's too, to this promise automatically.")
+@by_option
 @pass_ctx
-def link(ctx, delivery_id, promise_id, who):
+def link(ctx, delivery_id, promise_id, remember, who):
     """Link a delivery record to the promise it fulfils."""
     from .api import link as link_
 
-    link_(ctx.existing_db, delivery_id, promise_id, who)
+    out = link_(ctx.existing_db, delivery_id, promise_id, who, remember=remember)
     click.echo(f"Delivery {delivery_id} now counts toward promise {promise_id}")
+    if out.rule_id is not None:
+        click.echo(f"{'Already remembered' if out.rule_existed else 'Remembered'} as rule "
+                   f"{out.rule_id}: records from '{out.export_key}' like '{out.pattern}' go to "
+                   f"promise {promise_id}")
+
+
+@main.command()
+@click.argument("delivery_id", type=int)
+@by_option
+@pass_ctx
+def unlink(ctx, delivery_id, who):
+    """Remove a link made by hand: the record is matched automatically again."""
+    from .api import unlink as unlink_
+
+    out = unlink_(ctx.existing_db, delivery_id, who)
+    click.echo(f"Delivery {delivery_id} no longer counts toward promise {out.promise_id} by "
+               "hand; it is matched automatically again")
+    for rule_id in out.forgotten_rules:
+        click.echo(f"Rule {rule_id}, remembered from this link, is forgotten too")
+
+
+@main.command()
+@click.argument("delivery_id", type=int)
+@click.option("--reason", help="Why the record fulfils no promise (needed to dismiss; with "
+              "--undo, kept as a note).")
+@click.option("--undo", is_flag=True, help="Take back the dismissal: the record counts again.")
+@by_option
+@pass_ctx
+def dismiss(ctx, delivery_id, reason, undo, who):
+    """Mark a delivery record that fulfils no promise, so it is never counted toward one."""
+    from .api import dismiss as dismiss_
+    from .api import undismiss
+
+    if undo:
+        undismiss(ctx.existing_db, delivery_id, who, reason or "")
+        click.echo(f"Delivery {delivery_id} is no longer dismissed; it is matched to promises again")
+        return
+    if not reason:
+        raise click.UsageError("Say why the record fulfils no promise, with --reason TEXT")
+    dismiss_(ctx.existing_db, delivery_id, reason, who)
+    click.echo(f"Delivery {delivery_id} dismissed: {reason}")
+
+
+@main.group(invoke_without_command=True)
+@click.option("--all", "include_forgotten", is_flag=True, help="Also list forgotten rules.")
+@click.pass_context
+def rules(click_ctx, include_forgotten):
+    """List the links remembered with `link --remember`. `rules forget N` stops one."""
+    if click_ctx.invoked_subcommand is not None:
+        return
+    from .ledger import queries
+
+    db = click_ctx.find_object(Context).existing_db
+    rows = queries.link_rule_rows(db, include_forgotten)
+    if not rows:
+        click.echo("No remembered links; make one with `promiseaudit link DELIVERY PROMISE "
+                   "--remember`.")
+    for r in rows:
+        click.echo(f"Rule {r['id']}: records of deal {r['deal_id']} from '{r['export_key']}' "
+                   f"({r['category']}) like '{r['pattern']}' go to promise {r['promise_id']}, "
+                   f"as delivery {r['learned_from']} does (remembered by {r['created_by']} on "
+                   f"{r['created_at'][:10]})")
+        if r["forgotten_at"]:
+            why = f": {r['forgotten_reason']}" if r["forgotten_reason"] else ""
+            click.echo(f"        forgotten by {r['forgotten_by']} on {r['forgotten_at'][:10]}{why}")
+
+
+@rules.command("forget")
+@click.argument("rule_id", type=int)
+@click.option("--reason", default="", help="Why (kept in the history).")
+@by_option
+@pass_ctx
+def rules_forget(ctx, rule_id, reason, who):
+    """Stop applying a remembered link; the records it linked are matched automatically
+    again."""
+    from .api import forget_rule
+
+    forget_rule(ctx.existing_db, rule_id, who, reason)
+    click.echo(f"Rule {rule_id} forgotten; the records it linked are matched automatically again")
 
 
 @main.command()
@@ -428,6 +573,7 @@ def unmatched(ctx):
         else:
             click.echo("  No promise of this deal looks like it.")
         click.echo(f"  Link it with: promiseaudit link {d.id} PROMISE_ID")
+        click.echo(f"  Or, if it fulfils no promise: promiseaudit dismiss {d.id} --reason TEXT")
 
 
 # --- promises, review, waivers -------------------------------------------------------

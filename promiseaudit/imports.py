@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import csv
 import difflib
+import hashlib
 import io
 import json
 import math
@@ -690,22 +691,34 @@ def _record_key(deal_id, category, delivered_on, reference, description, quantit
     return base if reference else base + (description,)
 
 
-def import_deliveries(db, path, mapping: Optional[Mapping] = None) -> dict:
+class ImportCounts(dict):
+    """{"imported": n, "skipped": n, "duplicates": n}, and the ``import_id`` they were
+    recorded under."""
+
+    import_id: Optional[int] = None
+
+
+def import_deliveries(db, path, mapping: Optional[Mapping] = None, who: str = "import") -> dict:
     """Import delivery records from a CSV/JSON export in one transaction.
 
     A record already in the ledger, or repeated in the file, is added once, whatever the
     file is called or where the row sits in it: a record with a reference (ticket or
     task id) is the same record when its deal, category, reference, date, quantity and
-    value match; one without a reference when its description matches too.
+    value match; one without a reference when its description matches too. Records of an
+    undone import do not count as already there, so a file can be imported again after
+    an undo. Every import is recorded (file name, SHA-256, mapping, who, when, counts).
 
-    RETURNS (dict): "imported", "duplicates" (records left out: already in the ledger,
-    or "repeated" in the file), and what ``parse_deliveries`` reports: "skipped",
-    "converted" and "timezone", "ignored", "missing" and "suggestions".
+    RETURNS (ImportCounts): "imported", "duplicates" (records left out: already in the
+    ledger, or "repeated" in the file), and what ``parse_deliveries`` reports: "skipped",
+    "converted" and "timezone", "ignored", "missing" and "suggestions"; the id the import
+    is recorded under as ``.import_id``.
     """
     records, info = parse_deliveries(db, path, mapping)
     cols = "deal_id, category, delivered_on, reference, description, quantity, value, " \
            "opened_at, responded_at, resolved_at"
-    existing = {_record_key(*row) for row in db.execute(f"select {cols} from deliveries")}
+    existing = {_record_key(*row) for row in db.execute(
+        f"select {cols} from deliveries where import_id is null or import_id not in "
+        "(select id from imports where undone_at is not null)")}
     fresh, in_file, repeated = [], set(), 0
     for r in records:
         key = _record_key(
@@ -719,7 +732,13 @@ def import_deliveries(db, path, mapping: Optional[Mapping] = None) -> dict:
             continue
         in_file.add(key)
         fresh.append(r)
+    path = Path(path)
     with db.atomic():
-        store.add_deliveries(db, fresh)
-    return {"imported": len(fresh), "duplicates": len(records) - len(fresh),
-            "repeated": repeated, **info}
+        import_id = store.add_import(db, path.name, hashlib.sha256(path.read_bytes()).hexdigest(),
+                                     (mapping or Mapping()).name, who, len(fresh), info["skipped"],
+                                     len(records) - len(fresh))
+        store.add_deliveries(db, fresh, import_id)
+    counts = ImportCounts(imported=len(fresh), duplicates=len(records) - len(fresh),
+                          repeated=repeated, **info)
+    counts.import_id = import_id
+    return counts

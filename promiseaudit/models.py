@@ -231,6 +231,10 @@ class Delivery:
     record_type (str | None): the export's own type ("Question", "Incident", "Task").
     opened_at/responded_at/resolved_at: ticket timestamps, from which response and
         resolution times are derived when ``value`` is empty.
+    import_id: the import it came with. export_key: which export that was, the same for
+        next month's file of the same export (see ``LinkRule``).
+    dismissed: None, or why a person said it fulfils no promise ("by ana on
+        2026-11-02: duplicate of row 4"); the matcher never uses a dismissed record.
     """
 
     deal_id: str
@@ -251,6 +255,30 @@ class Delivery:
     value_kind: Optional[str] = None
     record_type: Optional[str] = None
     id: Optional[int] = None
+    import_id: Optional[int] = None
+    export_key: str = ""
+    dismissed: Optional[str] = None
+
+
+@dataclass(frozen=True)
+class LinkRule:
+    """A link a person asked to be remembered (``link --remember``).
+
+    A later record of the same shape goes to ``promise_id`` automatically: same deal,
+    same export (``export_key``: the mapping and the file name without dates and
+    numbers), same category, and the same description once numbers, dates and ids are
+    generalised (``pattern``). learned_from: the delivery record the link was made on.
+    """
+
+    id: int
+    promise_id: str
+    deal_id: str
+    export_key: str
+    category: str
+    pattern: str
+    learned_from: int
+    by: str
+    on: date
 
 
 @dataclass(frozen=True)
@@ -263,7 +291,7 @@ class Evidence:
     quantity: Optional[float] = None
     value: Optional[float] = None
     reference: str = ""
-    link: str = ""  # "explicit", "auto: <reason>"
+    link: str = ""  # "explicit", "rule: <reason>", "auto: <reason>"
     score: Optional[float] = None
     source: str = ""  # "deliveries.csv row 4"
 
@@ -353,6 +381,7 @@ class AuditData:
     stored audit snapshot (empty when there is none). history: (as_of, counts by status)
     of stored snapshots, oldest first, for trend charts. status_history: promise id ->
     ((as_of, status), ...) over the same snapshots, for trends of a filtered report.
+    matches: the audit's Match for each stored delivery record (stored with a snapshot).
     """
 
     as_of: date
@@ -365,3 +394,4 @@ class AuditData:
     previous_as_of: Optional[date] = None
     history: tuple = ()
     status_history: dict = field(default_factory=dict)
+    matches: tuple = ()

@@ -453,7 +453,7 @@ def test_issue_9_cli_decimal_comma_and_timezone(runner, tmp_path, cli_db):
     r = deliveries_import(runner, cli_db, write(tmp_path, "d.csv", text), "--decimal-comma",
                           "--timezone", "Europe/Berlin", "--column", "opened_at=opened_at")
     assert r.exit_code == 0, r.output
-    assert r.stdout == "d.csv: 2 record(s) imported; 1 time(s) converted to Europe/Berlin time\n"
+    assert r.stdout == "d.csv: 2 record(s) imported (import 1); 1 time(s) converted to Europe/Berlin time\n"
     rows = queries.deliveries(open_ledger(cli_db))
     assert (rows[0].value, rows[1].opened_at) == (99.71, datetime(2027, 3, 1, 8, 0))
     point = write(tmp_path, "p.csv", "deal_id;category;delivered_on;value\n"
@@ -485,8 +485,8 @@ def test_issue_9_cli_reports_repeats_and_ignored_columns(runner, tmp_path, cli_d
                  + row + row)
     r = deliveries_import(runner, cli_db, path)
     assert r.exit_code == 0, r.output
-    assert r.stdout == "d.csv: 1 record(s) imported, 1 repeated in the file (imported once)\n"
+    assert r.stdout == "d.csv: 1 record(s) imported (import 1), 1 repeated in the file (imported once)\n"
     assert r.stderr == ("Ignored column(s) quantitiy (did you mean quantity?): not delivery "
                         "fields; check the spelling, or read one with --column FIELD=COLUMN\n")
     r = deliveries_import(runner, cli_db, path)
-    assert r.stdout == "d.csv: 0 record(s) imported, 2 already imported\n"
+    assert r.stdout == "d.csv: 0 record(s) imported (import 2), 2 already imported\n"

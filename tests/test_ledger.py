@@ -14,19 +14,20 @@ from builders import make_document, make_promise
 def test_new_ledger_has_schema_wal_and_foreign_keys(db_path):
     db = open_ledger(db_path)
     assert {"deals", "documents", "promises", "deliveries", "waivers", "changes",
-            "audit_runs", "audit_results"} <= set(db.table_names())
+            "audit_runs", "audit_results", "imports", "link_rules", "matches"} <= set(db.table_names())
     assert db.execute("pragma journal_mode").fetchone()[0] == "wal"
     assert db.execute("pragma foreign_keys").fetchone()[0] == 1
     assert [m.name for m in migrations.applied(db)] == [
         "0001_initial", "0002_wal", "0003_waiver_revocation", "0004_extracted_events",
-        "0005_tiers_measures_events"]
+        "0005_tiers_measures_events", "0006_imports", "0007_dismissals", "0008_link_rules",
+        "0009_matches"]
     assert db.execute("pragma user_version").fetchone()[0] == SCHEMA_VERSION
 
 
 def test_reopening_applies_nothing_twice(db_path):
     open_ledger(db_path)
     db = open_ledger(db_path)
-    assert len(migrations.applied(db)) == 5
+    assert len(migrations.applied(db)) == 9
 
 
 def test_not_a_ledger_is_a_clear_error(tmp_path):

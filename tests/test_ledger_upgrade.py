@@ -14,7 +14,7 @@ def test_version_1_ledger_upgrades(tmp_path):
     path = tmp_path / "old.db"
     shutil.copy(V1, path)
     db = open_ledger(path)
-    assert [m.name for m in migrations.applied(db)][-1] == "0005_tiers_measures_events"
+    assert [m.name for m in migrations.applied(db)][-1] == "0009_matches"
     assert db.execute("pragma user_version").fetchone()[0] == SCHEMA_VERSION == 4
     assert db.journal_mode == "wal"
     (p,) = queries.promises(db)
@@ -68,3 +68,45 @@ def test_issue_9_upgrade_reads_tiers_and_measures_once(tmp_path):
     assert {"value_unit", "value_kind", "record_type"} <= {c.name for c in db["deliveries"].columns}
     (p,) = queries.promises(db)
     assert (p.tier, p.measures, p.about_incidents) == (None, None, False)
+
+
+V3 = Path(__file__).parent / "data" / "ledger-v3.db"
+
+
+def test_issue_9_old_deliveries_get_one_import_per_file_and_time(tmp_path, runner):
+    from promiseaudit.cli import main
+
+    path = tmp_path / "old.db"
+    shutil.copy(V3, path)
+    db = open_ledger(path)
+    assert db.execute("pragma user_version").fetchone()[0] == SCHEMA_VERSION
+    assert [(i["id"], i["file_name"], i["records"], i["sha256"], i["mapping"], i["export_key"])
+            for i in queries.imports(db)] == [
+        (1, "deliveries.csv", 2, None, None, "deliveries"),
+        (2, "deliveries.csv", 1, None, None, "deliveries"),
+        (3, "noc-2027-02.csv", 1, None, None, "noc")]
+    assert [d.import_id for d in queries.deliveries(db)] == [1, 1, 2, 3]
+    assert queries.get_delivery(db, 2).promise_id == "P00000000000000A2"
+    assert db.execute("pragma foreign_key_check").fetchall() == []
+    r = runner.invoke(main, ["--db", str(path), "deliveries", "imports"])
+    assert r.exit_code == 0 and "(imported before imports were recorded)" in r.output
+
+
+def test_issue_9_an_old_import_can_be_undone_and_taught_from(tmp_path):
+    from promiseaudit.imports import import_deliveries
+
+    path = tmp_path / "old.db"
+    shutil.copy(V3, path)
+    db = open_ledger(path)
+    api.undo_import(db, 2, "dana", "imported twice by mistake")
+    assert [d.id for d in queries.deliveries(db)] == [1, 2, 4]
+    api.link(db, 4, "P00000000000000A2", "dana", remember=True)
+    new = tmp_path / "noc-2027-03.csv"
+    new.write_text("deal_id,category,delivered_on,description\n"
+                   "D-1,check_in,2027-03-31,Ops pack March 2027 (NOC-114)\n", encoding="utf-8")
+    import_deliveries(db, new, who="dana")
+    outcome = api.run_audit(db, date(2027, 4, 5))
+    (m,) = [m for m in outcome.matches if m.delivery_id == 5]
+    assert (m.kind, m.promise_id) == ("rule", "P00000000000000A2")
+    kinds = {r["delivery_id"]: r["kind"] for r in queries.matches(db, outcome.run_id)}
+    assert kinds[2] == kinds[4] == "manual" and kinds[5] == "rule" and 3 not in kinds

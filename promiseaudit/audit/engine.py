@@ -6,18 +6,16 @@ from datetime import date
 from typing import Mapping, Optional, Sequence
 
 from ..models import Promise, event_key
-from .match import Match, Matcher, paused_gc
+from .match import EXPLICIT, Match, Matcher, paused_gc
 from .rules import audit_promise
 from .settings import AuditSettings
 from .words import tokens
-
-EXPLICIT = "linked explicitly"
 
 
 def audit_all(promises: Sequence[Promise], deals: Mapping, deliveries: Sequence,
               as_of: date, settings: Optional[AuditSettings] = None,
               waivers: Optional[Mapping] = None,
-              matches: Optional[Sequence[Match]] = None) -> tuple:
+              matches: Optional[Sequence[Match]] = None, rules: Sequence = ()) -> tuple:
     """Audit every promise as of ``as_of``.
 
     promises: rejected ones are skipped (not in the result). deals: deal id -> Deal.
@@ -25,6 +23,7 @@ def audit_all(promises: Sequence[Promise], deals: Mapping, deliveries: Sequence,
     waivers: promise id -> Waiver (one dated after ``as_of`` does not count yet).
     matches: from ``match_deliveries``; computed here when not given. A match is tied
         to its record by delivery_id (the record's id, else its position).
+    rules: remembered links (``LinkRule``), used when the matches are computed here.
     RETURNS (tuple): ({promise id: Verdict} in promise-id order, [Match] by delivery id).
     """
     settings = settings or AuditSettings()
@@ -35,7 +34,7 @@ def audit_all(promises: Sequence[Promise], deals: Mapping, deliveries: Sequence,
                          key=lambda p: p.id or "")
         deals = with_record_events(audited, deals, deliveries, as_of)
         if matches is None:
-            matcher = Matcher(audited, deals, settings)
+            matcher = Matcher(audited, deals, settings, rules)
             aligned = [matcher.match(d, d.id if d.id is not None else i)
                        for i, d in enumerate(deliveries)]
         else:
@@ -114,6 +113,8 @@ def _gather(deliveries: Sequence, aligned: list) -> tuple:
             continue
         if m.reason == EXPLICIT:
             link = ("explicit", 1.0)
+        elif m.kind == "rule":
+            link = (f"rule: {m.reason}", m.score)
         else:
             link = (f"auto: {m.reason}", m.score)
         for pid in (m.candidates or (m.promise_id,)):

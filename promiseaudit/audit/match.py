@@ -1,8 +1,11 @@
 """Matching delivery records to the promises they fulfil.
 
-A record linked explicitly (its promise_id) always goes to that promise. Otherwise the
-candidates are the promises of the same deal in the same or a related category; each
-gets a score from 0 to 1:
+A dismissed record (a person said it fulfils no promise) goes nowhere. A record linked
+explicitly (its promise_id) always goes to that promise. A record of the same shape as
+one a person linked with ``--remember`` (a ``LinkRule``: same deal, export and category,
+same description once numbers, dates and ids are generalised) goes to that rule's
+promise. Otherwise the candidates are the promises of the same deal in the same or a
+related category; each gets a score from 0 to 1:
 
     0.3 x category fit (1 same category, 0.5-0.7 related)
   + 0.5 x wording: 0.6 x (1 - 0.5 ** w), w = the shared words between record and
@@ -31,12 +34,12 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Mapping, Optional, Sequence
 
-from ..models import Delivery, Promise
+from ..models import Delivery, LinkRule, Promise
 from .due import resolve_due
 from ..tiers import is_request_not_incident
 from .measure import is_timed, kind_of, tier_of, value_for
 from .settings import AuditSettings
-from .words import stem, tokens
+from .words import description_pattern, stem, tokens
 
 W_CATEGORY, W_TEXT, W_DATE, W_KIND, W_TIER = 0.3, 0.5, 0.2, 0.15, 0.15
 EARLY_GRACE_DAYS = 30
@@ -52,6 +55,7 @@ TICKET_CATEGORIES = ("support", "service_level", "warranty")
 _GENERIC = frozenset(stem(w) for w in (
     "request", "incident", "ticket", "issue", "support", "problem", "case", "query",
     "question", "email", "enquiry", "defect", "bug", "error", "fault", "outage"))
+EXPLICIT = "linked explicitly"
 
 
 @dataclass(frozen=True)
@@ -62,6 +66,9 @@ class Match:
     score (0-1) and reason: why, in words. ambiguous: several promises fit about
     equally well; candidates lists them (best first). A shared help-desk ticket lists in
     candidates every time promise it counts toward.
+    kind: "manual" (linked by hand or in the imported file), "rule" (a remembered link,
+    ``rule_id``), "auto", "ambiguous", "unmatched" or "dismissed"; worked out from the
+    other fields when not given.
     """
 
     delivery_id: int
@@ -70,6 +77,14 @@ class Match:
     reason: str
     ambiguous: bool = False
     candidates: tuple = ()
+    kind: str = ""
+    rule_id: Optional[int] = None
+
+    def __post_init__(self):
+        if not self.kind:
+            kind = ("ambiguous" if self.ambiguous else "unmatched" if self.promise_id is None
+                    else "manual" if self.reason == EXPLICIT else "auto")
+            object.__setattr__(self, "kind", kind)
 
 
 def affinity(record_category: str, promise_category: str) -> float:
@@ -109,7 +124,7 @@ class Matcher:
     """An index of the promises by deal and category, built once per audit."""
 
     def __init__(self, promises: Sequence[Promise], deals: Optional[Mapping] = None,
-                 settings: Optional[AuditSettings] = None):
+                 settings: Optional[AuditSettings] = None, rules: Sequence[LinkRule] = ()):
         self.settings = settings or AuditSettings()
         self.deals = deals or {}
         self._words: dict = {}
@@ -119,6 +134,13 @@ class Matcher:
                         key=lambda p: p.id or ""):
             by_deal.setdefault(p.deal_id, []).append(p)
         self.by_deal = {d: self._index(d, ps) for d, ps in by_deal.items()}
+        # A rule counts only for a promise being audited; the oldest rule of a shape wins.
+        known = {p.id for p in promises if p.review_state != "rejected"}
+        self.rules: dict = {}
+        for r in sorted(rules, key=lambda r: r.id):
+            if r.promise_id in known:
+                self.rules.setdefault((r.deal_id, r.export_key, r.category, r.pattern), r)
+        self._rule_sources = {k[:3] for k in self.rules}
 
     def _tokens(self, text: str, stop: frozenset) -> dict:
         got = self._words.get(text)
@@ -190,8 +212,17 @@ class Matcher:
 
     def match(self, d: Delivery, delivery_id: int) -> Match:
         """Where record ``d`` goes (see the module docstring)."""
+        if d.dismissed:
+            return Match(delivery_id, None, 0.0, f"dismissed {d.dismissed}", kind="dismissed")
         if d.promise_id:
-            return Match(delivery_id, d.promise_id, 1.0, "linked explicitly")
+            return Match(delivery_id, d.promise_id, 1.0, EXPLICIT)
+        if (d.deal_id, d.export_key, d.category) in self._rule_sources:
+            rule = self.rules.get((d.deal_id, d.export_key, d.category, record_shape(d)))
+            if rule is not None:
+                return Match(delivery_id, rule.promise_id, 1.0,
+                             f"linked like delivery {rule.learned_from} (rule {rule.id}, "
+                             f"remembered by {rule.by} on {rule.on.isoformat()})",
+                             kind="rule", rule_id=rule.id)
         index = self.by_deal.get(d.deal_id)
         if index is None:
             return Match(delivery_id, None, 0.0, f"no promises recorded for deal {d.deal_id}")
@@ -275,6 +306,12 @@ class Matcher:
                      False, top)
 
 
+def record_shape(d: Delivery) -> str:
+    """The description pattern a remembered rule compares (the reference when a record
+    has no description)."""
+    return description_pattern(d.description or d.reference)
+
+
 def _date_fit(c: _Cand, day: Optional[date]) -> float:
     """1 before the due date (or inside a recurring promise), lower the later it is."""
     if day is None:
@@ -347,15 +384,17 @@ def paused_gc():
 
 def match_deliveries(promises: Sequence[Promise], deliveries: Sequence[Delivery],
                      deals: Optional[Mapping] = None,
-                     settings: Optional[AuditSettings] = None) -> list:
+                     settings: Optional[AuditSettings] = None,
+                     rules: Sequence[LinkRule] = ()) -> list:
     """One Match per delivery record, sorted by delivery id.
 
     deals (dict): deal id -> Deal, for due dates and the customer's name (left out of
         the wording comparison). Without it only due dates stated in proposals are used.
+    rules: remembered links (``LinkRule``) to apply before automatic matching.
     A record with no id gets its position in ``deliveries`` as delivery_id.
     """
     with paused_gc():
-        matcher = Matcher(promises, deals, settings)
+        matcher = Matcher(promises, deals, settings, rules)
         out = [matcher.match(d, d.id if d.id is not None else i)
                for i, d in enumerate(deliveries)]
         out.sort(key=lambda m: m.delivery_id)

@@ -138,3 +138,37 @@ def level(threshold, unit, direction) -> str:
 
 TIME_UNITS = frozenset({"ms", "millisecond", "second", "minute", "hour", "day", "week",
                         "business_hour", "business_day"})
+
+
+# --- the shape of a record's description, for remembered links ------------------------
+
+_MONTH = (r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
+          r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?")
+_FULL_MONTH = (r"january|february|march|april|june|july|august|september|october|november|"
+               r"december")
+_SHAPE_DATE = re.compile(
+    r"\b\d{4}-\d{1,2}-\d{1,2}(?:[t ]\d{1,2}:\d{2}(?::\d{2})?)?\b"
+    r"|\b\d{1,2}[/.]\d{1,2}[/.]\d{2,4}\b"
+    rf"|\b\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTH}(?:,?\s+\d{{4}})?(?![a-z])"
+    rf"|\b{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?(?:,?\s+\d{{4}})?\b"
+    rf"|\b{_MONTH}\s+\d{{4}}\b|\b(?:{_FULL_MONTH})\b"
+    r"|\bq[1-4](?:\s+\d{4})?\b|\b(?:19|20)\d{2}-(?:0?[1-9]|1[0-2])\b")
+# Priority names stay as they are: a rule for P1 tickets is not one for P2 tickets.
+_SHAPE_KEEP = re.compile(r"\b(?:p|sev|severity|priority)\s?[0-9]\b")
+_SHAPE_ID = re.compile(r"#\s*\d+|\b(?=[a-z0-9/_-]*\d)(?=[a-z0-9/_-]*[a-z])[a-z0-9]+(?:[/_-][a-z0-9]+)*\b")
+_SHAPE_NUMBER = re.compile(r"\d+(?:[.,]\d+)*(?:st|nd|rd|th)?")
+_SHAPE_TOKEN = re.compile(r"<date>|<id>|#|\x00|[^\W\d_]+")
+
+
+def description_pattern(text: str) -> str:
+    """A record's description with dates, ids and numbers generalised, so the next
+    record of the same kind has the same pattern: 'Uptime report March 2027 (NOC-114)'
+    and 'Uptime report April 2027 (NOC-131)' are both 'uptime report <date> <id>'.
+    Priority names (P1, sev 2) are kept."""
+    t = (text or "").lower().replace("\x00", " ")
+    kept = iter([m.replace(" ", "") for m in _SHAPE_KEEP.findall(t)])
+    t = _SHAPE_KEEP.sub(" \x00 ", t)
+    t = _SHAPE_DATE.sub(" <date> ", t)
+    t = _SHAPE_ID.sub(" <id> ", t)
+    t = _SHAPE_NUMBER.sub(" # ", t)
+    return " ".join(next(kept) if w == "\x00" else w for w in _SHAPE_TOKEN.findall(t))

@@ -1,4 +1,5 @@
-"""The SQLite ledger: deals, documents, promises, deliveries, waivers, audit snapshots.
+"""The SQLite ledger: deals, documents, promises, deliveries and their imports, waivers,
+remembered link rules, audit snapshots and the matches each stored audit made.
 
 ``open_ledger(path)`` is the only way in: it turns on foreign keys, sets a busy timeout
 and applies pending migrations. Writes live in ``store``, reads in ``queries``.

@@ -197,3 +197,90 @@ def m0005_tiers_and_measures(db):
     db.conn.executemany(
         "UPDATE promises SET tier = ?, measures = ?, about_incidents = ?, period_due_days = ?, "
         "period_due_from = ?, period_due_business = ? WHERE id = ?", updates)
+
+
+@migrations(name="0006_imports")
+def m0006_imports(db):
+    # Every delivery import is recorded so it can be listed and undone. Records imported
+    # before were written in one go per import with one timestamp, so each (file,
+    # timestamp) becomes one import; its file fingerprint and mapping were not kept.
+    from .store import export_key
+
+    db.execute("""
+        CREATE TABLE imports (
+            id INTEGER PRIMARY KEY,
+            file_name TEXT NOT NULL,
+            sha256 TEXT,
+            mapping TEXT,
+            export_key TEXT NOT NULL,
+            imported_by TEXT NOT NULL,
+            imported_at TEXT NOT NULL,
+            records INTEGER NOT NULL DEFAULT 0,
+            skipped INTEGER NOT NULL DEFAULT 0,
+            duplicates INTEGER NOT NULL DEFAULT 0,
+            note TEXT NOT NULL DEFAULT '',
+            undone_at TEXT,
+            undone_by TEXT,
+            undone_reason TEXT
+        )""")
+    db.execute("ALTER TABLE deliveries ADD COLUMN import_id INTEGER REFERENCES imports(id)")
+    db.execute("CREATE INDEX idx_deliveries_import ON deliveries(import_id)")
+    groups = db.execute(
+        "SELECT source_file, imported_at, count(*) FROM deliveries "
+        "GROUP BY source_file, imported_at ORDER BY min(id)").fetchall()
+    for source_file, imported_at, n in groups:
+        cursor = db.execute(
+            "INSERT INTO imports (file_name, sha256, mapping, export_key, imported_by, "
+            "imported_at, records, note) VALUES (?, NULL, NULL, ?, 'unknown', ?, ?, ?)",
+            [source_file, export_key(source_file, None), imported_at, n,
+             "imported before imports were recorded"])
+        db.execute("UPDATE deliveries SET import_id = ? WHERE source_file = ? AND imported_at = ?",
+                   [cursor.lastrowid, source_file, imported_at])
+
+
+@migrations(name="0007_dismissals")
+def m0007_dismissals(db):
+    # A record that fulfils no promise is dismissed (who, when, why), never deleted.
+    for column in ("dismissed_at", "dismissed_by", "dismissed_reason"):
+        db.execute(f"ALTER TABLE deliveries ADD COLUMN {column} TEXT")
+
+
+@migrations(name="0008_link_rules")
+def m0008_link_rules(db):
+    # Links a person asked to remember; forgetting one marks it, the row stays.
+    db.execute("""
+        CREATE TABLE link_rules (
+            id INTEGER PRIMARY KEY,
+            promise_id TEXT NOT NULL REFERENCES promises(id),
+            deal_id TEXT NOT NULL REFERENCES deals(deal_id),
+            export_key TEXT NOT NULL,
+            category TEXT NOT NULL,
+            pattern TEXT NOT NULL,
+            learned_from INTEGER NOT NULL REFERENCES deliveries(id),
+            created_by TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            forgotten_at TEXT,
+            forgotten_by TEXT,
+            forgotten_reason TEXT
+        )""")
+    db.execute("CREATE INDEX idx_link_rules_shape ON link_rules(deal_id, export_key, category, pattern)")
+
+
+@migrations(name="0009_matches")
+def m0009_matches(db):
+    # Every match a stored audit made, also the records it could not place.
+    db.execute("""
+        CREATE TABLE matches (
+            id INTEGER PRIMARY KEY,
+            run_id INTEGER NOT NULL REFERENCES audit_runs(id),
+            delivery_id INTEGER NOT NULL REFERENCES deliveries(id),
+            promise_id TEXT REFERENCES promises(id),
+            kind TEXT NOT NULL,
+            score REAL NOT NULL,
+            reason TEXT NOT NULL,
+            rule_id INTEGER REFERENCES link_rules(id),
+            candidates TEXT NOT NULL DEFAULT ''
+        )""")
+    db.execute("CREATE INDEX idx_matches_run ON matches(run_id)")
+    db.execute("CREATE INDEX idx_matches_delivery ON matches(delivery_id)")
+    db.execute("CREATE INDEX idx_matches_promise ON matches(promise_id)")

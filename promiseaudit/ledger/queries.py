@@ -7,7 +7,7 @@ from datetime import date, datetime
 from typing import Iterable, Optional
 
 from ..errors import LedgerError
-from ..models import Deal, Delivery, DocumentInfo, Promise
+from ..models import Deal, Delivery, DocumentInfo, LinkRule, Promise
 
 
 def _d(value) -> Optional[date]:
@@ -71,7 +71,11 @@ def promise_from_row(row: dict, source: str = "") -> Promise:
     )
 
 
-def delivery_from_row(row: dict) -> Delivery:
+def _dismissal(at, by, reason) -> Optional[str]:
+    return f"by {by} on {at[:10]}: {reason}" if at else None
+
+
+def delivery_from_row(row: dict, export_keys: Optional[dict] = None) -> Delivery:
     return Delivery(
         id=row["id"],
         deal_id=row["deal_id"],
@@ -91,6 +95,9 @@ def delivery_from_row(row: dict) -> Delivery:
         record_type=row["record_type"],
         source_file=row["source_file"],
         source_row=row["source_row"],
+        import_id=row["import_id"],
+        export_key=(export_keys or {}).get(row["import_id"], ""),
+        dismissed=_dismissal(row["dismissed_at"], row["dismissed_by"], row["dismissed_reason"]),
     )
 
 
@@ -167,18 +174,33 @@ def get_promise(db, promise_id: str) -> Promise:
 
 _DELIVERY_COLUMNS = ("id", "deal_id", "category", "delivered_on", "description", "quantity",
                      "value", "reference", "promise_id", "priority", "opened_at",
-                     "responded_at", "resolved_at", "source_file", "source_row")
+                     "responded_at", "resolved_at", "source_file", "source_row", "import_id",
+                     "dismissed_at", "dismissed_by", "dismissed_reason")
 
 
-def deliveries(db, deal_id: Optional[str] = None) -> list[Delivery]:
-    """Delivery records in id order (read as plain tuples: audits load millions)."""
+def deliveries(db, deal_id: Optional[str] = None, include_undone: bool = False) -> list[Delivery]:
+    """Delivery records in id order (read as plain tuples: audits load millions).
+
+    Records of an undone import are left out unless ``include_undone``; dismissed records
+    are included (with ``dismissed`` set), since they are still listed.
+    """
+    keys, undone = {}, []
+    for import_id, key, undone_at in db.execute("select id, export_key, undone_at from imports"):
+        keys[import_id] = key
+        if undone_at:
+            undone.append(import_id)
     sql = f"select {', '.join(_DELIVERY_COLUMNS)} from deliveries"
-    params = []
+    where, params = [], []
     if deal_id is not None:
-        sql += " where deal_id = ?"
+        where.append("deal_id = ?")
         params.append(deal_id)
+    if undone and not include_undone:
+        where.append("(import_id is null or import_id not in ({}))".format(",".join("?" * len(undone))))
+        params.extend(undone)
+    if where:
+        sql += " where " + " and ".join(where)
     sql += " order by id"
-    d, dt, new = _d, _dt, object.__new__
+    d, dt, new, why = _d, _dt, object.__new__, _dismissal
     out = []
     for r in db.execute(sql, params):
         # A frozen dataclass's __init__ sets each field through object.__setattr__, which
@@ -188,19 +210,76 @@ def deliveries(db, deal_id: Optional[str] = None) -> list[Delivery]:
             id=r[0], deal_id=r[1], category=r[2], delivered_on=d(r[3]), description=r[4],
             quantity=r[5], value=r[6], reference=r[7], promise_id=r[8], priority=r[9],
             opened_at=dt(r[10]), responded_at=dt(r[11]), resolved_at=dt(r[12]),
-            source_file=r[13], source_row=r[14])
+            source_file=r[13], source_row=r[14], import_id=r[15],
+            export_key=keys.get(r[15], ""), dismissed=why(r[16], r[17], r[18]) if r[16] else None)
         out.append(rec)
     return out
 
 
 def get_delivery(db, delivery_id: int) -> Delivery:
+    """One delivery record by id (also one of an undone import); LedgerError when unknown."""
     rows = list(db["deliveries"].rows_where("id = ?", [delivery_id]))
     if not rows:
         raise LedgerError(
             f"No delivery record {delivery_id} in the ledger; "
             "list them with `promiseaudit deliveries list`"
         )
-    return delivery_from_row(rows[0])
+    keys = {r[0]: r[1] for r in db.execute("select id, export_key from imports")}
+    return delivery_from_row(rows[0], keys)
+
+
+def imports(db) -> list[dict]:
+    """Every delivery import, oldest first, undone ones included (``undone_at`` set)."""
+    return list(db["imports"].rows_where(order_by="id"))
+
+
+def get_import(db, import_id: int) -> dict:
+    """One import by id; LedgerError with the way to find ids when unknown."""
+    rows = list(db["imports"].rows_where("id = ?", [import_id]))
+    if not rows:
+        raise LedgerError(
+            f"No import {import_id} in the ledger; list them with `promiseaudit deliveries imports`"
+        )
+    return rows[0]
+
+
+def _rule_from_row(row: dict) -> LinkRule:
+    return LinkRule(id=row["id"], promise_id=row["promise_id"], deal_id=row["deal_id"],
+                    export_key=row["export_key"], category=row["category"],
+                    pattern=row["pattern"], learned_from=row["learned_from"],
+                    by=row["created_by"], on=date.fromisoformat(row["created_at"][:10]))
+
+
+def link_rules(db) -> list[LinkRule]:
+    """The remembered link rules in use (forgotten ones left out), oldest first."""
+    return [_rule_from_row(r) for r in db["link_rules"].rows_where(
+        "forgotten_at is null", order_by="id")]
+
+
+def link_rule_rows(db, include_forgotten: bool = False) -> list[dict]:
+    """Remembered rules as rows, for listing (with who forgot them and when)."""
+    where = None if include_forgotten else "forgotten_at is null"
+    return list(db["link_rules"].rows_where(where, order_by="id"))
+
+
+def get_link_rule(db, rule_id: int) -> dict:
+    """One rule row by id; LedgerError with the way to find ids when unknown."""
+    rows = list(db["link_rules"].rows_where("id = ?", [rule_id]))
+    if not rows:
+        raise LedgerError(
+            f"No remembered rule {rule_id} in the ledger; list them with `promiseaudit rules`"
+        )
+    return rows[0]
+
+
+def matches(db, run_id: Optional[int] = None) -> list[dict]:
+    """The matches stored with an audit run (default: the latest run), by delivery id."""
+    if run_id is None:
+        row = db.execute("select max(id) from audit_runs").fetchone()
+        run_id = row[0]
+        if run_id is None:
+            return []
+    return list(db["matches"].rows_where("run_id = ?", [run_id], order_by="delivery_id, id"))
 
 
 def documents(db, deal_id: Optional[str] = None) -> list[DocumentInfo]:

@@ -299,7 +299,52 @@ def _promise_row(p: Promise, pid: str, deal_id: str, doc_id: int) -> dict:
     }
 
 
-def add_deliveries(db, deliveries: Iterable[Delivery]) -> int:
+_MONTHS = (r"jan|january|feb|february|mar|march|apr|april|may|jun|june|jul|july|aug|august|"
+           r"sep|sept|september|oct|october|nov|november|dec|december")
+
+
+def export_key(file_name: str, mapping: Optional[str] = None) -> str:
+    """Which export a file is, so next month's file of the same export gets the same key:
+    the mapping's name (none for the plain column layout) and the file name without its
+    extension, dates, numbers, month names and copy markers. 'tickets-2027-03.csv' and
+    'Tickets April (2).csv', both read with helpdesk-tickets, are 'helpdesk-tickets:
+    tickets'."""
+    stem = re.sub(r"\.[A-Za-z0-9]+$", "", file_name or "").lower()
+    words = [w for w in re.split(r"[\W_]+", stem)
+             if w and not re.search(r"\d", w)
+             and not re.fullmatch(_MONTHS + r"|copy|final|draft|new|latest", w)]
+    stem = " ".join(words)
+    if mapping in (None, "", "canonical"):
+        return stem or "(no file name)"
+    return f"{mapping}: {stem}" if stem else mapping
+
+
+def add_import(db, file_name: str, sha256: Optional[str], mapping: Optional[str], who: str,
+               records: int, skipped: int, duplicates: int) -> int:
+    """Record one delivery import (the caller holds the transaction). RETURNS its id."""
+    import_id = db["imports"].insert(
+        {"file_name": file_name, "sha256": sha256, "mapping": mapping,
+         "export_key": export_key(file_name, mapping), "imported_by": who,
+         "imported_at": now(), "records": records, "skipped": skipped,
+         "duplicates": duplicates, "note": ""}
+    ).last_pk
+    record_change(db, who, "import", "import", import_id, note=(
+        f"{file_name}: {records} record(s) imported, {duplicates} already there, "
+        f"{skipped} skipped"))
+    return import_id
+
+
+def undo_import(db, import_id: int, who: str, reason: str = "") -> None:
+    """Mark an import undone: its records stay in the ledger but no longer count."""
+    row = db["imports"].get(import_id)
+    db["imports"].update(import_id, {"undone_at": now(), "undone_by": who,
+                                     "undone_reason": reason or None})
+    record_change(db, who, "undo", "import", import_id, note=(
+        f"{row['file_name']}: its {row['records']} record(s) no longer count"
+        + (f"; {reason}" if reason else "")))
+
+
+def add_deliveries(db, deliveries: Iterable[Delivery], import_id: Optional[int] = None) -> int:
     """Insert delivery records (the caller validated them and holds the transaction)."""
     stamp = now()
     rows = [
@@ -322,6 +367,7 @@ def add_deliveries(db, deliveries: Iterable[Delivery]) -> int:
             "source_file": d.source_file,
             "source_row": d.source_row,
             "imported_at": stamp,
+            "import_id": import_id,
         }
         for d in deliveries
     ]
@@ -364,6 +410,58 @@ def link_delivery(db, delivery_id: int, promise_id_: str, who: str) -> None:
     record_change(db, who, "link", "promise", promise_id_, note=(
         f"delivery {delivery_id} ({row['delivered_on'] or 'no date'}: "
         f"{row['description'] or row['reference']}) counts toward it"))
+
+
+def unlink_delivery(db, delivery_id: int, who: str) -> Optional[str]:
+    """Remove a record's link to its promise, so automatic matching places it again.
+
+    RETURNS (str | None): the promise it was linked to."""
+    row = db["deliveries"].get(delivery_id)
+    old = row["promise_id"]
+    if old is None:
+        return None
+    db["deliveries"].update(delivery_id, {"promise_id": None})
+    record_change(db, who, "unlink", "delivery", delivery_id, "promise_id", old, None)
+    record_change(db, who, "unlink", "promise", old, note=(
+        f"delivery {delivery_id} no longer counts toward it by hand"))
+    return old
+
+
+def dismiss_delivery(db, delivery_id: int, reason: str, who: str) -> None:
+    """Mark a record as fulfilling no promise (kept and listed, never matched)."""
+    db["deliveries"].update(delivery_id, {"dismissed_at": now(), "dismissed_by": who,
+                                          "dismissed_reason": reason})
+    record_change(db, who, "dismiss", "delivery", delivery_id, note=reason)
+
+
+def undismiss_delivery(db, delivery_id: int, who: str, note: str = "") -> None:
+    """Take back a dismissal: the record is matched again (the dismissal stays in the trail)."""
+    row = db["deliveries"].get(delivery_id)
+    db["deliveries"].update(delivery_id, {"dismissed_at": None, "dismissed_by": None,
+                                          "dismissed_reason": None})
+    record_change(db, who, "undismiss", "delivery", delivery_id, "dismissed_reason",
+                  row["dismissed_reason"], None, note or None)
+
+
+def add_link_rule(db, promise_id_: str, deal_id: str, export_key_: str, category: str,
+                  pattern: str, learned_from: int, who: str) -> int:
+    """Remember a link as a rule for later records of the same shape. RETURNS its id."""
+    rule_id = db["link_rules"].insert(
+        {"promise_id": promise_id_, "deal_id": deal_id, "export_key": export_key_,
+         "category": category, "pattern": pattern, "learned_from": learned_from,
+         "created_by": who, "created_at": now()}
+    ).last_pk
+    record_change(db, who, "remember", "rule", rule_id, note=(
+        f"records from '{export_key_}' like '{pattern}' ({category}) go to promise "
+        f"{promise_id_}, as delivery {learned_from} does"))
+    return rule_id
+
+
+def forget_link_rule(db, rule_id: int, who: str, reason: str = "") -> None:
+    """Stop applying a remembered rule (kept, marked forgotten)."""
+    db["link_rules"].update(rule_id, {"forgotten_at": now(), "forgotten_by": who,
+                                      "forgotten_reason": reason or None})
+    record_change(db, who, "forget", "rule", rule_id, note=reason or None)
 
 
 def add_waiver(db, promise_id_: str, reason: str, by: str, on: date) -> int:
@@ -450,8 +548,13 @@ def _snapshot_json(v) -> str:
     )
 
 
-def store_audit_run(db, as_of: date, settings: dict, verdicts: dict) -> int:
-    """Store one audit as a snapshot: counts by status plus every verdict."""
+def store_audit_run(db, as_of: date, settings: dict, verdicts: dict, matches=()) -> int:
+    """Store one audit as a snapshot: counts by status, every verdict, and every match.
+
+    matches: the audit's Match objects for stored delivery records. A help-desk ticket
+    that counts toward several promises gives one row per promise; a record placed
+    nowhere (ambiguous, unmatched, dismissed) one row with no promise.
+    """
     counts: dict[str, int] = {}
     for v in verdicts.values():
         counts[v.status] = counts.get(v.status, 0) + 1
@@ -466,4 +569,17 @@ def store_audit_run(db, as_of: date, settings: dict, verdicts: dict) -> int:
         ((run_id, pid, v.status, iso(v.due), v.rule, _snapshot_json(v))
          for pid, v in sorted(verdicts.items())),
     )
+    db.conn.executemany(
+        "insert into matches (run_id, delivery_id, promise_id, kind, score, reason, rule_id, "
+        "candidates) values (?, ?, ?, ?, ?, ?, ?, ?)",
+        _match_rows(run_id, matches),
+    )
     return run_id
+
+
+def _match_rows(run_id: int, matches):
+    for m in matches:
+        others = ", ".join(m.candidates)
+        shared = m.promise_id is not None and not m.ambiguous and m.candidates
+        for pid in (m.candidates if shared else (m.promise_id,)):
+            yield (run_id, m.delivery_id, pid, m.kind, m.score, m.reason, m.rule_id, others)

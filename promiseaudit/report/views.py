@@ -194,6 +194,8 @@ class Item:
             how = "Linked by hand"
         elif link.startswith("auto"):
             how, why = "Matched automatically", link.partition(":")[2].strip()
+        elif link.startswith("rule:"):
+            how, why = "Linked by a remembered rule", link.partition(":")[2].strip()
         else:
             how = link
         return {"date": self.fmt(e.date), "description": e.description or NOT_RECORDED,
