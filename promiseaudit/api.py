@@ -11,7 +11,7 @@ from datetime import date, timedelta
 from typing import Callable, Iterable, Optional, Sequence
 
 from .errors import LedgerError, ReadError
-from .ledger import open_ledger, queries, store
+from .ledger import is_read_only, open_ledger, queries, store
 from .models import AuditData, Deal, Document, Promise, event_key
 
 __all__ = [
@@ -429,7 +429,8 @@ def _run_audit(db, as_of, settings, confirmed_only, deal_id, save) -> "AuditOutc
     verdicts, matches = audit_all(promises, deals, evidence, as_of, settings,
                                   waivers=waivers, rules=queries.link_rules(db))
     outcome = AuditOutcome(as_of, verdicts, matches, promises, deals, deliveries)
-    if save and deal_id is None:
+    if save and deal_id is None and not is_read_only(db):
+        # A read-only ledger is audited all the same; only the snapshot is not kept.
         with db.atomic():
             outcome.run_id = store.store_audit_run(db, as_of, _settings_dict(settings),
                                                    verdicts, record_matches(outcome))
@@ -492,9 +493,11 @@ def unmatched(db, as_of: Optional[date] = None, settings=None) -> list:
 
 def save_snapshot(db, data: AuditData, settings=None) -> int:
     """Store the verdicts and matches of ``data`` as an audit snapshot (after a report was
-    written)."""
+    written). RETURNS the run id, or None for a read-only ledger (nothing is kept)."""
     from .audit import AuditSettings
 
+    if is_read_only(db):
+        return None
     with db.atomic():
         return store.store_audit_run(db, data.as_of, _settings_dict(settings or AuditSettings()),
                                      data.verdicts, data.matches)

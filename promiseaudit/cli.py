@@ -42,10 +42,17 @@ class Group(click.Group):
     """A click group that shows library errors as one line (exit code 1, no traceback)."""
 
     def invoke(self, ctx):
+        import sqlite3
+
         try:
             return super().invoke(ctx)
         except PromiseAuditError as e:
             raise click.ClickException(str(e)) from None
+        except sqlite3.Error as e:
+            from .ledger import ledger_error
+
+            where = ctx.obj.db_path if isinstance(ctx.obj, Context) else "file"
+            raise click.ClickException(str(ledger_error(where, e))) from None
 
 
 class Context:
