@@ -20,10 +20,18 @@ def text_document(text, name="t.md"):
 
 def as_extracted(p):
     """A hand-built Promise with the fields extraction reads from its wording filled in
-    (tier, what it measures, whether it is about incidents), unless a test set them."""
+    (the event ending a schedule, business days, tier, what it measures, whether it is
+    about incidents), unless a test set them."""
+    import re
+
+    from promiseaudit.extract.dates import series_end_event
     from promiseaudit.tiers import named_tier, promise_is_about_incidents, promise_measures
 
+    on_business_days = bool(p.recurrence and p.within_days is None and re.search(
+        r"\b(?:business|working|week) ?days?\b|\bweekdays?\b", p.text, re.I))
     return p.with_(
+        series_end=p.series_end or (series_end_event(p.text) if p.recurrence else None),
+        business_days=p.business_days or on_business_days,
         tier=p.tier if p.tier is not None else named_tier(p.text),
         measures=p.measures or promise_measures(p.text, p.threshold_unit, p.direction),
         about_incidents=p.about_incidents or promise_is_about_incidents(p.text, p.category),

@@ -35,8 +35,6 @@ _VERBS = (
     (re.compile(r"\bship", re.I), "shipped"),
     (re.compile(r"\bset ?up\b", re.I), "set up"),
 )
-_UNTIL = re.compile(r"\b(until|till|up to|through|prior to|before|ahead of)\b", re.I)
-_BUSINESS = re.compile(r"\b(business|working|week) ?days?\b|\bweekdays?\b", re.I)
 _FROM_GO_LIVE = ("service_level", "support")  # measured levels start at go-live
 
 
@@ -364,7 +362,7 @@ def _measured(ctx: _Ctx, records: list) -> Verdict:
 def _series(ctx: _Ctx):
     """(first period generator or None, end of series or None, basis in words)."""
     p, deal, s = ctx.promise, ctx.deal, ctx.settings
-    biz = p.business_days or bool(_BUSINESS.search(p.text))
+    biz = p.business_days
     every = ADVERB[p.recurrence]
     end, end_words = (deal.ends_on if deal else None), ""
     if end:
@@ -381,7 +379,7 @@ def _series(ctx: _Ctx):
             + end_words
     if p.series_start is not None:
         start, where = p.series_start, f"{p.series_start.isoformat()} (stated in the proposal)"
-    elif p.anchor and _UNTIL.search(p.text):
+    elif p.anchor and p.series_end == p.anchor:
         stop, label, note = anchor_date(deal, p.anchor)
         if stop is not None:
             stop = _shift(stop, p, s.holidays)

@@ -640,7 +640,7 @@ def series_end_event(text: str) -> str | None:
     "go_live"), named as deadline anchors are; None when the text names none."""
     g = _grammar()
     norm = _normalise(text)
-    for m in re.finditer(r"\b(?:until|till|up\s+to|through|prior\s+to|ahead\s+of)[\s-]+",
+    for m in re.finditer(r"\b(?:until|till|up\s+to|through|prior\s+to|ahead\s+of|before)[\s-]+",
                          norm, re.I):
         event = _event_phrase(norm, m.end(), g)
         if event:

@@ -232,11 +232,16 @@ def parameters_for(text: str, category: str, lead_in: str = "", document_date: O
     return out
 
 
+_ON_BUSINESS_DAYS = re.compile(r"\b(?:business|working|week) ?days?\b|\bweekdays?\b", re.I)
+
+
 def _schedule(out: Parameters, whole) -> None:
     """Where a recurring promise starts and its deadline inside each period, as the text
     says; an in-period deadline replaces a relative deadline read from the same words."""
     day, event = whole.series_start
     found = whole.period_deadline
+    if out.within_days is None and _ON_BUSINESS_DAYS.search(whole.text):
+        out.business_days = True  # "every business day", "weekly on working days"
     if found is not None:
         out.period_due_days, out.period_due_business, out.period_due_from = found
         if out.due is None and out.anchor is not None and out.anchor not in ("signature", "kickoff", "go_live"):
