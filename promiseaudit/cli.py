@@ -905,6 +905,26 @@ def export(ctx, fmt, output, as_of, confirmed_only, at_risk_days, windows, holid
     _write(output, content, "Export")
 
 
+@main.command()
+@click.option("--port", type=click.IntRange(0, 65535), default=8001, show_default=True,
+              help="The port to serve on (0: any free port).")
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="The address to serve on; the default lets only this computer open it "
+                   "(0.0.0.0 would show the ledger to your whole network).")
+@pass_ctx
+def browse(ctx, port, host):
+    """Look through the ledger in your web browser (read-only, with Datasette)."""
+    from .browse import TABLES, VIEWS, LedgerBrowser
+
+    with LedgerBrowser(ctx.existing_db, host=host, port=port) as browser:
+        click.echo(f"Browsing {ctx.db_path} (read-only, as it was just now) at {browser.url}")
+        for view in VIEWS:
+            click.echo(f"  {browser.url}/{view}\n      {TABLES[view]['description']}")
+        click.echo("Stop with Ctrl+C; start it again to see later changes.")
+        browser.serve()
+    click.echo("Stopped.")
+
+
 # --- measuring and trying it ---------------------------------------------------------
 
 

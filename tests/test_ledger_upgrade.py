@@ -14,8 +14,8 @@ def test_version_1_ledger_upgrades(tmp_path):
     path = tmp_path / "old.db"
     shutil.copy(V1, path)
     db = open_ledger(path)
-    assert [m.name for m in migrations.applied(db)][-1] == "0009_matches"
-    assert db.execute("pragma user_version").fetchone()[0] == SCHEMA_VERSION == 4
+    assert [m.name for m in migrations.applied(db)][-1] == "0010_views"
+    assert db.execute("pragma user_version").fetchone()[0] == SCHEMA_VERSION == 5
     assert db.journal_mode == "wal"
     (p,) = queries.promises(db)
     assert p.text == "We will deliver the plan by March 1, 2027."
@@ -110,3 +110,16 @@ def test_issue_9_an_old_import_can_be_undone_and_taught_from(tmp_path):
     assert (m.kind, m.promise_id) == ("rule", "P00000000000000A2")
     kinds = {r["delivery_id"]: r["kind"] for r in queries.matches(db, outcome.run_id)}
     assert kinds[2] == kinds[4] == "manual" and kinds[5] == "rule" and 3 not in kinds
+
+
+def test_issue_10_an_old_ledger_gets_the_browsing_views(tmp_path):
+    path = tmp_path / "old.db"
+    shutil.copy(V1, path)
+    db = open_ledger(path)
+    assert {"promise_register", "delivery_records", "deal_summary", "latest_matches"} <= set(
+        db.view_names())
+    pid = queries.promises(db)[0].id
+    status = "select status from promise_register where promise_id = ?"
+    assert db.execute(status, [pid]).fetchone() == ("not audited yet",)
+    api.run_audit(db, date(2027, 4, 1))
+    assert db.execute(status, [pid]).fetchone() == ("waived",)

@@ -3,7 +3,7 @@ from sqlite_utils.migrations import Migrations
 
 migrations = Migrations("promiseaudit")
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 
 _INITIAL = """
 CREATE TABLE deals (
@@ -284,3 +284,87 @@ def m0009_matches(db):
     db.execute("CREATE INDEX idx_matches_run ON matches(run_id)")
     db.execute("CREATE INDEX idx_matches_delivery ON matches(delivery_id)")
     db.execute("CREATE INDEX idx_matches_promise ON matches(promise_id)")
+
+
+# The views a person opens first when browsing the ledger (``promiseaudit browse``). Each
+# reads the latest stored audit: the run with the highest id, i.e. the one stored last.
+# Like any migration this is never edited: a later change drops and recreates a view.
+_VIEWS_0010 = {
+    "promise_register": """
+SELECT p.id AS promise_id, p.deal_id, d.customer, d.rep, p.category, p.quote,
+       doc.name AS proposal, p.page, coalesce(r.due, p.due) AS due,
+       CASE WHEN r.status IS NOT NULL THEN r.status
+            WHEN p.review_state = 'rejected' THEN 'rejected, not audited'
+            WHEN EXISTS (SELECT 1 FROM audit_results e WHERE e.promise_id = p.id)
+                THEN 'not in the latest audit'
+            ELSE 'not audited yet' END AS status,
+       json_extract(r.verdict, '$.reason') AS reason,
+       json_extract(r.verdict, '$.days_late') AS days_late,
+       coalesce(json_array_length(r.verdict, '$.evidence'), 0) AS evidence_count,
+       p.review_state, run.as_of AS audited_as_of, run.id AS audit_run
+FROM promises p
+LEFT JOIN deals d ON d.deal_id = p.deal_id
+LEFT JOIN documents doc ON doc.id = p.document_id
+LEFT JOIN audit_results r ON r.promise_id = p.id AND r.run_id = (SELECT max(id) FROM audit_runs)
+LEFT JOIN audit_runs run ON run.id = r.run_id
+""",
+    "delivery_records": """
+SELECT dl.id AS record, dl.deal_id, d.customer, dl.category, dl.delivered_on,
+       dl.description, dl.quantity, dl.value, dl.value_unit, dl.reference,
+       m.promise_id AS counts_toward, p.quote AS promise_quote,
+       CASE WHEN i.undone_at IS NOT NULL THEN 'import undone'
+            ELSE coalesce(m.kind, 'not audited yet') END AS match_kind,
+       m.score, m.reason AS match_reason,
+       CASE WHEN dl.dismissed_at IS NOT NULL THEN 'by ' || dl.dismissed_by || ' on '
+            || substr(dl.dismissed_at, 1, 10) || ': ' || dl.dismissed_reason END AS dismissed,
+       CASE WHEN i.undone_at IS NOT NULL THEN 'import ' || i.id || ' undone by ' || i.undone_by
+            || ' on ' || substr(i.undone_at, 1, 10)
+            || coalesce(': ' || nullif(i.undone_reason, ''), '') END AS import_undone,
+       dl.source_file, dl.source_row, dl.import_id
+FROM deliveries dl
+LEFT JOIN deals d ON d.deal_id = dl.deal_id
+LEFT JOIN imports i ON i.id = dl.import_id
+LEFT JOIN matches m ON m.delivery_id = dl.id AND m.run_id = (SELECT max(id) FROM audit_runs)
+LEFT JOIN promises p ON p.id = m.promise_id
+""",
+    "deal_summary": """
+SELECT d.deal_id, d.customer, d.rep, d.signed_on, d.go_live_on,
+       count(p.id) AS promises,
+       count(CASE WHEN r.status = 'kept' THEN 1 END) AS kept,
+       count(CASE WHEN r.status = 'late' THEN 1 END) AS late,
+       count(CASE WHEN r.status = 'broken' THEN 1 END) AS broken,
+       count(CASE WHEN r.status = 'at_risk' THEN 1 END) AS at_risk,
+       count(CASE WHEN r.status = 'pending' THEN 1 END) AS pending,
+       count(CASE WHEN r.status = 'open' THEN 1 END) AS open,
+       count(CASE WHEN r.status = 'waived' THEN 1 END) AS waived,
+       count(CASE WHEN r.status = 'superseded' THEN 1 END) AS superseded,
+       count(p.id) - count(r.promise_id) AS not_audited,
+       round(100.0 * count(CASE WHEN r.status = 'kept' THEN 1 END)
+             / nullif(count(CASE WHEN r.status IN ('kept', 'late', 'broken') THEN 1 END), 0),
+             1) AS kept_rate,
+       (SELECT as_of FROM audit_runs WHERE id = (SELECT max(id) FROM audit_runs)) AS audited_as_of
+FROM deals d
+LEFT JOIN promises p ON p.deal_id = d.deal_id
+LEFT JOIN audit_results r ON r.promise_id = p.id AND r.run_id = (SELECT max(id) FROM audit_runs)
+GROUP BY d.deal_id
+""",
+    "latest_matches": """
+SELECT m.id AS match_id, run.as_of AS audited_as_of, m.delivery_id AS record, dl.deal_id,
+       dl.delivered_on, dl.description, m.promise_id, p.quote AS promise_quote,
+       m.kind AS match_kind, m.score, m.reason, m.rule_id, m.candidates
+FROM matches m
+JOIN audit_runs run ON run.id = m.run_id
+LEFT JOIN deliveries dl ON dl.id = m.delivery_id
+LEFT JOIN promises p ON p.id = m.promise_id
+WHERE m.run_id = (SELECT max(id) FROM audit_runs)
+""",
+}
+
+
+@migrations(name="0010_views")
+def m0010_views(db):
+    for name, sql in _VIEWS_0010.items():
+        db.execute(f"CREATE VIEW {name} AS {sql.strip()}")
+    # The views look up one record's match in one run; with only the run's index and the
+    # record's index SQLite may pick the run's and scan every match of the run per record.
+    db.execute("CREATE INDEX idx_matches_run_delivery ON matches(run_id, delivery_id)")
