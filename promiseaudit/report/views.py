@@ -24,6 +24,7 @@ from .formatting import (
     STATUS_LABELS,
     STATUS_ORDER,
     category_label,
+    display_quote,
     number,
     percent,
     plural,
@@ -81,7 +82,8 @@ class Item:
         self.reason = (fmt.in_text(verdict.reason) if hasattr(fmt, "in_text")
                        else verdict.reason) or NOT_RECORDED
         self.rule = verdict.rule
-        self.quote = promise.text
+        # Shown with the PDF's line breaks joined; promise.text stays the stored quote.
+        self.quote = display_quote(promise.text)
         self.source = promise.source or NOT_RECORDED
         self.page = promise.page
         self.candidate = promise.review_state == "candidate"
@@ -155,7 +157,9 @@ class Item:
 
     @cached_property
     def talking(self) -> list[str]:
-        return talking_points(self.promise, self.verdict, self.as_of, self.fmt)
+        shown = self.promise if self.quote == self.promise.text else \
+            self.promise.with_(text=self.quote)
+        return talking_points(shown, self.verdict, self.as_of, self.fmt)
 
     @cached_property
     def done_note(self) -> str:
