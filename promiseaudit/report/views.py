@@ -35,6 +35,13 @@ from .formatting import (
 from .talking import figure_lines, held_counts, held_figures, talking_points
 
 SOON_DAYS = 14
+# The pre-call brief fits on one printed page (A4 or Letter): the worst problems get a
+# card with talking points, the rest of each list a line, then "and N more".
+BRIEF_CARDS = 3
+BRIEF_LINES = 4
+BRIEF_LIST = 3
+BRIEF_DEALS = 3
+BRIEF_QUOTE = 200
 RECENT_OCCURRENCES = 8
 PROBLEM_STATUSES = ("broken", "at_risk")
 FAR = date.max
@@ -97,6 +104,17 @@ class Item:
     @cached_property
     def short(self) -> str:
         return shorten(self.quote, 90)
+
+    @cached_property
+    def line(self) -> str:
+        """The quote cut to one line of a two-column list (the brief)."""
+        return shorten(self.quote, 60)
+
+    @cached_property
+    def late_note(self) -> str:
+        """ "9 days late" for a late promise (empty otherwise or when not known)."""
+        n = self.days_late
+        return f"{n} day{'s' if n != 1 else ''} late" if self.status == "late" and n else ""
 
     @cached_property
     def figures(self) -> list[str]:
@@ -170,6 +188,13 @@ class Item:
         if self.done_on is None:
             return f"due {self.due_text}"
         return f"due {self.due_text}; delivered {self.fmt(self.done_on)}"
+
+    @cached_property
+    def done_short(self) -> str:
+        """The brief's note on a kept promise: "delivered 10 Feb", "2 of 2 held"."""
+        if self.verdict.occurrences or self.done_on is None:
+            return self.done_note
+        return f"delivered {self.fmt(self.done_on)}"
 
     @cached_property
     def done_on(self) -> Optional[date]:
@@ -537,6 +562,16 @@ def brief_context(data: AuditData, deal_id: Optional[str], customer: Optional[st
     done.sort(key=lambda i: (max((e.date for e in i.verdict.evidence if e.date),
                                  default=i.due or FAR), i.id))
     names = sorted({d.customer or NOT_RECORDED for d in deals})
+    soon_rows = [{"item": it, "when": fmt(w)} for w, it in soon]
+    mentioned = problem_ids | {i.id for _, i in soon} | {i.id for i in done}
+    if next_checkin:
+        mentioned.add(next_checkin["item"].id)
+    later = sorted((i for i in items if i.id not in mentioned and i.status in (
+        "pending", "open")), key=lambda i: (i.due or FAR, i.id))
+    waived = [i for i in items if i.status == "waived"]
+    # Broken and at-risk promises get the cards; late ones are done, so a line will do.
+    cards = [i for i in problems if i.status != "late"][:BRIEF_CARDS]
+    lines = [i for i in problems if i not in cards]
     return {
         "title": " / ".join(names),
         "deals": [_deal_view(d, fmt) for d in deals],
@@ -544,13 +579,38 @@ def brief_context(data: AuditData, deal_id: Optional[str], customer: Optional[st
         "totals": tally(items),
         "problems": problems,
         "next_checkin": next_checkin,
-        "soon": [{"item": it, "when": fmt(w)} for w, it in soon],
+        "soon": soon_rows,
         "soon_days": SOON_DAYS,
         "done": done,
-        "waived": [i for i in items if i.status == "waived"],
+        "waived": waived,
         "items": sorted(items, key=lambda i: (i.due or FAR, i.id)),
         "documents": document_rows(data, ids),
+        # The one-page HTML brief: the same lists, cut short with "and N more".
+        "page": {
+            "deals": _cut([_deal_view(d, fmt) for d in deals], BRIEF_DEALS, "deal"),
+            "cards": [_card(i) for i in cards],
+            "lines": _cut(lines, BRIEF_LINES, "promise"),
+            "soon": _cut(soon_rows, BRIEF_LIST, "promise"),
+            "done": _cut(done, BRIEF_LIST, "promise"),
+            "later": _cut(later, BRIEF_LIST, "promise"),
+            "waived": _cut(waived, 2, "promise"),
+        },
     }
+
+
+def _cut(rows: list, limit: int, noun: str) -> dict:
+    """The first ``limit`` rows of a list and "and 3 more promises" for the rest."""
+    if len(rows) <= limit:
+        return {"shown": rows, "more": 0, "more_text": "", "count": len(rows)}
+    more = len(rows) - limit
+    return {"shown": rows[:limit], "more": more, "count": len(rows),
+            "more_text": f"and {more} more {noun}{'s' if more != 1 else ''}"}
+
+
+def _card(item: Item) -> dict:
+    """A problem as the brief shows it: the quote cut to a few lines, two points."""
+    return {"item": item, "quote": shorten(item.quote, BRIEF_QUOTE),
+            "talking": item.talking[:2]}
 
 
 def _deal_view(deal: Deal, fmt: Callable) -> dict:
