@@ -683,18 +683,51 @@ def report(click_ctx, as_of, output, rep, deal_id, customer, since, date_format,
 @click.option("--week", help="ISO week, e.g. 2027-W28 (default: the week of --as-of).")
 @click.option("--as-of", type=DATE, help="Report the week of this date, as of this date "
               "(default today).")
-@click.option("-o", "--output", type=click.Path(), default="weekly.html", show_default=True)
-@click.option("--date-format", default="%Y-%m-%d", show_default=True)
+@click.option("-o", "--output", type=click.Path(),
+              help="HTML file to write (default weekly.html; none when you e-mail the report "
+                   "with --email or --smtp, unless you give one).")
+@click.option("--date-format", default="%Y-%m-%d", show_default=True,
+              help="How dates are shown, e.g. '%d %b %Y'.")
+@click.option("--email", "email_path", type=click.Path(),
+              help="Write the report as an e-mail file (.eml, opens in any mail program); "
+                   "with --per-rep one file per rep beside it: weekly-dana-whitfield.eml.")
+@click.option("--to", "to", multiple=True, metavar="ADDRESS",
+              help="Who receives the report (repeatable). With --per-rep they get a copy of "
+                   "every rep's message.")
+@click.option("--per-rep", is_flag=True,
+              help="One message per rep, each with only that rep's promises, addressed to the "
+                   "rep (see --rep-email).")
+@click.option("--rep-email", "rep_emails", multiple=True, metavar="NAME=ADDRESS",
+              help="A rep's e-mail address, e.g. \"Dana Whitfield=dana@example.com\" "
+                   "(repeatable; with --per-rep).")
+@click.option("--from", "sender", envvar="PROMISEAUDIT_MAIL_FROM", metavar="ADDRESS",
+              help="The sender's address (also PROMISEAUDIT_MAIL_FROM).")
+@click.option("--smtp", "smtp_server", envvar="PROMISEAUDIT_SMTP", metavar="HOST:PORT",
+              help="Send the messages through this mail server (also PROMISEAUDIT_SMTP).")
+@click.option("--starttls", is_flag=True,
+              help="With --smtp: switch to an encrypted connection first (most servers on "
+                   "port 587 want this).")
+@click.option("--smtp-user", envvar="PROMISEAUDIT_SMTP_USER", metavar="USER",
+              help="With --smtp: log in as this user (also PROMISEAUDIT_SMTP_USER); the "
+                   "password is read from PROMISEAUDIT_SMTP_PASSWORD.")
 @audit_options
 @pass_ctx
-def report_weekly(ctx, week, as_of, output, date_format, confirmed_only, at_risk_days, windows,
-                  holidays):
-    """Write the weekly report: what broke, what is due or at risk, what changed."""
+def report_weekly(ctx, week, as_of, output, date_format, email_path, to, per_rep, rep_emails,
+                  sender, smtp_server, starttls, smtp_user, confirmed_only, at_risk_days,
+                  windows, holidays):
+    """Write the weekly report: what broke, what is due or at risk, what changed.
+
+    Add --email weekly.eml to write it as an e-mail, --smtp HOST:PORT to send it.
+    """
     from .api import load_audit_data, save_snapshot
     from .report import iso_week_bounds, week_bounds, weekly_report
 
     if week and as_of:
         raise click.UsageError("Give --week or --as-of, not both")
+    mailing = bool(email_path or smtp_server)
+    if not mailing and (to or per_rep or rep_emails or starttls or smtp_user):
+        raise click.UsageError("--to, --per-rep, --rep-email, --starttls and --smtp-user are "
+                               "for e-mail: add --email FILE or --smtp HOST:PORT")
     today = date.today()
     if week:
         start, end = iso_week_bounds(week)
@@ -707,7 +740,23 @@ def report_weekly(ctx, week, as_of, output, date_format, confirmed_only, at_risk
     data = load_audit_data(ctx.existing_db, as_of, settings, confirmed_only=confirmed_only, save=False,
                            previous_before=start - timedelta(days=1),
                            previous_after=start - timedelta(days=7))
-    _write(output, weekly_report(data, start, end, date_format=date_format), "Weekly report")
+    if output or not mailing:
+        _write(output or "weekly.html", weekly_report(data, start, end, date_format=date_format),
+               "Weekly report")
+    if mailing:
+        from .report.mail import send_mail, weekly_mail, write_mail
+
+        mails = weekly_mail(data, start, end, sender, to, per_rep=per_rep,
+                            rep_addresses=_pairs(rep_emails, "--rep-email"),
+                            date_format=date_format)
+        if email_path:
+            for path in write_mail(mails, email_path):
+                click.echo(f"E-mail written to {path}", err=True)
+        if smtp_server:
+            sent = send_mail(mails, smtp_server, starttls=starttls, user=smtp_user,
+                             password=os.environ.get("PROMISEAUDIT_SMTP_PASSWORD"))
+            for recipients in sent:
+                click.echo(f"Sent to {', '.join(recipients)}", err=True)
     save_snapshot(ctx.existing_db, data, settings)
 
 

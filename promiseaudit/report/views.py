@@ -398,13 +398,32 @@ def _in(day: Optional[date], start: date, end: date) -> bool:
     return day is not None and start <= day <= end
 
 
-def weekly_context(data: AuditData, start: date, end: date, fmt: Callable) -> dict:
+def report_reps(data: AuditData) -> list[str]:
+    """The reps who own audited promises, sorted by name; "" stands for deals with no
+    rep recorded (listed last, when there are any)."""
+    names: dict[str, str] = {}
+    for p in data.promises:
+        if p.id not in data.verdicts or p.review_state == "rejected":
+            continue
+        deal = data.deals.get(p.deal_id)
+        rep = ((deal.rep if deal else None) or "").strip()
+        names.setdefault(rep.casefold(), rep)
+    return sorted(names.values(), key=lambda n: (n == "", n.casefold()))
+
+
+def weekly_context(data: AuditData, start: date, end: date, fmt: Callable,
+                   rep: Optional[str] = None) -> dict:
+    """What the weekly report shows. ``rep``: only that rep's deals ("" for the deals
+    with no rep recorded); None for every deal."""
     if end < start:
         raise PromiseAuditError(
             f"The week ends ({end.isoformat()}) before it starts ({start.isoformat()}); "
             "give the Monday first"
         )
-    items = sorted(build_items(data, fmt), key=lambda i: i.sort_key)
+    items = build_items(data, fmt)
+    if rep is not None:
+        items = [i for i in items if _same(i.deal.rep if i.deal else None, rep)]
+    items = sorted(items, key=lambda i: i.sort_key)
     prev = data.previous or {}
     horizon = end + timedelta(days=SOON_DAYS)
 
@@ -462,13 +481,25 @@ def weekly_context(data: AuditData, start: date, end: date, fmt: Callable) -> di
                 changes.append({"item": it, "before": before,
                                 "before_label": status_label(before) if before else "New",
                                 "after_label": it.status_label})
-        current = {i.id for i in items}
-        gone = sum(1 for pid in prev if pid not in current)
+        # A promise no longer audited has no deal to tell whose it was: counted only in
+        # the report for everyone.
+        current = {p.id for p in data.promises if p.id in data.verdicts
+                   and p.review_state != "rejected"}
+        gone = sum(1 for pid in prev if pid not in current) if rep is None else 0
     changes.sort(key=lambda c: (STATUS_ORDER.get(c["item"].status, 99),
                                 c["item"].customer.casefold(), c["item"].id))
     iso = start.isocalendar()
+    if rep is None:
+        owner, scope = "", "Across all deals"
+    elif rep:
+        owner, scope = rep, f"Across {rep}'s deals"
+    else:
+        owner, scope = "deals with no rep recorded", "Across the deals with no rep recorded"
     return {
         "week_label": f"Week {iso.week}, {iso.year}",
+        "owner": owner,
+        "scope": scope,
+        "for_email": False,
         "start": fmt(start), "end": fmt(end), "as_of": fmt(data.as_of),
         "horizon": fmt(horizon),
         "previous_as_of": fmt(data.previous_as_of, "") if data.previous_as_of else "",
