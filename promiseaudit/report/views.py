@@ -38,7 +38,7 @@ SOON_DAYS = 14
 # The pre-call brief fits on one printed page (A4 or Letter): the worst problems get a
 # card with talking points, the rest of each list a line, then "and N more".
 BRIEF_CARDS = 3
-BRIEF_LINES = 4
+BRIEF_LINES = 3
 BRIEF_LIST = 3
 BRIEF_DEALS = 3
 BRIEF_QUOTE = 200
