@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import sys
 from datetime import date, timedelta
 from pathlib import Path
@@ -17,6 +18,7 @@ import click
 
 from . import __version__
 from .errors import PromiseAuditError
+from .models import CATEGORIES
 
 DEFAULT_DB = "promiseaudit.db"
 
@@ -38,8 +40,26 @@ class IsoDate(click.ParamType):
 DATE = IsoDate()
 
 
+# Commands for people who work on promiseaudit itself, listed apart in `--help`.
+DEVELOPER_COMMANDS = ("eval", "train")
+
+
 class Group(click.Group):
-    """A click group that shows library errors as one line (exit code 1, no traceback)."""
+    """A click group that shows library errors as one line (exit code 1, no traceback)
+    and lists the developers' commands under their own heading."""
+
+    def format_commands(self, ctx, formatter):
+        commands = [(name, self.get_command(ctx, name)) for name in self.list_commands(ctx)]
+        commands = [(name, cmd) for name, cmd in commands if cmd is not None and not cmd.hidden]
+        if not commands:
+            return
+        limit = formatter.width - 6 - max(len(name) for name, _ in commands)
+        for title, dev in (("Commands", False), ("For developers", True)):
+            rows = [(name, cmd.get_short_help_str(limit)) for name, cmd in commands
+                    if (name in DEVELOPER_COMMANDS) == dev]
+            if rows:
+                with formatter.section(title):
+                    formatter.write_dl(rows)
 
     def invoke(self, ctx):
         import sqlite3
@@ -276,8 +296,8 @@ def deals_list(ctx):
 
 @deals.command("set")
 @click.argument("deal_id")
-@click.option("--customer")
-@click.option("--rep")
+@click.option("--customer", help="The customer's name.")
+@click.option("--rep", help="The sales rep who owns the deal.")
 @click.option("--signed", "signed_on", type=DATE, help="Contract signature date.")
 @click.option("--kickoff", "kickoff_on", type=DATE, help="Kickoff date.")
 @click.option("--go-live", "go_live_on", type=DATE, help="Actual go-live date.")
@@ -288,7 +308,8 @@ def deals_list(ctx):
 @click.option("--clear", "clear", multiple=True,
               type=click.Choice(["customer", "rep", "signed", "kickoff", "go-live", "ends"]),
               help="Clear a value entered by mistake (repeatable).")
-@click.option("--by", "who", default=lambda: os.environ.get("USER", "user"), show_default="$USER")
+@click.option("--by", "who", default=lambda: os.environ.get("USER", "user"), show_default="$USER",
+              help="Who made the change; kept in the history.")
 @pass_ctx
 def deals_set(ctx, deal_id, who, clear, events, **fields):
     """Record a deal's customer, rep or dates (e.g. the actual go-live), or the date of
@@ -393,7 +414,7 @@ def deliveries_import(ctx, file, mapping, columns, values, dayfirst, decimal_com
 
 
 @deliveries.command("list")
-@click.option("--deal", "deal_id")
+@click.option("--deal", "deal_id", help="Only this deal's records.")
 @click.option("--all", "include_undone", is_flag=True,
               help="Also list the records of undone imports.")
 @pass_ctx
@@ -587,7 +608,7 @@ def unmatched(ctx):
 
 
 @main.command()
-@click.option("--deal", "deal_id")
+@click.option("--deal", "deal_id", help="Only this deal's promises.")
 @click.option("--state", type=click.Choice(["candidate", "confirmed", "rejected", "superseded"]),
               multiple=True, help="Only promises in this review state (repeatable).")
 @pass_ctx
@@ -605,7 +626,8 @@ def promises(ctx, deal_id, state):
 
 @main.command()
 @click.option("--deal", "deal_id", help="Only this deal's candidates.")
-@click.option("--by", "who", default=lambda: os.environ.get("USER", "user"), show_default="$USER")
+@click.option("--by", "who", default=lambda: os.environ.get("USER", "user"), show_default="$USER",
+              help="Who is reviewing; kept with every decision and correction.")
 @click.option("--export", "export_path", type=click.Path(),
               help="Write a review sheet (CSV) instead of asking one by one.")
 @click.option("--import", "import_path", type=click.Path(),
@@ -617,7 +639,29 @@ def review(ctx, deal_id, who, export_path, import_path, include_reviewed):
     """Confirm or reject extracted promises, and correct their details.
 
     Without options, walks the candidates one by one in the terminal. --export writes a
-    sheet to fill in (decision: confirm/reject; change any detail), --import applies it.
+    sheet (CSV) to fill in, --import applies it. The sheet's columns:
+
+    \b
+    decision        confirm or reject (yes/no work too); leave empty to decide later
+    category        delivery, service_level, training, check_in, support, warranty
+                    or pricing
+    due             the due date, YYYY-MM-DD
+    within_days     a deadline in days after an event (45 for "within 45 days of
+                    signature"; negative for "two weeks before go-live")
+    business_days   yes when within_days counts working days only
+    anchor          the event it counts from: signature, kickoff, go_live, or any
+                    other event named in the proposal (commissioning, acceptance...)
+    recurrence      daily, weekly, biweekly, monthly, quarterly, semiannually or
+                    annually; empty for a one-off
+    quantity, unit  how many of what ("3", "session")
+    threshold,      a promised level: "99.9", "%", "at_least" for at least 99.9 %;
+    threshold_unit, "1", "hour", "at_most" for within 1 hour
+    direction
+    strength        firm, or soft when the proposal hedged it ("we aim to")
+    condition       the condition it depends on, if any
+    The other columns (review_state, confidence, quote, source, page, reason) are
+    there to read; changes to them are ignored. Every decision and correction is kept
+    in the history with --by and the time.
     """
     from . import review as rv
 
@@ -690,7 +734,22 @@ def waive(ctx, promise_id, reason, who, on, revoke):
 @click.argument("entity_id", required=False)
 @pass_ctx
 def history(ctx, entity_id):
-    """Show the audit trail: every change, who made it and when."""
+    """Show the audit trail: every change, who made it and when.
+
+    Give a promise id (P1A2B3C4D), deal id or delivery number to see only its changes.
+    Each line shows:
+
+    \b
+    when     the time of the change (UTC)
+    who      who made it (--by, or the user name)
+    action   what was done: ingest (a proposal read), create/update/clear/event
+             (a deal's details), review (confirmed or rejected), edit (a detail
+             corrected), link (a delivery tied to a promise), waive/revoke,
+             supersede/restore (a new proposal version dropped or kept it)
+    what     document, deal, promise or delivery, and its id
+    change   the field changed, old value -> new value
+    (note)   a reason or a file name, when there is one
+    """
     from .ledger import queries
 
     for c in queries.changes(ctx.existing_db, entity_id):
@@ -710,12 +769,12 @@ def _settings(at_risk_days, windows, holidays):
     if at_risk_days is not None:
         kwargs["at_risk_days"] = at_risk_days
     if windows:
-        from .models import CATEGORIES
-
         parsed = {}
         for k, v in _pairs(windows, "--window").items():
+            # "service level", "service-level" and "Check-in" are the categories too.
+            k = re.sub(r"[\s-]+", "_", k.strip().lower())
             if k not in CATEGORIES:
-                raise click.BadParameter(f"'{k}' is not a category; use one of "
+                raise click.BadParameter(f"'{k}' is not a kind of promise; use one of "
                                          f"{', '.join(CATEGORIES)}", param_hint="--window")
             if not v.isdigit():
                 raise click.BadParameter(f"'{v}' is not a number of days", param_hint="--window")
@@ -730,7 +789,8 @@ def audit_options(f):
     f = click.option("--holidays", type=click.Path(), help="File of holiday dates (one "
                      "YYYY-MM-DD per line) skipped when counting business days.")(f)
     f = click.option("--window", "windows", multiple=True, metavar="CATEGORY=DAYS",
-                     help="At-risk window for one category (repeatable).")(f)
+                     help="At-risk window for one kind of promise, e.g. training=14 "
+                          "(repeatable). Kinds: " + ", ".join(CATEGORIES) + ".")(f)
     f = click.option("--at-risk-days", type=click.IntRange(min=0), help="Days before a due date that an "
                      "undelivered promise counts as at risk (default 7).")(f)
     f = click.option("--confirmed-only", is_flag=True,
@@ -739,8 +799,10 @@ def audit_options(f):
 
 
 @main.command()
-@click.option("--as-of", type=DATE, default=lambda: date.today(), show_default="today")
-@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.option("--as-of", type=DATE, default=lambda: date.today(), show_default="today",
+              help="Audit as of this date (YYYY-MM-DD); records dated later are ignored.")
+@click.option("--json", "as_json", is_flag=True,
+              help="Print JSON (with each verdict's rule id), for other tools.")
 @audit_options
 @pass_ctx
 def audit(ctx, as_of, as_json, confirmed_only, at_risk_days, windows, holidays):
@@ -805,8 +867,10 @@ def _write(output, content, what):
 
 
 @main.group(invoke_without_command=True)
-@click.option("--as-of", type=DATE, default=lambda: date.today(), show_default="today")
-@click.option("-o", "--output", type=click.Path(), default="report.html", show_default=True)
+@click.option("--as-of", type=DATE, default=lambda: date.today(), show_default="today",
+              help="Audit as of this date (YYYY-MM-DD).")
+@click.option("-o", "--output", type=click.Path(), default="report.html", show_default=True,
+              help="The HTML file to write.")
 @click.option("--rep", help="Only this rep's deals.")
 @click.option("--deal", "deal_id", help="Only this deal.")
 @click.option("--customer", help="Only this customer.")
@@ -836,18 +900,51 @@ def report(click_ctx, as_of, output, rep, deal_id, customer, since, date_format,
 @click.option("--week", help="ISO week, e.g. 2027-W28 (default: the week of --as-of).")
 @click.option("--as-of", type=DATE, help="Report the week of this date, as of this date "
               "(default today).")
-@click.option("-o", "--output", type=click.Path(), default="weekly.html", show_default=True)
-@click.option("--date-format", default="%Y-%m-%d", show_default=True)
+@click.option("-o", "--output", type=click.Path(),
+              help="HTML file to write (default weekly.html; none when you e-mail the report "
+                   "with --email or --smtp, unless you give one).")
+@click.option("--date-format", default="%Y-%m-%d", show_default=True,
+              help="How dates are shown, e.g. '%d %b %Y'.")
+@click.option("--email", "email_path", type=click.Path(),
+              help="Write the report as an e-mail file (.eml, opens in any mail program); "
+                   "with --per-rep one file per rep beside it: weekly-dana-whitfield.eml.")
+@click.option("--to", "to", multiple=True, metavar="ADDRESS",
+              help="Who receives the report (repeatable). With --per-rep they get a copy of "
+                   "every rep's message.")
+@click.option("--per-rep", is_flag=True,
+              help="One message per rep, each with only that rep's promises, addressed to the "
+                   "rep (see --rep-email).")
+@click.option("--rep-email", "rep_emails", multiple=True, metavar="NAME=ADDRESS",
+              help="A rep's e-mail address, e.g. \"Dana Whitfield=dana@example.com\" "
+                   "(repeatable; with --per-rep).")
+@click.option("--from", "sender", envvar="PROMISEAUDIT_MAIL_FROM", metavar="ADDRESS",
+              help="The sender's address (also PROMISEAUDIT_MAIL_FROM).")
+@click.option("--smtp", "smtp_server", envvar="PROMISEAUDIT_SMTP", metavar="HOST:PORT",
+              help="Send the messages through this mail server (also PROMISEAUDIT_SMTP).")
+@click.option("--starttls", is_flag=True,
+              help="With --smtp: switch to an encrypted connection first (most servers on "
+                   "port 587 want this).")
+@click.option("--smtp-user", envvar="PROMISEAUDIT_SMTP_USER", metavar="USER",
+              help="With --smtp: log in as this user (also PROMISEAUDIT_SMTP_USER); the "
+                   "password is read from PROMISEAUDIT_SMTP_PASSWORD.")
 @audit_options
 @pass_ctx
-def report_weekly(ctx, week, as_of, output, date_format, confirmed_only, at_risk_days, windows,
-                  holidays):
-    """Write the weekly report: what broke, what is due or at risk, what changed."""
+def report_weekly(ctx, week, as_of, output, date_format, email_path, to, per_rep, rep_emails,
+                  sender, smtp_server, starttls, smtp_user, confirmed_only, at_risk_days,
+                  windows, holidays):
+    """Write the weekly report: what broke, what is due or at risk, what changed.
+
+    Add --email weekly.eml to write it as an e-mail, --smtp HOST:PORT to send it.
+    """
     from .api import load_audit_data, save_snapshot
     from .report import iso_week_bounds, week_bounds, weekly_report
 
     if week and as_of:
         raise click.UsageError("Give --week or --as-of, not both")
+    mailing = bool(email_path or smtp_server)
+    if not mailing and (to or per_rep or rep_emails or starttls or smtp_user):
+        raise click.UsageError("--to, --per-rep, --rep-email, --starttls and --smtp-user are "
+                               "for e-mail: add --email FILE or --smtp HOST:PORT")
     today = date.today()
     if week:
         start, end = iso_week_bounds(week)
@@ -860,16 +957,35 @@ def report_weekly(ctx, week, as_of, output, date_format, confirmed_only, at_risk
     data = load_audit_data(ctx.existing_db, as_of, settings, confirmed_only=confirmed_only, save=False,
                            previous_before=start - timedelta(days=1),
                            previous_after=start - timedelta(days=7))
-    _write(output, weekly_report(data, start, end, date_format=date_format), "Weekly report")
+    if output or not mailing:
+        _write(output or "weekly.html", weekly_report(data, start, end, date_format=date_format),
+               "Weekly report")
+    if mailing:
+        from .report.mail import send_mail, weekly_mail, write_mail
+
+        mails = weekly_mail(data, start, end, sender, to, per_rep=per_rep,
+                            rep_addresses=_pairs(rep_emails, "--rep-email"),
+                            date_format=date_format)
+        if email_path:
+            for path in write_mail(mails, email_path):
+                click.echo(f"E-mail written to {path}", err=True)
+        if smtp_server:
+            sent = send_mail(mails, smtp_server, starttls=starttls, user=smtp_user,
+                             password=os.environ.get("PROMISEAUDIT_SMTP_PASSWORD"))
+            for recipients in sent:
+                click.echo(f"Sent to {', '.join(recipients)}", err=True)
     save_snapshot(ctx.existing_db, data, settings)
 
 
 @main.command()
 @click.option("--deal", "deal_id", help="The deal to brief on.")
 @click.option("--customer", help="Or: every deal of this customer.")
-@click.option("--as-of", type=DATE, default=lambda: date.today(), show_default="today")
-@click.option("-o", "--output", type=click.Path(), help="Also write the brief as HTML.")
-@click.option("--date-format", default="%Y-%m-%d", show_default=True)
+@click.option("--as-of", type=DATE, default=lambda: date.today(), show_default="today",
+              help="Brief as of this date (YYYY-MM-DD).")
+@click.option("-o", "--output", type=click.Path(),
+              help="Also write the brief as HTML, one printed page.")
+@click.option("--date-format", default="%Y-%m-%d", show_default=True,
+              help="How dates are shown, e.g. '%d %b %Y'.")
 @audit_options
 @pass_ctx
 def brief(ctx, deal_id, customer, as_of, output, date_format, confirmed_only, at_risk_days,
@@ -889,9 +1005,12 @@ def brief(ctx, deal_id, customer, as_of, output, date_format, confirmed_only, at
 
 
 @main.command()
-@click.option("--format", "fmt", type=click.Choice(["csv", "json", "ics"]), required=True)
+@click.option("--format", "fmt", type=click.Choice(["csv", "json", "ics"]), required=True,
+              help="csv: the promise register for the delivery team to fill in; json: "
+                   "everything, for other tools; ics: due dates and check-ins for a calendar.")
 @click.option("-o", "--output", type=click.Path(), help="File to write (default: screen).")
-@click.option("--as-of", type=DATE, default=lambda: date.today(), show_default="today")
+@click.option("--as-of", type=DATE, default=lambda: date.today(), show_default="today",
+              help="Statuses as of this date (YYYY-MM-DD).")
 @audit_options
 @pass_ctx
 def export(ctx, fmt, output, as_of, confirmed_only, at_risk_days, windows, holidays):
@@ -938,7 +1057,7 @@ def browse(ctx, port, host):
 @click.option("--epochs", type=click.IntRange(1, 100), help="With --cv: training epochs (default: the config's).")
 @click.option("--blind", is_flag=True, help="Score only the corpus's blind split (once, at the end of a round).")
 def eval_(gold_dir, as_json, model, folds, epochs, blind):
-    """(Developers) Score the extractor against hand-labelled documents (precision, recall, F1)."""
+    """Score the extractor against hand-labelled documents (precision, recall, F1)."""
     from .evaluate import cross_validate_corpus, evaluate, side_by_side, split_stems
     from .extract import build_nlp
 
@@ -964,7 +1083,7 @@ def eval_(gold_dir, as_json, model, folds, epochs, blind):
               help="More gold folders to train on (default: fixtures/gold and fixtures/holdout/gold).")
 @click.option("--out", "out_dir", type=click.Path(), help="Where to write the model (default: inside the package).")
 def train(corpus_dir, gold_dirs, out_dir):
-    """(Developers) Train the model that decides which units are promises, from the labelled documents."""
+    """Train the model that decides which units are promises, from the labelled documents."""
     from .evaluate import train_shipped_model
 
     path, meta = train_shipped_model(corpus_dir, list(gold_dirs) or None, out_dir)

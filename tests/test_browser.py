@@ -4,7 +4,8 @@ Checks that the reports load with no console errors and no failed requests (no e
 assets), read without JavaScript, fit a phone-sized window, and print. Screenshots go to
 the test's tmp_path and, when PROMISEAUDIT_SCREENSHOTS names a folder, there as well.
 Without /usr/bin/chromium the tests are skipped, except on CI (env CI set), where they
-fail: CI installs chromium.
+fail: CI installs chromium. The pre-call brief is printed to PDF on A4 and on Letter and
+must fit on one page (issue 10).
 """
 import os
 import shutil
@@ -12,8 +13,13 @@ from pathlib import Path
 
 import pytest
 
+from collections import Counter
+
+from promiseaudit.api import load_audit_data
+from promiseaudit.ledger import open_ledger
 from promiseaudit.report import brief_html, manager_report, weekly_report
-from report_data import AS_OF, WEEK_START, sample_audit_data, synthetic_audit_data
+from report_data import (AS_OF, WEEK_START, build_sample_ledger, sample_audit_data,
+                         synthetic_audit_data)
 
 pytestmark = pytest.mark.browser
 
@@ -33,8 +39,10 @@ def browser():
     if not Path(CHROMIUM).exists():
         if os.environ.get("CI"):
             pytest.fail(f"{CHROMIUM} is missing on CI; install Debian's chromium package")
-        pytest.skip(f"{CHROMIUM} not installed")
-    sync_api = pytest.importorskip("playwright.sync_api")
+        pytest.skip(f"no Chromium at {CHROMIUM}: install Debian's chromium package "
+                    "(apt-get install chromium) to run the real-browser tests")
+    sync_api = pytest.importorskip("playwright.sync_api",
+                                   reason="playwright is not installed (pip install -e '.[test]')")
     with sync_api.sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         yield browser
@@ -136,3 +144,53 @@ def test_large_report_opens(browser, tmp_path):
         assert page.locator("#all tbody tr").count() > 1000
     finally:
         context.close()
+
+
+# --- the pre-call brief on one printed page (issue 10) ---------------------------------
+
+
+def _real_sample():
+    db = open_ledger(":memory:")
+    build_sample_ledger(db)
+    return load_audit_data(db, AS_OF)
+
+
+def _busiest_customer_brief():
+    """80 promises over four deals with 18 to talk about: far more than a call covers."""
+    data = synthetic_audit_data(400, seed=11)
+    customer, _ = Counter(d.customer for d in data.deals.values()).most_common(1)[0]
+    return brief_html(data, customer=customer)
+
+
+BRIEFS = {
+    "harbor": lambda: brief_html(sample_audit_data(), deal_id="D-1001"),
+    "crestview": lambda: brief_html(sample_audit_data(), customer="Crestview Dental Group"),
+    "harbor-real-audit": lambda: brief_html(_real_sample(), deal_id="D-1001"),
+    "one-busy-deal": lambda: brief_html(synthetic_audit_data(400, seed=11), deal_id="D-00004"),
+    "busiest-customer": _busiest_customer_brief,
+}
+
+
+@pytest.mark.parametrize("paper", ["A4", "Letter"])
+@pytest.mark.parametrize("name", sorted(BRIEFS))
+def test_brief_prints_on_one_page(browser, tmp_path, name, paper):
+    import pypdfium2
+
+    path = tmp_path / f"brief-{name}.html"
+    path.write_text(BRIEFS[name](), encoding="utf-8")
+    context, page, problems, _ = open_report(browser, path, width=800)
+    try:
+        assert problems == []
+        page.emulate_media(media="print")
+        # Concise, not tiny: the body text stays at 9 pt (12 px) or more.
+        size = page.evaluate("parseFloat(getComputedStyle(document.body).fontSize)")
+        assert size >= 12, f"print font is {size}px"
+        pdf = page.pdf(format=paper)
+        folder = os.environ.get("PROMISEAUDIT_SCREENSHOTS")
+        if folder:
+            Path(folder, f"brief-{name}-{paper}.pdf").write_bytes(pdf)
+        pages = len(pypdfium2.PdfDocument(pdf))
+        assert pages == 1, f"the {name} brief takes {pages} {paper} pages"
+    finally:
+        context.close()
+

@@ -30,17 +30,24 @@ def text_of(tag) -> str:
 
 
 def test_brief_lists_problems_with_talking_points(harbor):
-    cards = harbor.find("section", id="talk").find_all("article")
+    talk = harbor.find("section", id="talk")
+    # The worst three get a card with what to say (the page must hold one printed page);
+    # the rest of the problems one line each, late ones with how late they were.
+    cards = talk.find_all("article")
     labels = [c.select_one(".badge").get_text() for c in cards]
-    assert labels == ["Broken"] * 4 + ["Late"] * 2
+    assert labels == ["Broken"] * 3
     says = [text_of(p) for p in harbor.select("p.say")]
     assert ("Say: Availability was 99.82% in April 2027 against 99.9% promised; explain the "
             "cause, what has changed, and any service credit the contract gives.") in says
     assert ("Say: Acknowledge the missed health report of 2027-05-06; offer a new date and "
             "explain what is being done to deliver it.") in says
-    assert any(s.startswith("Say: 1 of 3 P1 responses missed the promise (within 1 hour)")
-               for s in says)
-    assert any("The go-live came 7 days late (due 2027-04-15)" in s for s in says)
+    lines = [text_of(li) for li in talk.select("ul.lines li")]
+    assert len(lines) == 3
+    assert lines[0].startswith("Broken Ongoing Priority 1 incidents will receive a response")
+    assert "2 of 3 P1 tickets had a response within 1 hour" in lines[0]
+    assert lines[2] == ("Late 2027-04-15 Go-live of the managed network will take place no "
+                        "later than April 15, 2027. (7 days late)")
+    assert talk.select_one("p.more") is None  # nothing left out
 
 
 def test_brief_shows_deal_facts_next_check_in_and_done(harbor):
@@ -53,7 +60,9 @@ def test_brief_shows_deal_facts_next_check_in_and_done(harbor):
     assert "So far: 1 of 1 held." in checkin
     done = text_of(sections["Done (3)"])
     assert "site survey report" in done and "delivered 2027-02-10" in done
-    assert len(sections["Everything we promised (12)"].select("tbody tr")) == 12
+    later = [text_of(li) for li in sections["Still to come (2)"].select("li")]
+    assert later[0].startswith("Pending Not yet reviewed 2028-07-15 Prices for additional")
+    assert later[1].startswith("Open Not yet reviewed No date yet We aim to replace")
     note = text_of(harbor.select_one(".note"))
     assert "harbor-sow-signed.pdf: Not read: locked with a password" in note
 
@@ -230,3 +239,41 @@ def test_unknown_figures_are_shown_in_words():
     p = promise("Something measurable.")
     assert figure_lines(p, verdict("broken", figures={"credits_owed": 2, "note": None})) == [
         "Credits owed: 2", "Note: Not recorded yet"]
+
+
+def test_a_long_brief_says_what_it_left_out():
+    """Issue 10: the brief is one printed page, so long lists end in "and N more"."""
+    from collections import Counter
+
+    from report_data import synthetic_audit_data
+
+    data = synthetic_audit_data(400, seed=11)
+    customer, deals = Counter(d.customer for d in data.deals.values()).most_common(1)[0]
+    soup = BeautifulSoup(brief_html(data, customer=customer), "html.parser")
+    talk = soup.find("section", id="talk")
+    shown = len(talk.find_all("article")) + len(talk.select("ul.lines li"))
+    problems = int(re.search(r"\((\d+)\)", text_of(talk.h2)).group(1))
+    assert (len(talk.find_all("article")), len(talk.select("ul.lines li"))) == (3, 3)
+    assert text_of(talk.select_one("p.more")) == (
+        f"and {problems - shown} more promises to raise; the audit report for these deals "
+        "lists them all.")
+    assert text_of(soup.select("table.deal-facts tbody tr")[-1]) == f"and {deals - 3} more deal"
+    for section in ("done", "later"):
+        part = soup.find("section", id=section)
+        assert len(part.select("li")) == 3
+        assert text_of(part.select_one("p.more")).startswith("and ")
+
+
+def test_brief_quotes_are_cut_at_a_word_not_lost():
+    long = ("We will deliver the fully configured fleet telematics platform, including every "
+            "gateway, dashboard, driver app, maintenance module, fuel card integration and "
+            "reporting pack described in sections 3 to 9, no later than 30 April 2027, and we "
+            "will train every depot supervisor before that date.")
+    data = sample_audit_data()
+    p = next(p for p in data.promises if "as-built network documentation" in p.text)
+    promises = tuple(x.with_(text=long) if x.id == p.id else x for x in data.promises)
+    soup = BeautifulSoup(brief_html(replace(data, promises=promises), deal_id="D-1001"),
+                         "html.parser")
+    quotes = [text_of(q) for q in soup.select("section#talk p.quote")]
+    cut = next(q for q in quotes if q.startswith("\u201cWe will deliver the fully"))
+    assert cut.endswith("\u2026\u201d") and len(cut) <= 204

@@ -93,7 +93,9 @@ def test_problem_card_shows_source_due_evidence_and_reason(soup, data):
     assert "From helpdesk-tickets.csv row 4" in text
     assert "2 of 3 P1 responses within 1 hour, 67%" in text
     assert "HD-40230 took 2 hours 10 minutes" in text
-    assert "rule: compliance_below_promise" in text
+    # Issue 10: the rule is a tooltip for whoever asks, not text a manager reads.
+    assert "compliance_below_promise" not in text
+    assert card.find("dd", title="Decided by audit rule compliance_below_promise")
 
 
 def test_due_basis_and_figures_are_shown(soup, data):

@@ -23,7 +23,7 @@ from .formatting import (
     percent,
     status_label,
 )
-from .text import brief_text
+from .text import brief_text, weekly_text
 from .views import ReportFilters, brief_context, manager_context, weekly_context
 
 __all__ = [
@@ -33,6 +33,7 @@ __all__ = [
     "weekly_report",
     "brief_html",
     "brief_text",
+    "weekly_text",
     "iso_week_bounds",
     "template_dirs",
 ]
@@ -138,15 +139,19 @@ def manager_report(data: AuditData, filters: ReportFilters = ReportFilters(),
 
 def weekly_report(data: AuditData, week_start: date, week_end: date,
                   date_format: str = "%Y-%m-%d",
-                  env: Optional[jinja2.Environment] = None) -> str:
+                  env: Optional[jinja2.Environment] = None, rep: Optional[str] = None,
+                  for_email: bool = False) -> str:
     """The weekly report (HTML suited to e-mail): what broke this week, what is due or at
     risk in the next two weeks, what was kept, what changed since last week's snapshot.
 
     ``data.as_of`` is the week's end; ``data.previous`` the statuses at last week's
     snapshot. The output has no timestamps: the same data gives the same bytes.
+    rep (str | None): only this rep's deals ("" for deals with no rep recorded).
+    for_email (bool): leave out the print style sheet, so every style is inline.
     """
     fmt = DateFormatter(date_format)
-    ctx = weekly_context(data, week_start, week_end, fmt)
+    ctx = weekly_context(data, week_start, week_end, fmt, rep=rep)
+    ctx["for_email"] = for_email
     return _render(env, "weekly.html", ctx)
 
 

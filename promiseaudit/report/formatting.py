@@ -6,6 +6,7 @@ from datetime import date
 from typing import Optional
 
 from ..errors import PromiseAuditError
+from ..read.normalize import keeps_hyphen, vocabulary
 
 NOT_RECORDED = "Not recorded yet"
 
@@ -72,8 +73,12 @@ RECURRENCE_PERIODS = {
     "semiannually": "half-year",
     "annually": "year",
 }
-TIME_UNITS = {"minute", "minutes", "hour", "hours", "day", "days", "business day",
-              "business days", "week", "weeks", "business hour", "business hours"}
+TIME_UNITS = {"ms", "millisecond", "milliseconds", "second", "seconds", "minute", "minutes",
+              "hour", "hours", "day", "days", "business day", "business days", "week",
+              "weeks", "business hour", "business hours"}
+# Units as the extractor stores them -> as people write them.
+UNIT_WORDS = {"ms": "millisecond", "business_day": "business day",
+              "business_hour": "business hour"}
 
 
 class DateFormatter:
@@ -160,8 +165,17 @@ def rate_of(kept: int, due: int) -> Optional[float]:
     return kept / due if due else None
 
 
+def unit_words(unit: Optional[str]) -> str:
+    """A stored unit in words: "business_day" -> "business day", "ms" -> "millisecond"."""
+    if not unit:
+        return ""
+    return UNIT_WORDS.get(unit, unit.replace("_", " "))
+
+
 def plural(unit: Optional[str], count) -> str:
-    """The unit in the plural when ``count`` is not 1 ("gateway", 340 -> "gateways")."""
+    """The unit in the plural when ``count`` is not 1 ("gateway", 340 -> "gateways";
+    "business_day", 2 -> "business days")."""
+    unit = unit_words(unit)
     if not unit:
         return ""
     if unit in ("%", "percent") or count == 1:
@@ -188,7 +202,8 @@ def threshold_phrase(threshold, unit, direction) -> str:
         return ""
     text = amount(threshold, unit)
     if direction == "at_most":
-        return f"within {text}" if (unit or "").lower() in TIME_UNITS else f"at most {text}"
+        timed = unit_words(unit).lower() in TIME_UNITS
+        return f"within {text}" if timed else f"at most {text}"
     if direction == "at_least":
         return f"at least {text}"
     return text
@@ -201,6 +216,39 @@ def shorten(text: str, width: int = 90) -> str:
         return text
     cut = text[: width - 1].rsplit(" ", 1)[0].rstrip(",;:-")
     return cut + "…"
+
+
+# A line end inside a word split with a hyphen ("imple-\nmentation"), or any other line
+# end (PDF text keeps the proposal's line breaks).
+_HYPHEN_BREAK = re.compile(r"(\w+)-[ \t]*\r?\n\s*(\w+)")
+_LINE_BREAK = re.compile(r"[ \t]*(?:\r\n|\r|\n)\s*")
+
+
+def display_quote(text: Optional[str]) -> str:
+    """A quote as a person reads it: line breaks from the PDF become spaces ("by 1\nMarch"
+    -> "by 1 March") and a word hyphenated at a line end is joined ("imple-\nmentation"
+    -> "implementation") unless the hyphen may be real ("go-\nlive", "24-\nhour",
+    "e-\nmail"). Only for showing: the stored quote is never changed."""
+    if not text:
+        return text or ""
+    if "\n" not in text and "\r" not in text:
+        return text
+    vocab = vocabulary([text])
+
+    def join(m: re.Match) -> str:
+        left, right = m.group(1), m.group(2)
+        if f"{left}-{right}".lower() in vocab:
+            keep = True
+        elif f"{left}{right}".lower() in vocab:
+            keep = False
+        else:
+            # Short heads ("e-", "re-", "co-") are usually real prefixes: keep the hyphen.
+            keep = len(left) < 3 or not left.isalpha() or not right.islower() \
+                or keeps_hyphen(left, right, vocab)
+        return f"{left}-{right}" if keep else left + right
+
+    text = _HYPHEN_BREAK.sub(join, text.strip())
+    return _LINE_BREAK.sub(" ", text)
 
 
 _PRIORITY = re.compile(r"\b(?:P|priority\s*)([1-5])\b", re.I)

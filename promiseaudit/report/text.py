@@ -1,4 +1,5 @@
-"""The pre-call brief as a plain-text table for the terminal (fixed width, no colours)."""
+"""Plain-text reports (fixed width, no colours): the pre-call brief for the terminal and
+the weekly report as the plain part of its e-mail."""
 from __future__ import annotations
 
 import textwrap
@@ -7,7 +8,7 @@ from typing import Optional
 
 from ..models import AuditData
 from .formatting import DateFormatter, shorten
-from .views import brief_context
+from .views import brief_context, weekly_context
 
 WIDTH = 78
 STATUS_COL = 11
@@ -96,3 +97,83 @@ def brief_text(data: AuditData, deal_id: Optional[str] = None, customer: Optiona
         for d in unread:
             lines += _wrap(f"{d['name']}: {d['outcome_label']}. {d['advice']}", 2, "- ")
     return "\n".join(line.rstrip() for line in lines) + "\n"
+
+
+def _weekly_entry(it, when: str, note: str, detail: bool, dw: int) -> list[str]:
+    lead = f"{it.status_label.upper()}{' (not yet reviewed)' if it.candidate else ''}"
+    lines = _row(lead if len(lead) < STATUS_COL else it.status_label.upper(), when,
+                 f"{it.customer} · {it.deal_id} · {it.category_label} · Owner: {it.rep}", dw)
+    indent = STATUS_COL + dw
+    if len(lead) >= STATUS_COL:
+        lines += _wrap("Not yet reviewed", indent)
+    if note:
+        lines += _wrap(note, indent)
+    lines += _wrap(f"\u201c{it.quote}\u201d", indent)
+    if detail:
+        for text in [it.reason] + it.figures:
+            lines += _wrap(text, indent)
+    lines += _wrap(it.location, indent)
+    return lines + [""]
+
+
+def weekly_text(data: AuditData, week_start: date, week_end: date,
+                date_format: str = "%Y-%m-%d", rep: Optional[str] = None) -> str:
+    """The weekly report as fixed-width text (the plain part of the e-mail): the same
+    sections as the HTML, in the same order. ``rep`` as in ``weekly_report``."""
+    fmt = DateFormatter(date_format)
+    ctx = weekly_context(data, week_start, week_end, fmt, rep=rep)
+    dw = _date_width(fmt)
+    title = f"WEEKLY PROMISE REPORT{' FOR ' + ctx['owner'].upper() if ctx['owner'] else ''}"
+    lines = [title, f"{ctx['week_label']}: {ctx['start']} to {ctx['end']}", "=" * WIDTH]
+    lines += _wrap(f"Audited as of {ctx['as_of']}. " + (
+        f"Compared with the audit of {ctx['previous_as_of']}." if ctx["has_previous"] else
+        "No earlier audit was stored, so changes will show from next week."), 0)
+    t = ctx["totals"]
+    lines += _wrap(
+        f"{len(ctx['broke'])} broke this week, {len(ctx['upcoming'])} due or at risk in the "
+        f"next two weeks, {len(ctx['kept'])} kept this week, {len(ctx['changes'])} changed "
+        f"since last week. {ctx['scope']}: {t['rate_text']} of the {t['due']} promises that "
+        "have fallen due were kept on time"
+        + (f"; {t['candidates']} {'promises are' if t['candidates'] != 1 else 'promise is'} "
+           "not yet reviewed." if t["candidates"] else "."), 0)
+
+    lines += _heading(f"What broke this week ({len(ctx['broke'])})")
+    for it in ctx["broke"]:
+        lines += _weekly_entry(it, it.due_text, "", True, dw)
+    if not ctx["broke"]:
+        lines.append("Nothing broke this week.")
+    lines += _heading(f"Due or at risk in the next two weeks ({len(ctx['upcoming'])})")
+    for u in ctx["upcoming"]:
+        lines += _weekly_entry(u["item"], u["when"], u["note"], False, dw)
+    if not ctx["upcoming"]:
+        lines.append("Nothing is due or at risk in the next two weeks.")
+    lines += _heading(f"Kept this week ({len(ctx['kept'])})")
+    for k in ctx["kept"]:
+        note = "; ".join(x for x in (k["note"], k["item"].held) if x)
+        lines += _weekly_entry(k["item"], k["when"], note, False, dw)
+    if not ctx["kept"]:
+        lines.append("Nothing was recorded as delivered this week.")
+    lines += _heading(f"What changed since last week ({len(ctx['changes'])})")
+    if not ctx["has_previous"]:
+        lines += _wrap("No earlier audit was stored, so there is nothing to compare with "
+                       "yet. Next week's report will show what changed.", 0)
+    for c in ctx["changes"]:
+        it = c["item"]
+        lines += _wrap(f"{c['before_label']} -> {c['after_label']}: {it.customer} "
+                       f"({it.deal_id}, owner {it.rep}): {shorten(it.quote, 120)}", 2, "- ")
+    if ctx["has_previous"] and not ctx["changes"]:
+        lines.append("No promise changed status since last week.")
+    if ctx["gone"]:
+        n = ctx["gone"]
+        lines += _wrap(f"{n} promise{'s' if n != 1 else ''} from last week's audit "
+                       f"{'are' if n != 1 else 'is'} no longer checked (rejected in review or "
+                       "removed).", 0)
+    lines += ["", "-" * WIDTH]
+    lines += _wrap("Kept: delivered on time. Late: delivered after the due date. Broken: not "
+                   "delivered by the due date, or the level was missed. At risk: due soon "
+                   "with nothing delivered. Quotes are copied word for word from the "
+                   "proposals. Made by promiseaudit.", 0)
+    # One blank line between sections, however the entries ended.
+    lines = [line.rstrip() for i, line in enumerate(lines)
+             if line.strip() or (i and lines[i - 1].strip())]
+    return "\n".join(lines) + "\n"

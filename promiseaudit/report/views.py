@@ -24,6 +24,7 @@ from .formatting import (
     STATUS_LABELS,
     STATUS_ORDER,
     category_label,
+    display_quote,
     number,
     percent,
     plural,
@@ -34,6 +35,13 @@ from .formatting import (
 from .talking import figure_lines, held_counts, held_figures, talking_points
 
 SOON_DAYS = 14
+# The pre-call brief fits on one printed page (A4 or Letter): the worst problems get a
+# card with talking points, the rest of each list a line, then "and N more".
+BRIEF_CARDS = 3
+BRIEF_LINES = 3
+BRIEF_LIST = 3
+BRIEF_DEALS = 3
+BRIEF_QUOTE = 200
 RECENT_OCCURRENCES = 8
 PROBLEM_STATUSES = ("broken", "at_risk")
 FAR = date.max
@@ -81,7 +89,8 @@ class Item:
         self.reason = (fmt.in_text(verdict.reason) if hasattr(fmt, "in_text")
                        else verdict.reason) or NOT_RECORDED
         self.rule = verdict.rule
-        self.quote = promise.text
+        # Shown with the PDF's line breaks joined; promise.text stays the stored quote.
+        self.quote = display_quote(promise.text)
         self.source = promise.source or NOT_RECORDED
         self.page = promise.page
         self.candidate = promise.review_state == "candidate"
@@ -95,6 +104,17 @@ class Item:
     @cached_property
     def short(self) -> str:
         return shorten(self.quote, 90)
+
+    @cached_property
+    def line(self) -> str:
+        """The quote cut to one line of a two-column list (the brief)."""
+        return shorten(self.quote, 60)
+
+    @cached_property
+    def late_note(self) -> str:
+        """ "9 days late" for a late promise (empty otherwise or when not known)."""
+        n = self.days_late
+        return f"{n} day{'s' if n != 1 else ''} late" if self.status == "late" and n else ""
 
     @cached_property
     def figures(self) -> list[str]:
@@ -155,7 +175,9 @@ class Item:
 
     @cached_property
     def talking(self) -> list[str]:
-        return talking_points(self.promise, self.verdict, self.as_of, self.fmt)
+        shown = self.promise if self.quote == self.promise.text else \
+            self.promise.with_(text=self.quote)
+        return talking_points(shown, self.verdict, self.as_of, self.fmt)
 
     @cached_property
     def done_note(self) -> str:
@@ -166,6 +188,13 @@ class Item:
         if self.done_on is None:
             return f"due {self.due_text}"
         return f"due {self.due_text}; delivered {self.fmt(self.done_on)}"
+
+    @cached_property
+    def done_short(self) -> str:
+        """The brief's note on a kept promise: "delivered 10 Feb", "2 of 2 held"."""
+        if self.verdict.occurrences or self.done_on is None:
+            return self.done_note
+        return f"delivered {self.fmt(self.done_on)}"
 
     @cached_property
     def done_on(self) -> Optional[date]:
@@ -371,13 +400,32 @@ def _in(day: Optional[date], start: date, end: date) -> bool:
     return day is not None and start <= day <= end
 
 
-def weekly_context(data: AuditData, start: date, end: date, fmt: Callable) -> dict:
+def report_reps(data: AuditData) -> list[str]:
+    """The reps who own audited promises, sorted by name; "" stands for deals with no
+    rep recorded (listed last, when there are any)."""
+    names: dict[str, str] = {}
+    for p in data.promises:
+        if p.id not in data.verdicts or p.review_state == "rejected":
+            continue
+        deal = data.deals.get(p.deal_id)
+        rep = ((deal.rep if deal else None) or "").strip()
+        names.setdefault(rep.casefold(), rep)
+    return sorted(names.values(), key=lambda n: (n == "", n.casefold()))
+
+
+def weekly_context(data: AuditData, start: date, end: date, fmt: Callable,
+                   rep: Optional[str] = None) -> dict:
+    """What the weekly report shows. ``rep``: only that rep's deals ("" for the deals
+    with no rep recorded); None for every deal."""
     if end < start:
         raise PromiseAuditError(
             f"The week ends ({end.isoformat()}) before it starts ({start.isoformat()}); "
             "give the Monday first"
         )
-    items = sorted(build_items(data, fmt), key=lambda i: i.sort_key)
+    items = build_items(data, fmt)
+    if rep is not None:
+        items = [i for i in items if _same(i.deal.rep if i.deal else None, rep)]
+    items = sorted(items, key=lambda i: i.sort_key)
     prev = data.previous or {}
     horizon = end + timedelta(days=SOON_DAYS)
 
@@ -435,13 +483,25 @@ def weekly_context(data: AuditData, start: date, end: date, fmt: Callable) -> di
                 changes.append({"item": it, "before": before,
                                 "before_label": status_label(before) if before else "New",
                                 "after_label": it.status_label})
-        current = {i.id for i in items}
-        gone = sum(1 for pid in prev if pid not in current)
+        # A promise no longer audited has no deal to tell whose it was: counted only in
+        # the report for everyone.
+        current = {p.id for p in data.promises if p.id in data.verdicts
+                   and p.review_state != "rejected"}
+        gone = sum(1 for pid in prev if pid not in current) if rep is None else 0
     changes.sort(key=lambda c: (STATUS_ORDER.get(c["item"].status, 99),
                                 c["item"].customer.casefold(), c["item"].id))
     iso = start.isocalendar()
+    if rep is None:
+        owner, scope = "", "Across all deals"
+    elif rep:
+        owner, scope = rep, f"Across {rep}'s deals"
+    else:
+        owner, scope = "deals with no rep recorded", "Across the deals with no rep recorded"
     return {
         "week_label": f"Week {iso.week}, {iso.year}",
+        "owner": owner,
+        "scope": scope,
+        "for_email": False,
         "start": fmt(start), "end": fmt(end), "as_of": fmt(data.as_of),
         "horizon": fmt(horizon),
         "previous_as_of": fmt(data.previous_as_of, "") if data.previous_as_of else "",
@@ -535,6 +595,16 @@ def brief_context(data: AuditData, deal_id: Optional[str], customer: Optional[st
     done.sort(key=lambda i: (max((e.date for e in i.verdict.evidence if e.date),
                                  default=i.due or FAR), i.id))
     names = sorted({d.customer or NOT_RECORDED for d in deals})
+    soon_rows = [{"item": it, "when": fmt(w)} for w, it in soon]
+    mentioned = problem_ids | {i.id for _, i in soon} | {i.id for i in done}
+    if next_checkin:
+        mentioned.add(next_checkin["item"].id)
+    later = sorted((i for i in items if i.id not in mentioned and i.status in (
+        "pending", "open")), key=lambda i: (i.due or FAR, i.id))
+    waived = [i for i in items if i.status == "waived"]
+    # Broken and at-risk promises get the cards; late ones are done, so a line will do.
+    cards = [i for i in problems if i.status != "late"][:BRIEF_CARDS]
+    lines = [i for i in problems if i not in cards]
     return {
         "title": " / ".join(names),
         "deals": [_deal_view(d, fmt) for d in deals],
@@ -542,13 +612,38 @@ def brief_context(data: AuditData, deal_id: Optional[str], customer: Optional[st
         "totals": tally(items),
         "problems": problems,
         "next_checkin": next_checkin,
-        "soon": [{"item": it, "when": fmt(w)} for w, it in soon],
+        "soon": soon_rows,
         "soon_days": SOON_DAYS,
         "done": done,
-        "waived": [i for i in items if i.status == "waived"],
+        "waived": waived,
         "items": sorted(items, key=lambda i: (i.due or FAR, i.id)),
         "documents": document_rows(data, ids),
+        # The one-page HTML brief: the same lists, cut short with "and N more".
+        "page": {
+            "deals": _cut([_deal_view(d, fmt) for d in deals], BRIEF_DEALS, "deal"),
+            "cards": [_card(i) for i in cards],
+            "lines": _cut(lines, BRIEF_LINES, "promise"),
+            "soon": _cut(soon_rows, BRIEF_LIST, "promise"),
+            "done": _cut(done, BRIEF_LIST, "promise"),
+            "later": _cut(later, BRIEF_LIST, "promise"),
+            "waived": _cut(waived, 2, "promise"),
+        },
     }
+
+
+def _cut(rows: list, limit: int, noun: str) -> dict:
+    """The first ``limit`` rows of a list and "and 3 more promises" for the rest."""
+    if len(rows) <= limit:
+        return {"shown": rows, "more": 0, "more_text": "", "count": len(rows)}
+    more = len(rows) - limit
+    return {"shown": rows[:limit], "more": more, "count": len(rows),
+            "more_text": f"and {more} more {noun}{'s' if more != 1 else ''}"}
+
+
+def _card(item: Item) -> dict:
+    """A problem as the brief shows it: the quote cut to a few lines, two points."""
+    return {"item": item, "quote": shorten(item.quote, BRIEF_QUOTE),
+            "talking": item.talking[:2]}
 
 
 def _deal_view(deal: Deal, fmt: Callable) -> dict:
