@@ -231,6 +231,9 @@ class Delivery:
     record_type (str | None): the export's own type ("Question", "Incident", "Task").
     opened_at/responded_at/resolved_at: ticket timestamps, from which response and
         resolution times are derived when ``value`` is empty.
+    deal_reason (str | None): why the import gave the record its deal ("company 'Harbor
+        Logistics Inc.' = customer 'Harbor Logistics'"); None for a file that names the
+        deal_id itself.
     """
 
     deal_id: str
@@ -251,6 +254,7 @@ class Delivery:
     value_kind: Optional[str] = None
     record_type: Optional[str] = None
     id: Optional[int] = None
+    deal_reason: Optional[str] = None
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,7 @@ from sqlite_utils.migrations import Migrations
 
 migrations = Migrations("promiseaudit")
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 
 _INITIAL = """
 CREATE TABLE deals (
@@ -197,3 +197,10 @@ def m0005_tiers_and_measures(db):
     db.conn.executemany(
         "UPDATE promises SET tier = ?, measures = ?, about_incidents = ?, period_due_days = ?, "
         "period_due_from = ?, period_due_business = ? WHERE id = ?", updates)
+
+
+@migrations(name="0009_record_deal_reason")
+def m0009_record_deal_reason(db):
+    # Why an import gave a delivery record its deal ("company 'Harbor Logistics Inc.' =
+    # customer 'Harbor Logistics'"); records imported before keep none.
+    db.execute("ALTER TABLE deliveries ADD COLUMN deal_reason TEXT")

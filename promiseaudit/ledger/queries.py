@@ -89,6 +89,7 @@ def delivery_from_row(row: dict) -> Delivery:
         value_unit=row["value_unit"],
         value_kind=row["value_kind"],
         record_type=row["record_type"],
+        deal_reason=row.get("deal_reason"),
         source_file=row["source_file"],
         source_row=row["source_row"],
     )
@@ -167,7 +168,8 @@ def get_promise(db, promise_id: str) -> Promise:
 
 _DELIVERY_COLUMNS = ("id", "deal_id", "category", "delivered_on", "description", "quantity",
                      "value", "reference", "promise_id", "priority", "opened_at",
-                     "responded_at", "resolved_at", "source_file", "source_row")
+                     "responded_at", "resolved_at", "source_file", "source_row",
+                     "value_unit", "value_kind", "record_type", "deal_reason")
 
 
 def deliveries(db, deal_id: Optional[str] = None) -> list[Delivery]:
@@ -188,7 +190,8 @@ def deliveries(db, deal_id: Optional[str] = None) -> list[Delivery]:
             id=r[0], deal_id=r[1], category=r[2], delivered_on=d(r[3]), description=r[4],
             quantity=r[5], value=r[6], reference=r[7], promise_id=r[8], priority=r[9],
             opened_at=dt(r[10]), responded_at=dt(r[11]), resolved_at=dt(r[12]),
-            source_file=r[13], source_row=r[14])
+            source_file=r[13], source_row=r[14], value_unit=r[15], value_kind=r[16],
+            record_type=r[17], deal_reason=r[18])
         out.append(rec)
     return out
 
