@@ -942,137 +942,176 @@ def parse_deliveries(db, path, mapping: Optional[Mapping] = None, strict: bool =
             mapping.values.update(given.values)
             mapping.timezone = given.timezone or mapping.timezone
     mapping = mapping or Mapping()
-    clock = Clock(mapping, time_zone(mapping.timezone))
+    time_zone(mapping.timezone)  # an unknown zone is refused before the file is read
     name = Path(path).name
     table = read_table(path, allow_repeated=True, today=today)
     cols = Columns(table.columns)
     _check_repeated(name, table, _read_columns(mapping, cols))
-    decimals = Decimals.of(table, mapping)
     required = ("deal_id",) + (() if mapping.meetings else ("category",)) + (
         ("delivered_on",) if "opened_at" not in mapping.columns else ()
     )
     _check_columns(name, cols, required, mapping)
-    finder = DealFinder(queries.deals(db), mapping, cols)
-    known_promises = {
-        r[0]: r[1] for r in db.execute("select id, deal_id from promises").fetchall()
-    }
-    only = {cols.find(c) or c: allowed for c, allowed in mapping.only.items()}
+    reader = _RowReader(db, mapping, cols, table, today)
     skips = Skips(strict)
     records = []
     for rownum, raw in table.rows:
         where = f"{name} row {rownum}" if table.kind == "table" else f"{name} event {rownum}"
-        found = _delivery(raw, mapping, cols, only, clock, decimals, finder, known_promises,
-                          today, where)
+        found = reader.read(raw, where)
         if isinstance(found, Skip):
             skips.add(found, where)
             continue
         records.append(replace(found, source_file=name, source_row=rownum))
+    clock = reader.clock
     info = {"skipped": skips.count, "skip_reasons": skips.report(),
             "converted": clock.converted, "timezone": zone_name(clock.zone),
             **_delivery_column_report(cols, mapping)}
     return records, info
 
 
-def _delivery(raw, mapping: Mapping, cols: Columns, only, clock, decimals, finder: DealFinder,
-              known_promises, today: date, where: str):
-    """One row as a Delivery, or a Skip saying why it is not evidence."""
-    for column, allowed in only.items():
-        value = raw.get(column, "")
-        if value.lower() not in allowed:
-            return Skip(mapping.only_reason, value or "(empty)",
-                        f"{column} is '{value}' ({mapping.only_reason})")
-    row = _canonical(raw, mapping, cols)
-    if row.get("promise_id") and not any(
-        row.get(c) for c in ("delivered_on", "quantity", "value", "reference",
-                             "opened_at", "responded_at", "resolved_at")
-    ):
-        # A promise-register row the delivery team left unfilled: nothing delivered.
-        return Skip("not filled in", "", "the row names a promise but says nothing delivered")
-    description = row.get("description", "")
-    if mapping.meetings and is_cancelled(description, raw.get("Status", "")):
-        return Skip("cancelled", description, f"the meeting '{description}' was cancelled")
-    if mapping.meetings and not row.get("category"):
-        category = meeting_category(description)
-        if category is None:
-            return Skip("not a check-in, review or training", description,
-                        f"the subject '{description}' does not say it was a check-in, "
-                        "review or training")
-    else:
+class _RowReader:
+    """Reads the rows of one delivery file: each row becomes a Delivery, or a Skip saying
+    why it is not evidence; a row that cannot be read raises RecordError."""
+
+    def __init__(self, db, mapping: Mapping, cols: Columns, table: Table, today: date):
+        self.mapping, self.cols, self.today = mapping, cols, today
+        self.clock = Clock(mapping, time_zone(mapping.timezone))
+        self.decimals = Decimals.of(table, mapping)
+        self.finder = DealFinder(queries.deals(db), mapping, cols)
+        self.promises = {r[0]: r[1] for r in db.execute("select id, deal_id from promises")}
+        self.only = {cols.find(c) or c: allowed for c, allowed in mapping.only.items()}
+
+    def read(self, raw: dict, where: str):
+        row = _canonical(raw, self.mapping, self.cols)
+        early = self._not_evidence(raw, row)
+        if early is not None:
+            return early
+        category = self._category(raw, row, where)
+        if isinstance(category, Skip):
+            return category
+        opened, responded, resolved = self._times(raw, row, where)
+        m = self.mapping
+        if m.completed and not row.get(m.completed):
+            column = " / ".join(sources(m, m.completed))
+            return Skip("not finished yet", "", f"{column} is empty, so it is not finished yet")
+        delivered = self._date(row, resolved or responded or opened, where)
+        if isinstance(delivered, Skip):
+            return delivered
+        found = self.finder.find(raw, row, delivered, where)
+        if isinstance(found, Skip):
+            return found
+        deal_id, deal_reason = found
+        return Delivery(
+            deal_id=deal_id,
+            category=category,
+            delivered_on=delivered,
+            description=row.get("description", ""),
+            quantity=self.decimals.read(row.get("quantity", ""), where, "quantity"),
+            value=self.decimals.read(row.get("value", ""), where, "value"),
+            value_unit=_value_unit(row, where),
+            value_kind=_value_kind(row, where),
+            record_type=row.get("record_type") or None,
+            reference=row.get("reference", ""),
+            promise_id=self._promise(row, deal_id, where),
+            priority=row.get("priority") or None,
+            opened_at=_as_datetime(opened),
+            responded_at=_as_datetime(responded),
+            resolved_at=_as_datetime(resolved),
+            deal_reason=deal_reason,
+        )
+
+    def _not_evidence(self, raw: dict, row: dict) -> Optional[Skip]:
+        """A Skip for a row filtered out, left unfilled or cancelled; else None."""
+        m = self.mapping
+        for column, allowed in self.only.items():
+            value = raw.get(column, "")
+            if value.lower() not in allowed:
+                return Skip(m.only_reason, value or "(empty)",
+                            f"{column} is '{value}' ({m.only_reason})")
+        if row.get("promise_id") and not any(
+            row.get(c) for c in ("delivered_on", "quantity", "value", "reference",
+                                 "opened_at", "responded_at", "resolved_at")
+        ):
+            # A promise-register row the delivery team left unfilled: nothing delivered.
+            return Skip("not filled in", "", "the row names a promise but says nothing delivered")
+        subject = row.get("description", "")
+        if m.meetings and is_cancelled(subject, raw.get("Status", "")):
+            return Skip("cancelled", subject, f"the meeting '{subject}' was cancelled")
+        return None
+
+    def _category(self, raw: dict, row: dict, where: str):
+        """The row's category; for a meeting, what its subject says it was."""
+        m = self.mapping
+        if m.meetings and not row.get("category"):
+            subject = row.get("description", "")
+            return meeting_category(subject) or Skip(
+                "not a check-in, review or training", subject,
+                f"the subject '{subject}' does not say it was a check-in, review or training")
         if not row.get("category"):
             raise RecordError(f"{where}: category is empty; use one of {', '.join(CATEGORIES)}")
-        category = _category(row["category"], mapping)
+        category = _category(row["category"], m)
         if category is None:
-            if not mapping.is_export:
-                normalise_category(row["category"], mapping, where)  # raises, one line
+            if not m.is_export:
+                normalise_category(row["category"], m, where)  # raises, one line
             return Skip("type not recognised", row["category"],
                         f"'{row['category']}' is not one of {', '.join(CATEGORIES)}; map it in "
                         "a mapping file's [categories] or import with --set category=NAME")
-    opened = clock.datetime(row.get("opened_at", ""), where, "opened_at")
-    responded = clock.datetime(row.get("responded_at", ""), where, "responded_at")
-    resolved = clock.datetime(row.get("resolved_at", ""), where, "resolved_at")
-    for field_, column in mapping.minutes_after_opened.items():
-        minutes = decimals.read(raw.get(cols.find(column) or column, ""), where, column)
-        if minutes is not None and opened is not None and not row.get(field_):
-            stamp = _as_datetime(opened) + timedelta(minutes=minutes)
-            responded, resolved = ((stamp, resolved) if field_ == "responded_at"
-                                   else (responded, stamp))
-    for later, name_ in ((responded, "responded_at"), (resolved, "resolved_at")):
-        if later is not None and opened is not None and _as_datetime(later) < _as_datetime(opened):
+        return category
+
+    def _times(self, raw: dict, row: dict, where: str):
+        """opened_at, responded_at, resolved_at; a time given as minutes after opening
+        (a help desk's "First reply time in minutes") becomes a timestamp."""
+        clock = self.clock
+        opened = clock.datetime(row.get("opened_at", ""), where, "opened_at")
+        stamps = {f: clock.datetime(row.get(f, ""), where, f)
+                  for f in ("responded_at", "resolved_at")}
+        for field_, column in self.mapping.minutes_after_opened.items():
+            cell = raw.get(self.cols.find(column) or column, "")
+            minutes = self.decimals.read(cell, where, column)
+            if minutes is not None and opened is not None and stamps[field_] is None:
+                stamps[field_] = _as_datetime(opened) + timedelta(minutes=minutes)
+        for name_, later in stamps.items():
+            if later is not None and opened is not None and _as_datetime(later) < _as_datetime(opened):
+                raise RecordError(
+                    f"{where}: {name_} ({later}) is before opened_at ({opened}); "
+                    "check the ticket's timestamps"
+                )
+        return opened, stamps["responded_at"], stamps["resolved_at"]
+
+    def _date(self, row: dict, stamp, where: str):
+        """The date it was delivered (a month's last day in a monthly report, else the
+        latest ticket time), or a Skip for a meeting not held yet."""
+        m = self.mapping
+        month = _month_end(row.get("delivered_on", "")) if m.monthly else None
+        delivered = month or self.clock.date(row.get("delivered_on", ""), where, "delivered_on")
+        if delivered is None:
+            delivered = stamp.date() if isinstance(stamp, datetime) else stamp
+        if delivered is None:
+            if m.is_export:
+                return Skip("no completion date", "", "the row has no date it was done")
             raise RecordError(
-                f"{where}: {name_} ({later}) is before opened_at ({opened}); "
-                "check the ticket's timestamps"
+                f"{where}: delivered_on is empty; give the date it was delivered (YYYY-MM-DD)"
             )
-    if mapping.completed and not row.get(mapping.completed):
-        column = " / ".join(sources(mapping, mapping.completed))
-        return Skip("not finished yet", "", f"{column} is empty, so it is not finished yet")
-    month = _month_end(row.get("delivered_on", "")) if mapping.monthly else None
-    delivered = month or clock.date(row.get("delivered_on", ""), where, "delivered_on")
-    if delivered is None:
-        stamp = resolved or responded or opened
-        delivered = stamp.date() if isinstance(stamp, datetime) else stamp
-    if delivered is None:
-        if mapping.is_export:
-            return Skip("no completion date", "", "the row has no date it was done")
-        raise RecordError(
-            f"{where}: delivered_on is empty; give the date it was delivered (YYYY-MM-DD)"
-        )
-    if mapping.meetings and delivered > today:
-        return Skip("not held yet", delivered.isoformat(),
-                    f"the meeting '{description}' is on {delivered.isoformat()}, after today")
-    found = finder.find(raw, row, delivered, where)
-    if isinstance(found, Skip):
-        return found
-    deal_id, deal_reason = found
-    promise_id = row.get("promise_id") or None
-    if promise_id is not None:
-        if promise_id not in known_promises:
+        if m.meetings and delivered > self.today:
+            subject = row.get("description", "")
+            return Skip("not held yet", delivered.isoformat(),
+                        f"the meeting '{subject}' is on {delivered.isoformat()}, after today")
+        return delivered
+
+    def _promise(self, row: dict, deal_id: str, where: str) -> Optional[str]:
+        promise_id = row.get("promise_id") or None
+        if promise_id is None:
+            return None
+        if promise_id not in self.promises:
             raise RecordError(
                 f"{where}: promise '{promise_id}' is not in the ledger; fix the promise_id "
                 "or leave it empty to match automatically"
             )
-        if known_promises[promise_id] != deal_id:
+        if self.promises[promise_id] != deal_id:
             raise RecordError(
                 f"{where}: promise '{promise_id}' belongs to deal "
-                f"{known_promises[promise_id]}, not {deal_id}"
+                f"{self.promises[promise_id]}, not {deal_id}"
             )
-    return Delivery(
-        deal_id=deal_id,
-        category=category,
-        delivered_on=delivered,
-        description=description,
-        quantity=decimals.read(row.get("quantity", ""), where, "quantity"),
-        value=decimals.read(row.get("value", ""), where, "value"),
-        value_unit=_value_unit(row, where),
-        value_kind=_value_kind(row, where),
-        record_type=row.get("record_type") or None,
-        reference=row.get("reference", ""),
-        promise_id=promise_id,
-        priority=row.get("priority") or None,
-        opened_at=_as_datetime(opened),
-        responded_at=_as_datetime(responded),
-        resolved_at=_as_datetime(resolved),
-        deal_reason=deal_reason,
-    )
+        return promise_id
 
 
 def _value_unit(row: dict, where: str) -> Optional[str]:
