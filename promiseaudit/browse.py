@@ -269,6 +269,8 @@ TABLES: dict = {
             "value_kind": "What value measures: availability, response, resolution or "
                           "count",
             "record_type": "The export's own type (Question, Incident, Task)",
+            "deal_reason": "Why the import gave the record its deal (\"company 'Harbor Logistics "
+                           "Inc.' = customer 'Harbor Logistics'\"); empty when the file named the deal",
             "import_id": "The import it came with",
             "dismissed_at": "When it was dismissed (it counts toward no promise)",
             "dismissed_by": "Who dismissed it",

@@ -255,21 +255,83 @@ def deals():
     """Import, list and update deals."""
 
 
+def mapping_options(kind: str):
+    """The options both imports take to read another tool's export."""
+    shipped = "hubspot-deals, salesforce-opportunities" if kind == "deals" else (
+        "zendesk-tickets, freshdesk-tickets, jira-issues, asana-tasks, outlook-calendar, ...")
+
+    def decorate(f):
+        for option in reversed([
+            click.option("--map", "mapping", help=f"A mapping .toml file, or a shipped mapping "
+                         f"({shipped}; `promiseaudit mappings` lists them)."),
+            click.option("--column", "columns", multiple=True, metavar="FIELD=COLUMN",
+                         help="Read FIELD from the export's COLUMN (repeatable)."),
+            click.option("--set", "values", multiple=True, metavar="FIELD=VALUE",
+                         help="Use VALUE for FIELD on every row, e.g. "
+                         + ("rep=Dana." if kind == "deals" else "category=support.")),
+            click.option("--dayfirst/--monthfirst", default=None,
+                         help="Read dates like 03/04/2027 day-first or month-first."),
+            click.option("--strict", is_flag=True,
+                         help="Stop at the first row that would be skipped (nothing is "
+                         "imported) instead of skipping it."),
+        ]):
+            f = option(f)
+        return f
+
+    return decorate
+
+
+def _mapping(kind, mapping, columns, values, dayfirst):
+    from .imports import Mapping, load_mapping
+
+    m = load_mapping(mapping, kind) if mapping else Mapping(kind=kind)
+    if columns or values:
+        m.columns.update(_pairs(columns, "--column"))
+        m.values.update(_pairs(values, "--set"))
+        if m.name == "canonical":
+            m.name = "options"
+    if dayfirst is not None:
+        m.dayfirst = dayfirst
+    return m
+
+
+def _skip_summary(counts) -> str:
+    """", 3 skipped: 2 not won (Closed Lost, Negotiation), 1 no deal found (Acme)"."""
+    if not counts["skipped"]:
+        return ""
+    parts = []
+    for reason, info in counts["skip_reasons"].items():
+        values = info["values"]
+        shown = ", ".join(values[:3]) + (f" and {len(values) - 3} more" if len(values) > 3 else "")
+        parts.append(f"{info['count']} {reason}" + (f" ({shown})" if shown else ""))
+    return f", {counts['skipped']} skipped: " + "; ".join(parts)
+
+
 @deals.command("import")
 @click.argument("file", type=click.Path())
+@mapping_options("deals")
+@click.option("--stage", "stages", multiple=True, metavar="NAME",
+              help="Count the deals in this stage (repeatable). Default: won deals only "
+              "(Closed Won, Won...); the others are skipped and counted.")
 @pass_ctx
-def deals_import(ctx, file):
+def deals_import(ctx, file, mapping, columns, values, dayfirst, strict, stages):
     """Import deals from a CSV/JSON file (deal_id, customer, rep, signed_on, kickoff_on,
-    go_live_on, ends_on)."""
+    go_live_on, ends_on) or a CRM export (--map hubspot-deals, salesforce-opportunities)."""
     from .imports import import_deals
 
-    counts = import_deals(ctx.db, file)
+    m = _mapping("deals", mapping, columns, values, dayfirst)
+    counts = import_deals(ctx.db, file, m, stages=stages, strict=strict)
     click.echo(f"{Path(file).name}: {counts['created']} deal(s) added, "
-               f"{counts['updated']} updated, {counts['unchanged']} unchanged")
+               f"{counts['updated']} updated, {counts['unchanged']} unchanged"
+               + _skip_summary(counts))
     if counts["ignored"]:
         click.echo(f"Ignored column(s) {_with_hints(counts['ignored'], counts['suggestions'])}: "
                    "not deal fields (deal_id, customer, rep, signed_on, kickoff_on, go_live_on, "
-                   "ends_on); check the spelling", err=True)
+                   "ends_on, stage); check the spelling", err=True)
+    if counts["missing"]:
+        click.echo(f"Column(s) {_with_hints(counts['missing'], counts['suggestions'])} named in "
+                   "the mapping are not in the file and were read as empty; check the spelling",
+                   err=True)
 
 
 def _with_hints(columns, suggestions) -> str:
@@ -360,43 +422,31 @@ def _pairs(values, option):
 
 @deliveries.command("import")
 @click.argument("file", type=click.Path())
-@click.option("--map", "mapping", help="A mapping .toml file, or a shipped mapping name "
-              "(helpdesk-tickets, psa-tasks).")
-@click.option("--column", "columns", multiple=True, metavar="FIELD=COLUMN",
-              help="Read FIELD from the export's COLUMN (repeatable).")
-@click.option("--set", "values", multiple=True, metavar="FIELD=VALUE",
-              help="Use VALUE for FIELD on every row, e.g. category=support.")
-@click.option("--dayfirst/--monthfirst", default=None,
-              help="Read dates like 03/04/2027 day-first or month-first.")
+@mapping_options("deliveries")
 @click.option("--decimal-comma/--decimal-point", "decimal_comma", default=None,
               help="The file writes decimals with a comma (99,71; 1.234,5) or a point "
               "(99.71; 1,234.5). Default: commas in a semicolon-separated file, else points.")
 @click.option("--timezone", "zone", metavar="ZONE",
               help="Convert times with an offset (+02:00) to this time zone, e.g. "
               "Europe/Berlin (default UTC); times without an offset are taken as in it.")
+@click.option("--as-of", "as_of", type=DATE,
+              help="For calendars: meetings up to this date were held (default today).")
 @by_option
 @pass_ctx
-def deliveries_import(ctx, file, mapping, columns, values, dayfirst, decimal_comma, zone, who):
-    """Import delivery records from a CSV/JSON export (undo it later with
-    `promiseaudit deliveries undo`)."""
-    from .imports import Mapping, import_deliveries, load_mapping
+def deliveries_import(ctx, file, mapping, columns, values, dayfirst, strict, decimal_comma, zone,
+                      as_of, who):
+    """Import delivery records from a CSV/JSON export, or the meetings of an .ics calendar
+    (undo it later with `promiseaudit deliveries undo`)."""
+    from .imports import import_deliveries
 
-    m = load_mapping(mapping) if mapping else Mapping()
-    if columns or values:
-        m.columns.update(_pairs(columns, "--column"))
-        m.values.update(_pairs(values, "--set"))
-        if m.name == "canonical":
-            m.name = "options"
-    if dayfirst is not None:
-        m.dayfirst = dayfirst
+    m = _mapping("deliveries", mapping, columns, values, dayfirst)
     if decimal_comma is not None:
         m.decimal = "," if decimal_comma else "."
     if zone is not None:
         m.timezone = zone
-    counts = import_deliveries(ctx.existing_db, file, m, who=who)
-    msg = f"{Path(file).name}: {counts['imported']} record(s) imported (import {counts.import_id})"
-    if counts["skipped"]:
-        msg += f", {counts['skipped']} skipped (filtered out or not filled in)"
+    counts = import_deliveries(ctx.existing_db, file, m, strict=strict, today=as_of, who=who)
+    msg = (f"{Path(file).name}: {counts['imported']} record(s) imported (import {counts.import_id})"
+           + _skip_summary(counts))
     if counts["duplicates"] > counts["repeated"]:
         msg += f", {counts['duplicates'] - counts['repeated']} already imported"
     if counts["repeated"]:
@@ -431,8 +481,23 @@ def deliveries_list(ctx, deal_id, include_undone):
             link += f"  [dismissed {d.dismissed}]"
         if d.import_id in undone:
             link += f"  [import {d.import_id} undone]"
+        why = f"  [deal: {d.deal_reason}]" if d.deal_reason else ""
         click.echo(f"{d.id:>5}  {d.deal_id:<12} {d.category:<13} {d.delivered_on or '-'}  "
-                   f"{_short(d.description, 60)}{link}")
+                   f"{_short(d.description, 60)}{link}{why}")
+
+
+@main.command("mappings")
+def mappings_list():
+    """List the shipped mappings for other tools' exports, to use with --map NAME."""
+    import textwrap
+
+    from .imports import mapping_catalogue
+
+    for m in mapping_catalogue():
+        command = "deals import" if m.kind == "deals" else "deliveries import"
+        click.echo(f"{m.name}  ({command} --map {m.name}): {m.title}")
+        click.echo(textwrap.fill(m.description, width=88, initial_indent="    ",
+                                 subsequent_indent="    ", break_on_hyphens=False))
 
 
 @deliveries.command("imports")

@@ -1,14 +1,18 @@
-"""Deals and delivery records from CSV/JSON exports.
+"""Deals and delivery records from CSV/JSON exports and calendars.
 
 A whole file is read and validated first, then written in one transaction: a bad row
-leaves the ledger exactly as it was. Exports from CRMs, PSA and help-desk tools are read
-through a column mapping (a TOML file; two ship in ``promiseaudit/mappings``).
+leaves the ledger exactly as it was. Exports from CRMs, help desks, project tools and
+calendars are read through a column mapping (a TOML file; the shipped ones are in
+``promiseaudit/mappings``, listed by ``mapping_catalogue``).
 
 Nothing is guessed silently: numbers are read by the file's decimal convention (decimal
 commas in a semicolon-separated file) and a number that does not fit it is refused;
-timestamps with an offset are converted to one time zone; a column named twice is
-refused; columns the import does not read are reported with the field they probably
-mean.
+timestamps with an offset are converted to one time zone; a column the import reads
+named twice is refused; columns the import does not read are reported with the field
+they probably mean. Rows of an export that are not evidence yet (a ticket not solved, a
+task not completed, a lost deal, another customer's row) are skipped and counted with
+the reason, or stop the import with ``strict``. Each record keeps why it belongs to its
+deal ("company 'Harbor Logistics Inc.' = customer 'Harbor Logistics'").
 """
 from __future__ import annotations
 
@@ -21,12 +25,14 @@ import math
 import re
 import tomllib
 import warnings
-from dataclasses import dataclass, field
-from datetime import date, datetime, timezone, tzinfo
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime, timedelta, timezone, tzinfo
 from pathlib import Path
 from typing import Optional
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
+from .calendars import is_cancelled, meeting_category
+from .customers import keys_named, name_key
 from .errors import RecordError
 from .ledger import queries, store
 from .models import CATEGORIES, Deal, Delivery
@@ -66,11 +72,23 @@ CATEGORY_SYNONYMS = {
 class Mapping:
     """How an export's columns become promiseaudit's canonical columns.
 
-    columns: canonical name -> column name in the export.
+    kind: "deliveries" or "deals", the import the mapping is for.
+    columns: canonical name -> column name in the export, or a list of column names
+    (the first one the file has and fills in is read; for deal_id, the first that names
+    a deal). Column names are compared without regard to case and spacing.
     values: canonical name -> a constant for every row (e.g. category = "support").
-    categories: export value -> category. only: column -> accepted values (other rows
-    are skipped, e.g. tasks not yet completed). dayfirst: read 03/04/2027 as 3 April.
-    deal_by_customer: the deal column holds the customer's name, looked up in the ledger.
+    categories: export value -> category. only: column -> accepted values; other rows
+    are skipped with ``only_reason`` ("not solved yet"). completed: a field a row must
+    fill in to count (e.g. "resolved_at": an issue without a Resolved date is not done).
+    minutes_after_opened: field -> a column of minutes since the ticket was opened (a
+    help desk's "First reply time in minutes" gives responded_at).
+    dayfirst: read 03/04/2027 as 3 April. deal_by_customer: the deal column holds the
+    customer's name ("Harbor Logistics Inc." finds the deal of "Harbor Logistics");
+    deal_by_mention: the deal column's text names the customer ("QBR - Harbor
+    Logistics"). deal_label: how the summary calls that column ("organization").
+    meetings: rows are calendar meetings; the subject's words give the category, and
+    meetings not held yet or cancelled are skipped. monthly: delivered_on names a month
+    (a monthly report), read as the month's last day.
     decimal: "," or "." for the file's decimal mark; None reads decimal commas in a
     semicolon-separated file and decimal points otherwise. timezone: the IANA zone
     (e.g. "Europe/Berlin") timestamps with an offset are converted to; None is UTC.
@@ -85,10 +103,33 @@ class Mapping:
     deal_by_customer: bool = False
     decimal: Optional[str] = None
     timezone: Optional[str] = None
+    kind: str = "deliveries"
+    title: str = ""
+    description: str = ""
+    only_reason: str = "not finished"
+    completed: Optional[str] = None
+    minutes_after_opened: dict = field(default_factory=dict)
+    deal_by_mention: bool = False
+    deal_label: Optional[str] = None
+    meetings: bool = False
+    monthly: bool = False
 
     @property
     def flexible_dates(self) -> bool:
         return self.dayfirst is not None
+
+    @property
+    def is_export(self) -> bool:
+        """Whether the file is another tool's export read through a mapping (rows that
+        are not evidence are skipped), rather than a file in promiseaudit's own columns."""
+        return self.name != "canonical"
+
+
+DEAL_FIELDS = DEAL_COLUMNS + DEAL_OPTIONAL + ("stage",)
+MAPPING_KEYS = frozenset({
+    "name", "description", "kind", "columns", "values", "categories", "only", "only_reason",
+    "completed", "minutes_after_opened", "dayfirst", "deal_by_customer", "deal_by_mention",
+    "deal_label", "meetings", "monthly", "decimal", "timezone"})
 
 
 def shipped_mappings() -> dict[str, Path]:
@@ -97,28 +138,50 @@ def shipped_mappings() -> dict[str, Path]:
     return {p.stem: p for p in sorted(folder.glob("*.toml"))}
 
 
-def load_mapping(spec: str) -> Mapping:
-    """Read a mapping from a TOML file path or the name of a shipped mapping."""
+def mapping_catalogue() -> list[Mapping]:
+    """Every shipped mapping, deal mappings first, each with its title and description."""
+    found = [load_mapping(name) for name in shipped_mappings()]
+    return sorted(found, key=lambda m: (m.kind != "deals", m.name))
+
+
+def mapping_fields(kind: str) -> tuple:
+    """The fields a mapping of ``kind`` ("deals" or "deliveries") may name."""
+    return DEAL_FIELDS if kind == "deals" else DELIVERY_COLUMNS + DELIVERY_OPTIONAL
+
+
+def load_mapping(spec: str, kind: Optional[str] = None) -> Mapping:
+    """Read a mapping from a TOML file path or the name of a shipped mapping.
+
+    kind (str | None): "deals" or "deliveries" when the import needs that kind; a mapping
+    for the other import is refused with a line saying which command it is for.
+    """
     shipped = shipped_mappings()
     path = shipped[spec] if spec in shipped else Path(spec)
     if not path.is_file():
+        names = ", ".join(n for n in shipped if kind is None or _kind_of(shipped[n]) == kind)
         raise RecordError(
-            f"Mapping '{spec}' not found; give a .toml file or one of: {', '.join(shipped)}"
+            f"Mapping '{spec}' not found; give a .toml file or one of: {names} "
+            "(`promiseaudit mappings` lists them)"
         )
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as e:
         raise RecordError(f"{path.name}: not a valid mapping file ({e}); fix the TOML") from None
-    known = {"name", "description", "columns", "values", "categories", "only", "dayfirst",
-             "deal_by_customer", "decimal", "timezone"}
-    unknown = set(data) - known
+    unknown = set(data) - MAPPING_KEYS
     if unknown:
         raise RecordError(
             f"{path.name}: unknown mapping key(s) {', '.join(sorted(unknown))}; "
-            f"allowed: {', '.join(sorted(known))}"
+            f"allowed: {', '.join(sorted(MAPPING_KEYS))}"
         )
-    fields = set(DELIVERY_COLUMNS + DELIVERY_OPTIONAL)
-    for section in ("columns", "values"):
+    own_kind = data.get("kind", "deliveries")
+    if own_kind not in ("deals", "deliveries"):
+        raise RecordError(f'{path.name}: kind must be "deals" or "deliveries"')
+    if kind is not None and own_kind != kind:
+        command = "deals import" if own_kind == "deals" else "deliveries import"
+        raise RecordError(f"Mapping '{spec}' is for {own_kind}, not {kind}; use it with "
+                          f"`promiseaudit {command}`")
+    fields = set(mapping_fields(own_kind))
+    for section in ("columns", "values", "minutes_after_opened"):
         table = data.get(section, {})
         if not isinstance(table, dict):
             raise RecordError(f"{path.name}: [{section}] must be a table of field = value")
@@ -128,15 +191,25 @@ def load_mapping(spec: str) -> Mapping:
                 f"{path.name}: [{section}] names unknown field(s) {', '.join(wrong)}; "
                 f"use: {', '.join(sorted(fields))}"
             )
+    for column, source in data.get("columns", {}).items():
+        if not (isinstance(source, str) or (isinstance(source, list) and source and all(
+                isinstance(x, str) for x in source))):
+            raise RecordError(f'{path.name}: [columns] {column} must be a column name or a '
+                              'list of them, e.g. deal_id = ["Company", "Account"]')
     only = data.get("only", {})
     if not isinstance(only, dict) or not all(
         isinstance(v, list) and all(isinstance(x, str) for x in v) for v in only.values()
     ):
         raise RecordError(f'{path.name}: [only] must map a column to a list of values, '
                           'e.g. Status = ["Completed", "Closed"]')
-    for key in ("dayfirst", "deal_by_customer"):
+    for key in ("dayfirst", "deal_by_customer", "deal_by_mention", "meetings", "monthly"):
         if key in data and not isinstance(data[key], bool):
             raise RecordError(f"{path.name}: {key} must be true or false")
+    for key in ("name", "description", "only_reason", "deal_label", "completed"):
+        if key in data and not isinstance(data[key], str):
+            raise RecordError(f"{path.name}: {key} must be text in quotes")
+    if data.get("completed") is not None and data["completed"] not in fields:
+        raise RecordError(f"{path.name}: completed must be one of {', '.join(sorted(fields))}")
     if data.get("decimal", ",") not in (",", "."):
         raise RecordError(f'{path.name}: decimal must be "," (decimal commas) or "." '
                           "(decimal points)")
@@ -145,16 +218,33 @@ def load_mapping(spec: str) -> Mapping:
             raise RecordError(f'{path.name}: timezone must be a name, e.g. "Europe/Berlin"')
         time_zone(data["timezone"], where=path.name)
     return Mapping(
-        name=data.get("name", path.stem),
+        name=path.stem,
+        title=data.get("name", path.stem),
+        description=" ".join(data.get("description", "").split()),
+        kind=own_kind,
         columns=dict(data.get("columns", {})),
         values=dict(data.get("values", {})),
         categories={k.lower(): v for k, v in data.get("categories", {}).items()},
         only={k: [x.lower() for x in v] for k, v in only.items()},
+        only_reason=data.get("only_reason", "not finished"),
+        completed=data.get("completed"),
+        minutes_after_opened=dict(data.get("minutes_after_opened", {})),
         dayfirst=data.get("dayfirst"),
         deal_by_customer=bool(data.get("deal_by_customer", False)),
+        deal_by_mention=bool(data.get("deal_by_mention", False)),
+        deal_label=data.get("deal_label"),
+        meetings=bool(data.get("meetings", False)),
+        monthly=bool(data.get("monthly", False)),
         decimal=data.get("decimal"),
         timezone=data.get("timezone"),
     )
+
+
+def _kind_of(path: Path) -> str:
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8")).get("kind", "deliveries")
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError):
+        return "deliveries"
 
 
 def time_zone(name: Optional[str], where: str = "") -> tzinfo:
@@ -211,14 +301,60 @@ def _column_report(unread: dict, missing: Optional[dict] = None) -> dict:
     return report
 
 
-def _delivery_column_report(columns, mapping: Mapping) -> dict:
+class Columns:
+    """A file's column names, found without regard to case and spacing ("First Reply Time
+    In Minutes" is "First reply time in minutes")."""
+
+    def __init__(self, names):
+        self.names = [n for n in names if n]
+        self._exact = set(self.names)
+        self._forms: dict[str, str] = {}
+        for n in self.names:
+            self._forms.setdefault(_form(n), n)
+
+    def find(self, name: str) -> Optional[str]:
+        """The file's column called ``name``, or None."""
+        return name if name in self._exact else self._forms.get(_form(name))
+
+
+def sources(mapping: Mapping, field_: str) -> list[str]:
+    """The export columns a field is read from: the mapping's column (or list of them),
+    else the field's own name."""
+    source = mapping.columns.get(field_, field_)
+    return list(source) if isinstance(source, (list, tuple)) else [source]
+
+
+def _read_columns(mapping: Mapping, cols: Columns) -> set:
+    """The file's columns an import reads."""
+    wanted = [s for f in mapping.columns for s in sources(mapping, f)]
+    wanted += list(mapping.only) + list(mapping.minutes_after_opened.values())
+    if not mapping.columns:
+        wanted += list(DELIVERY_COLUMNS + DELIVERY_OPTIONAL + DEAL_FIELDS)
+    return {cols.find(w) for w in wanted} - {None}
+
+
+def _delivery_column_report(cols: Columns, mapping: Mapping) -> dict:
     if not mapping.columns:
         known = DELIVERY_COLUMNS + DELIVERY_OPTIONAL + DELIVERY_KNOWN_EXTRAS + tuple(mapping.only)
-        return _column_report(unread_columns(columns, known), {})
-    # An export read through a mapping has many columns nobody needs: report only the
-    # mapped columns it lacks, which would otherwise read as empty on every row.
-    wanted = dict.fromkeys(list(mapping.columns.values()) + list(mapping.only))
-    return _column_report({}, unread_columns(wanted, columns))
+        return _column_report(unread_columns(cols.names, known), {})
+    return _column_report({}, _missing_mapped(cols, mapping))
+
+
+def _missing_mapped(cols: Columns, mapping: Mapping) -> dict:
+    """The columns a mapping names that the file lacks, each with the file's column it
+    probably means. An export read through a mapping has many columns nobody needs, so
+    only these are reported: they would read as empty on every row."""
+    wanted = [sources(mapping, f) for f in mapping.columns]
+    wanted += [[c] for c in list(mapping.only) + list(mapping.minutes_after_opened.values())]
+    missing = {}
+    for alternatives in wanted:
+        if not any(cols.find(a) for a in alternatives):
+            name = " / ".join(alternatives)
+            close = None
+            for a in alternatives:
+                close = close or unread_columns([a], cols.names).get(a)
+            missing[name] = close
+    return missing
 
 
 class _JsonNumber(str):
@@ -227,12 +363,15 @@ class _JsonNumber(str):
 
 @dataclass
 class Table:
-    """A file's columns, its rows as (row number, dict), and its CSV delimiter (None for
-    JSON)."""
+    """A file's columns, its rows as (row number, dict), its CSV delimiter (None for JSON
+    and calendars), and the columns its first row names more than once (each read as
+    its first occurrence; an import refuses them only if it reads them)."""
 
     columns: list
     rows: list
     delimiter: Optional[str] = None
+    repeated: list = field(default_factory=list)
+    kind: str = "table"
 
 
 def read_rows(path) -> tuple[list[str], list[tuple[int, dict]]]:
@@ -241,13 +380,22 @@ def read_rows(path) -> tuple[list[str], list[tuple[int, dict]]]:
     return table.columns, table.rows
 
 
-def read_table(path) -> Table:
-    """Read a CSV or JSON file completely; RecordError if it cannot be read safely
-    (not UTF-8, malformed, a column named twice)."""
+def read_table(path, allow_repeated: bool = False, today: Optional[date] = None) -> Table:
+    """Read a CSV, JSON or .ics file completely; RecordError if it cannot be read safely
+    (not UTF-8, malformed, a column named twice unless ``allow_repeated``).
+
+    today (date | None): for calendar files, repeating events are read up to this day
+    (default: today).
+    """
     path = Path(path)
     if not path.is_file():
         raise RecordError(f"{path}: file not found; check the path")
     suffix = path.suffix.lower()
+    if suffix == ".ics":
+        from .calendars import read_ics
+
+        columns, rows = read_ics(path, today or date.today())
+        return Table(columns, rows, kind="calendar")
     try:
         raw = path.read_bytes().decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -268,38 +416,55 @@ def read_table(path) -> Table:
         rows = [(i + 1, {k: _text(v) for k, v in r.items()}) for i, r in enumerate(data)]
         return Table(columns, rows)
     if suffix not in (".csv", ".tsv", ".txt"):
-        raise RecordError(f"{path.name}: unsupported file type '{suffix}'; import .csv or .json")
+        raise RecordError(f"{path.name}: unsupported file type '{suffix}'; import .csv, "
+                          ".json or .ics")
     sample = raw[:4096]
     delimiter = "\t" if suffix == ".tsv" else (";" if sample.count(";") > sample.count(",") else ",")
-    reader = csv.DictReader(io.StringIO(raw), delimiter=delimiter, strict=True)
+    reader = csv.reader(io.StringIO(raw), delimiter=delimiter, strict=True)
     try:
-        columns = [c.strip() for c in (reader.fieldnames or [])]
+        header = next(reader, [])
     except csv.Error as e:
         raise RecordError(f"{path.name} row 1: {e}; fix the header row") from None
-    if not columns:
+    columns = [c.strip() for c in header]
+    if not any(columns):
         raise RecordError(f"{path.name}: the file is empty; export it again with a header row")
-    twice = sorted({c for c in columns if c and columns.count(c) > 1})
-    if twice:
-        raise RecordError(
-            f"{path.name} row 1: column(s) {', '.join(twice)} appear more than once; keep "
-            "one column of each name (rename or delete the others) and import again"
-        )
+    repeated = sorted({c for c in columns if c and columns.count(c) > 1})
+    if repeated and not allow_repeated:
+        raise _repeated_error(path.name, repeated)
     rows = []
     try:
-        numbered = list(enumerate(reader, start=2))
+        records = [r for r in reader if r]
     except csv.Error as e:
         raise RecordError(
             f"{path.name} row {reader.line_num}: {e} (a quote is not closed?); fix that row"
         ) from None
-    for i, row in numbered:
-        if row.get(None):
+    for i, record in enumerate(records, start=2):
+        if len(record) > len(columns) and any(c.strip() for c in record[len(columns):]):
             raise RecordError(
                 f"{path.name} row {i}: more cells than header columns; check quoting in that row"
             )
-        values = {(k or "").strip(): (v or "").strip() for k, v in row.items()}
+        values = {}
+        for column, cell in zip(columns, record):
+            values.setdefault(column, cell.strip())  # a repeated column: its first cell
+        values.pop("", None)
+        for column in columns:
+            values.setdefault(column, "")
         if any(values.values()):
             rows.append((i, values))
-    return Table(columns, rows, delimiter)
+    return Table(columns, rows, delimiter, repeated)
+
+
+def _repeated_error(name: str, repeated) -> RecordError:
+    return RecordError(
+        f"{name} row 1: column(s) {', '.join(repeated)} appear more than once; keep "
+        "one column of each name (rename or delete the others) and import again"
+    )
+
+
+def _check_repeated(name: str, table: Table, read: set) -> None:
+    twice = sorted(set(table.repeated) & read)
+    if twice:
+        raise _repeated_error(name, twice)
 
 
 def _json_record(path: Path, pairs) -> dict:
@@ -452,82 +617,169 @@ def _plain_digits(whole: str, group: str) -> Optional[str]:
     return None
 
 
-def _canonical(row: dict, mapping: Mapping) -> dict:
+def _canonical(row: dict, mapping: Mapping, cols: Columns) -> dict:
+    """A row in canonical field names: each mapped field from the first of its columns
+    that the row fills in, each constant from [values] / --set."""
     out = dict(row)
-    for canonical, source in mapping.columns.items():
-        out[canonical] = row.get(source, "")
+    for canonical in mapping.columns:
+        out[canonical] = next((row.get(c, "") for c in (cols.find(s) for s in
+                                                         sources(mapping, canonical))
+                               if c and row.get(c, "")), "")
     for canonical, value in mapping.values.items():
         out[canonical] = str(value)
     return out
 
 
-def _check_columns(name: str, columns, required, mapping: Mapping) -> None:
-    have = set(columns)
+def _check_columns(name: str, cols: Columns, required, mapping: Mapping) -> None:
     missing = []
     for col in required:
         if col in mapping.values:
             continue
-        source = mapping.columns.get(col, col)
-        if source not in have:
-            missing.append(source if source == col else f"{source} (for {col})")
+        alternatives = sources(mapping, col)
+        if not any(cols.find(a) for a in alternatives):
+            source = " or ".join(alternatives)
+            missing.append(source if alternatives == [col] else f"{source} (for {col})")
     if missing:
         raise RecordError(
             f"{name}: missing column(s) {', '.join(missing)}; the first row must name "
             f"the columns ({', '.join(required)})"
-            + ("" if mapping.name != "canonical" else " or import with --map")
+            + ("" if mapping.is_export else " or import with --map")
         )
 
 
-def parse_deals(path) -> tuple[list[Deal], dict]:
+@dataclass(frozen=True)
+class Skip:
+    """A row that is not evidence (yet): why, in a few words ("not solved yet"), the
+    value that says so ("Open"), and the sentence --strict stops with."""
+
+    reason: str
+    value: str = ""
+    detail: str = ""
+
+
+class Skips:
+    """The rows of one file that were left out, counted by reason. With ``strict`` the
+    first one stops the import instead."""
+
+    def __init__(self, strict: bool = False):
+        self.strict, self.count, self._by_reason = strict, 0, {}
+
+    def add(self, skip: Skip, where: str) -> None:
+        if self.strict:
+            raise RecordError(f"{where}: {skip.detail or skip.reason}; fix or remove the row, "
+                              "or import without --strict to skip rows like it")
+        self.count += 1
+        values = self._by_reason.setdefault(skip.reason, {})
+        values[skip.value] = values.get(skip.value, 0) + 1
+
+    def report(self) -> dict:
+        """reason -> {"count": rows, "values": the distinct values that said so}."""
+        return {reason: {"count": sum(values.values()), "values": [v for v in values if v]}
+                for reason, values in self._by_reason.items()}
+
+
+def is_won_stage(stage: str) -> bool:
+    """Whether a CRM stage means the deal was won: "Closed Won", "closedwon" (HubSpot's
+    internal name), "Won", "6 - Closed Won"; never a lost one, nor "Won't buy"."""
+    text = (stage or "").strip().lower()
+    compact = re.sub(r"[^a-z]", "", text)
+    if "lost" in compact:
+        return False
+    return "closedwon" in compact or bool(re.search(r"(?<![a-z'\u2019])won(?![a-z'\u2019])", text))
+
+
+def _stage_form(stage: str) -> str:
+    return re.sub(r"[^a-z0-9]", "", (stage or "").lower())
+
+
+def parse_deals(path, mapping: Optional[Mapping] = None, stages=(), strict: bool = False
+                ) -> tuple[list[Deal], dict]:
     """Validate a deals file completely; RecordError on the first bad row.
 
-    RETURNS (tuple): the deals, and the file's columns promiseaudit does not use, each
-    with the deal field it probably misspells (or None).
+    mapping (Mapping | None): how a CRM export's columns are read (``load_mapping(name,
+    "deals")``); None for a file in promiseaudit's own columns.
+    stages (sequence of str): the stages that count, compared loosely ("closed won" is
+    "Closed Won"); empty counts won deals only. Either way only when the file has a
+    stage column; other rows are skipped with their stage.
+    strict (bool): a skipped row stops the import instead (RecordError).
+    RETURNS (tuple): the deals, and what the import should tell the user: "skipped",
+    "skip_reasons" (see ``Skips.report``) and the column report ("ignored", "missing",
+    "suggestions"; see ``_column_report``).
     """
+    mapping = mapping or Mapping(kind="deals")
     name = Path(path).name
-    columns, rows = read_rows(path)
-    mapping = Mapping(name="deals")
-    _check_columns(name, columns, ("deal_id",), mapping)
+    table = read_table(path, allow_repeated=True)
+    cols = Columns(table.columns)
+    _check_repeated(name, table, _read_columns(mapping, cols))
+    _check_columns(name, cols, ("deal_id",), mapping)
+    has_stage = "stage" in mapping.values or any(cols.find(s) for s in sources(mapping, "stage"))
+    if stages and not has_stage:
+        raise RecordError(f"{name}: --stage needs a column with each deal's stage and the file "
+                          "has none; name it with --column stage=COLUMN")
+    chosen = {_stage_form(s) for s in stages}
+    clock = Clock(mapping)
+    skips = Skips(strict)
     deals, seen = [], set()
-    for rownum, row in rows:
+    for rownum, raw in table.rows:
         where = f"{name} row {rownum}"
+        row = _canonical(raw, mapping, cols)
+        if has_stage:
+            stage = row.get("stage", "")
+            if chosen and _stage_form(stage) not in chosen:
+                skips.add(Skip("not a chosen stage", stage or "(empty)",
+                               f"stage '{stage}' is not one of {', '.join(stages)}"), where)
+                continue
+            if not chosen and not is_won_stage(stage):
+                skips.add(Skip("not won", stage or "(empty)",
+                               f"stage '{stage}' is not a won stage (count other stages "
+                               "with --stage NAME)"), where)
+                continue
         deal_id = row.get("deal_id", "")
         if not deal_id:
             raise RecordError(f"{where}: deal_id is empty; every deal needs an id")
         if deal_id in seen:
             raise RecordError(f"{where}: deal '{deal_id}' appears twice in the file; keep one row")
         seen.add(deal_id)
-        dates = {
-            col: parse_date(row.get(col, ""), where, col, mapping)
-            for col in DEAL_COLUMNS[3:] + DEAL_OPTIONAL
-        }
+        dates = {col: clock.date(row.get(col, ""), where, col)
+                 for col in DEAL_COLUMNS[3:] + DEAL_OPTIONAL}
         deals.append(
             Deal(deal_id=deal_id, customer=row.get("customer") or None,
                  rep=row.get("rep") or None, **dates)
         )
-    return deals, unread_columns(columns, DEAL_COLUMNS + DEAL_OPTIONAL)
+    if mapping.columns:
+        columns = _column_report({}, _missing_mapped(cols, mapping))
+    else:
+        columns = _column_report(unread_columns(cols.names, DEAL_FIELDS), {})
+    return deals, {"skipped": skips.count, "skip_reasons": skips.report(), **columns}
 
 
-def import_deals(db, path, who: str = "import") -> dict:
-    """Import or update deals from a CSV/JSON file in one transaction.
+def import_deals(db, path, mapping: Optional[Mapping] = None, stages=(), strict: bool = False,
+                 who: str = "import") -> dict:
+    """Import or update deals from a CSV/JSON file or a CRM export, in one transaction.
 
-    RETURNS (dict): counts of "created", "updated", "unchanged"; "ignored": the file's
-    columns that are not deal fields (a misspelt column is reported, not guessed), and
-    "suggestions": ignored column -> the deal field it probably means.
+    See ``parse_deals`` for ``mapping``, ``stages`` and ``strict``.
+    RETURNS (dict): counts of "created", "updated", "unchanged" and "skipped";
+    "skip_reasons"; "ignored": the file's columns that are not deal fields (a misspelt
+    column is reported, not guessed; a mapped export reports none), "missing": mapped
+    columns the file lacks, and "suggestions": column -> the name it probably means.
     """
-    deals, unread = parse_deals(path)
-    counts = {"created": 0, "updated": 0, "unchanged": 0, **_column_report(unread)}
+    deals, info = parse_deals(path, mapping, stages, strict)
+    counts = {"created": 0, "updated": 0, "unchanged": 0, **info}
     with db.atomic():
         for deal in deals:
             counts[store.upsert_deal(db, deal, who=who)] += 1
     return counts
 
 
-def normalise_category(value: str, mapping: Mapping, where: str) -> str:
+def _category(value: str, mapping: Mapping) -> Optional[str]:
     key = value.strip().lower()
     if key in mapping.categories:
         key = mapping.categories[key].lower()
-    category = CATEGORY_SYNONYMS.get(key) or CATEGORY_SYNONYMS.get(key.replace("_", " "))
+    return CATEGORY_SYNONYMS.get(key) or CATEGORY_SYNONYMS.get(key.replace("_", " "))
+
+
+def normalise_category(value: str, mapping: Mapping, where: str) -> str:
+    category = _category(value, mapping)
     if category is None:
         raise RecordError(
             f"{where}: category '{value}' is not one of {', '.join(CATEGORIES)}; "
@@ -536,118 +788,331 @@ def normalise_category(value: str, mapping: Mapping, where: str) -> str:
     return category
 
 
-def parse_deliveries(db, path, mapping: Optional[Mapping] = None) -> tuple[list[Delivery], dict]:
+class DealFinder:
+    """Finds the deal a row of an export belongs to, and says why (the reason is stored
+    with the record and shown by ``deliveries list``).
+
+    A deal is found by its id in a column, or by its customer's name: equal to a
+    company/organisation column once case, punctuation, "The" and legal forms are set
+    aside (``deal_by_customer``), or named in a text such as a meeting subject or a
+    project name (``deal_by_mention``). A customer with several deals gets the one
+    running on the record's date.
+    """
+
+    def __init__(self, deals: dict, mapping: Mapping, cols: Columns):
+        self.deals, self.mapping, self.cols = deals, mapping, cols
+        self.by_key: dict[str, list[Deal]] = {}
+        for d in deals.values():
+            if d.customer and name_key(d.customer):
+                self.by_key.setdefault(name_key(d.customer), []).append(d)
+        self.fixed = mapping.values.get("deal_id")
+        if self.fixed is not None and str(self.fixed) not in deals:
+            raise RecordError(
+                f"Deal '{self.fixed}' (--set deal_id) is not in the ledger; import it first "
+                "(`promiseaudit deals import`) or fix the id")
+
+    def _label(self, column: str) -> str:
+        return self.mapping.deal_label or column.lower()
+
+    def find(self, raw: dict, row: dict, when: Optional[date], where: str):
+        """RETURNS: (deal id, reason), or a Skip when the row is no deal's."""
+        m = self.mapping
+        if self.fixed is not None:
+            return str(self.fixed), f"set for every row (deal_id={self.fixed})"
+        if m.deal_by_customer or m.deal_by_mention:
+            return self._by_name(raw, when, where)
+        deal_id = row.get("deal_id", "")
+        column = next((c for c in (self.cols.find(s) for s in sources(m, "deal_id")) if c),
+                      "deal_id")
+        if not deal_id:
+            if not m.is_export:
+                raise RecordError(f"{where}: deal_id is empty; every record needs its deal")
+            return Skip("no deal given", "", f"{column} is empty, so the row is no deal's")
+        if deal_id not in self.deals:
+            if not m.is_export:
+                raise RecordError(
+                    f"{where}: deal '{deal_id}' is not in the ledger; import it first "
+                    "(`promiseaudit deals import`) or fix the deal_id")
+            return Skip("no deal found", deal_id,
+                        f"{column} '{deal_id}' is not a deal in the ledger (another "
+                        "customer's, or import the deal first with `promiseaudit deals import`)")
+        return deal_id, (f"{self._label(column)} '{deal_id}'" if m.is_export else None)
+
+    def _by_name(self, raw: dict, when, where):
+        first = None
+        for column in (c for c in (self.cols.find(s) for s in sources(self.mapping, "deal_id"))
+                       if c):
+            text = raw.get(column, "")
+            if not text:
+                continue
+            first = first or (column, text)
+            label = self._label(column)
+            if self.mapping.deal_by_mention:
+                keys = keys_named(text, self.by_key)
+                if len(keys) > 1:
+                    names = ", ".join(self.by_key[k][0].customer for k in keys)
+                    return Skip("names more than one customer", text,
+                                f"{label} '{text}' names {len(keys)} customers ({names}); "
+                                "give the row its deal with --set deal_id=ID")
+                if not keys:
+                    continue
+                verb, candidates = "names", self.by_key[keys[0]]
+            else:
+                candidates = self.by_key.get(name_key(text))
+                if not candidates:
+                    continue
+                verb = "="
+            picked = self._pick(candidates, when, where, label, text)
+            if isinstance(picked, Skip):
+                return picked
+            deal, note = picked
+            return deal.deal_id, f"{label} '{text}' {verb} customer '{deal.customer}'{note}"
+        if first is None:
+            columns = " / ".join(sources(self.mapping, "deal_id"))
+            return Skip("no customer named", "", f"{columns} is empty, so the row is no deal's")
+        label = self._label(first[0])
+        return Skip("no deal found", first[1],
+                    f"{label} '{first[1]}' is not the customer of any deal in the ledger "
+                    "(another customer's, or import the deal first)")
+
+    @staticmethod
+    def _pick(candidates, when, where, label, text):
+        if len(candidates) == 1:
+            return candidates[0], ""
+        running = [d for d in candidates if when is not None
+                   and (d.signed_on is None or d.signed_on <= when)
+                   and (d.ends_on is None or d.ends_on >= when)]
+        if len(running) == 1:
+            return running[0], f" (the deal running on {when.isoformat()})"
+        ids = ", ".join(d.deal_id for d in candidates)
+        if not running and when is not None:
+            return Skip("no deal running then", text,
+                        f"{label} '{text}' is the customer of {ids}, none of them running on "
+                        f"{when.isoformat()}")
+        raise RecordError(
+            f"{where}: {label} '{text}' is the customer of {len(candidates)} deals ({ids}); "
+            "import this customer's rows with --set deal_id=ID, or add a column with the deal id")
+
+
+_MONTHS = {m.lower(): i for i, m in enumerate(
+    ["", "January", "February", "March", "April", "May", "June", "July", "August",
+     "September", "October", "November", "December"]) if m}
+_MONTHS.update({m[:3]: i for m, i in list(_MONTHS.items())})
+
+
+def _month_end(value: str) -> Optional[date]:
+    """The last day of the month a cell names ("2027-04", "04/2027", "April 2027", "Apr
+    2027"), or None when it names a day or nothing of the kind."""
+    text = value.strip()
+    m = (re.fullmatch(r"(\d{4})[-/.](\d{1,2})", text)
+         or re.fullmatch(r"(?P<m>\d{1,2})[-/.](?P<y>\d{4})", text))
+    if m:
+        year, month = (int(m.group(1)), int(m.group(2))) if len(m.group(1)) == 4 else (
+            int(m.group("y")), int(m.group("m")))
+    else:
+        m = re.fullmatch(r"([A-Za-z]+)\.?,?\s+(\d{4})", text)
+        if not m or m.group(1).lower() not in _MONTHS:
+            return None
+        year, month = int(m.group(2)), _MONTHS[m.group(1).lower()]
+    if not 1 <= month <= 12:
+        return None
+    nxt = date(year + month // 12, month % 12 + 1, 1)
+    return nxt - timedelta(days=1)
+
+
+def parse_deliveries(db, path, mapping: Optional[Mapping] = None, strict: bool = False,
+                     today: Optional[date] = None) -> tuple[list[Delivery], dict]:
     """Validate a delivery file completely against the ledger.
 
+    mapping (Mapping | None): how an export's columns are read; None for a file in
+    promiseaudit's own columns (or a calendar .ics file, read with ``calendar-ics``).
+    strict (bool): a row that is not evidence stops the import (RecordError) instead of
+    being skipped.
+    today (date | None): meetings after it are not held yet (default: today).
     RETURNS (tuple): the records, and what the import should tell the user: "skipped"
-    (rows filtered out by the mapping's ``only``, or promise-register rows left
-    unfilled), "converted" (timestamps with an offset converted to "timezone"), and the
-    column report "ignored", "missing" and "suggestions" (see ``_column_report``).
+    (rows that are not evidence yet: filtered out, not finished, no deal found, a
+    promise-register row left unfilled...) with "skip_reasons" (see ``Skips.report``),
+    "converted" (timestamps with an offset converted to "timezone"), and the column
+    report "ignored", "missing" and "suggestions" (see ``_column_report``).
     """
+    today = today or date.today()
+    if Path(path).suffix.lower() == ".ics" and (mapping is None or not mapping.columns):
+        # A calendar file needs no mapping; options given (time zone, dates) still apply.
+        given, mapping = mapping, load_mapping("calendar-ics")
+        if given is not None:
+            mapping.values.update(given.values)
+            mapping.timezone = given.timezone or mapping.timezone
     mapping = mapping or Mapping()
-    clock = Clock(mapping, time_zone(mapping.timezone))
+    time_zone(mapping.timezone)  # an unknown zone is refused before the file is read
     name = Path(path).name
-    table = read_table(path)
-    columns, rows = table.columns, table.rows
-    decimals = Decimals.of(table, mapping)
-    required = DELIVERY_REQUIRED + (
+    table = read_table(path, allow_repeated=True, today=today)
+    cols = Columns(table.columns)
+    _check_repeated(name, table, _read_columns(mapping, cols))
+    required = ("deal_id",) + (() if mapping.meetings else ("category",)) + (
         ("delivered_on",) if "opened_at" not in mapping.columns else ()
     )
-    _check_columns(name, columns, required, mapping)
-    known_deals = queries.deals(db)
-    by_customer: dict[str, list[str]] = {}
-    for d in known_deals.values():
-        if d.customer:
-            by_customer.setdefault(d.customer.strip().lower(), []).append(d.deal_id)
-    known_promises = {
-        r[0]: r[1] for r in db.execute("select id, deal_id from promises").fetchall()
-    }
-    records, skipped = [], 0
-    for rownum, raw in rows:
-        where = f"{name} row {rownum}"
-        if any(raw.get(col, "").lower() not in allowed for col, allowed in mapping.only.items()):
-            skipped += 1
+    _check_columns(name, cols, required, mapping)
+    reader = _RowReader(db, mapping, cols, table, today)
+    skips = Skips(strict)
+    records = []
+    for rownum, raw in table.rows:
+        where = f"{name} row {rownum}" if table.kind == "table" else f"{name} event {rownum}"
+        found = reader.read(raw, where)
+        if isinstance(found, Skip):
+            skips.add(found, where)
             continue
-        row = _canonical(raw, mapping)
+        records.append(replace(found, source_file=name, source_row=rownum))
+    clock = reader.clock
+    info = {"skipped": skips.count, "skip_reasons": skips.report(),
+            "converted": clock.converted, "timezone": zone_name(clock.zone),
+            **_delivery_column_report(cols, mapping)}
+    return records, info
+
+
+class _RowReader:
+    """Reads the rows of one delivery file: each row becomes a Delivery, or a Skip saying
+    why it is not evidence; a row that cannot be read raises RecordError."""
+
+    def __init__(self, db, mapping: Mapping, cols: Columns, table: Table, today: date):
+        self.mapping, self.cols, self.today = mapping, cols, today
+        self.clock = Clock(mapping, time_zone(mapping.timezone))
+        self.decimals = Decimals.of(table, mapping)
+        self.finder = DealFinder(queries.deals(db), mapping, cols)
+        self.promises = {r[0]: r[1] for r in db.execute("select id, deal_id from promises")}
+        self.only = {cols.find(c) or c: allowed for c, allowed in mapping.only.items()}
+
+    def read(self, raw: dict, where: str):
+        row = _canonical(raw, self.mapping, self.cols)
+        early = self._not_evidence(raw, row)
+        if early is not None:
+            return early
+        category = self._category(raw, row, where)
+        if isinstance(category, Skip):
+            return category
+        opened, responded, resolved = self._times(raw, row, where)
+        m = self.mapping
+        if m.completed and not row.get(m.completed):
+            column = " / ".join(sources(m, m.completed))
+            return Skip("not finished yet", "", f"{column} is empty, so it is not finished yet")
+        delivered = self._date(row, resolved or responded or opened, where)
+        if isinstance(delivered, Skip):
+            return delivered
+        found = self.finder.find(raw, row, delivered, where)
+        if isinstance(found, Skip):
+            return found
+        deal_id, deal_reason = found
+        return Delivery(
+            deal_id=deal_id,
+            category=category,
+            delivered_on=delivered,
+            description=row.get("description", ""),
+            quantity=self.decimals.read(row.get("quantity", ""), where, "quantity"),
+            value=self.decimals.read(row.get("value", ""), where, "value"),
+            value_unit=_value_unit(row, where),
+            value_kind=_value_kind(row, where),
+            record_type=row.get("record_type") or None,
+            reference=row.get("reference", ""),
+            promise_id=self._promise(row, deal_id, where),
+            priority=row.get("priority") or None,
+            opened_at=_as_datetime(opened),
+            responded_at=_as_datetime(responded),
+            resolved_at=_as_datetime(resolved),
+            deal_reason=deal_reason,
+        )
+
+    def _not_evidence(self, raw: dict, row: dict) -> Optional[Skip]:
+        """A Skip for a row filtered out, left unfilled or cancelled; else None."""
+        m = self.mapping
+        for column, allowed in self.only.items():
+            value = raw.get(column, "")
+            if value.lower() not in allowed:
+                return Skip(m.only_reason, value or "(empty)",
+                            f"{column} is '{value}' ({m.only_reason})")
         if row.get("promise_id") and not any(
             row.get(c) for c in ("delivered_on", "quantity", "value", "reference",
                                  "opened_at", "responded_at", "resolved_at")
         ):
             # A promise-register row the delivery team left unfilled: nothing delivered.
-            skipped += 1
-            continue
-        deal_id = row.get("deal_id", "")
-        if not deal_id:
-            raise RecordError(f"{where}: deal_id is empty; every record needs its deal")
-        if mapping.deal_by_customer:
-            ids = by_customer.get(deal_id.lower(), [])
-            if len(ids) != 1:
-                raise RecordError(
-                    f"{where}: customer '{deal_id}' matches {len(ids)} deals in the ledger; "
-                    "add a deal_id column or import the deal first"
-                )
-            deal_id = ids[0]
-        elif deal_id not in known_deals:
-            raise RecordError(
-                f"{where}: deal '{deal_id}' is not in the ledger; import it first "
-                "(`promiseaudit deals import`) or fix the deal_id"
-            )
-        promise_id = row.get("promise_id") or None
-        if promise_id is not None:
-            if promise_id not in known_promises:
-                raise RecordError(
-                    f"{where}: promise '{promise_id}' is not in the ledger; fix the promise_id "
-                    "or leave it empty to match automatically"
-                )
-            if known_promises[promise_id] != deal_id:
-                raise RecordError(
-                    f"{where}: promise '{promise_id}' belongs to deal "
-                    f"{known_promises[promise_id]}, not {deal_id}"
-                )
+            return Skip("not filled in", "", "the row names a promise but says nothing delivered")
+        subject = row.get("description", "")
+        if m.meetings and is_cancelled(subject, raw.get("Status", "")):
+            return Skip("cancelled", subject, f"the meeting '{subject}' was cancelled")
+        return None
+
+    def _category(self, raw: dict, row: dict, where: str):
+        """The row's category; for a meeting, what its subject says it was."""
+        m = self.mapping
+        if m.meetings and not row.get("category"):
+            subject = row.get("description", "")
+            return meeting_category(subject) or Skip(
+                "not a check-in, review or training", subject,
+                f"the subject '{subject}' does not say it was a check-in, review or training")
         if not row.get("category"):
             raise RecordError(f"{where}: category is empty; use one of {', '.join(CATEGORIES)}")
-        category = normalise_category(row["category"], mapping, where)
+        category = _category(row["category"], m)
+        if category is None:
+            if not m.is_export:
+                normalise_category(row["category"], m, where)  # raises, one line
+            return Skip("type not recognised", row["category"],
+                        f"'{row['category']}' is not one of {', '.join(CATEGORIES)}; map it in "
+                        "a mapping file's [categories] or import with --set category=NAME")
+        return category
+
+    def _times(self, raw: dict, row: dict, where: str):
+        """opened_at, responded_at, resolved_at; a time given as minutes after opening
+        (a help desk's "First reply time in minutes") becomes a timestamp."""
+        clock = self.clock
         opened = clock.datetime(row.get("opened_at", ""), where, "opened_at")
-        responded = clock.datetime(row.get("responded_at", ""), where, "responded_at")
-        resolved = clock.datetime(row.get("resolved_at", ""), where, "resolved_at")
-        for later, name_ in ((responded, "responded_at"), (resolved, "resolved_at")):
+        stamps = {f: clock.datetime(row.get(f, ""), where, f)
+                  for f in ("responded_at", "resolved_at")}
+        for field_, column in self.mapping.minutes_after_opened.items():
+            cell = raw.get(self.cols.find(column) or column, "")
+            minutes = self.decimals.read(cell, where, column)
+            if minutes is not None and opened is not None and stamps[field_] is None:
+                stamps[field_] = _as_datetime(opened) + timedelta(minutes=minutes)
+        for name_, later in stamps.items():
             if later is not None and opened is not None and _as_datetime(later) < _as_datetime(opened):
                 raise RecordError(
                     f"{where}: {name_} ({later}) is before opened_at ({opened}); "
                     "check the ticket's timestamps"
                 )
-        delivered = clock.date(row.get("delivered_on", ""), where, "delivered_on")
+        return opened, stamps["responded_at"], stamps["resolved_at"]
+
+    def _date(self, row: dict, stamp, where: str):
+        """The date it was delivered (a month's last day in a monthly report, else the
+        latest ticket time), or a Skip for a meeting not held yet."""
+        m = self.mapping
+        month = _month_end(row.get("delivered_on", "")) if m.monthly else None
+        delivered = month or self.clock.date(row.get("delivered_on", ""), where, "delivered_on")
         if delivered is None:
-            stamp = resolved or responded or opened
             delivered = stamp.date() if isinstance(stamp, datetime) else stamp
         if delivered is None:
+            if m.is_export:
+                return Skip("no completion date", "", "the row has no date it was done")
             raise RecordError(
                 f"{where}: delivered_on is empty; give the date it was delivered (YYYY-MM-DD)"
             )
-        records.append(
-            Delivery(
-                deal_id=deal_id,
-                category=category,
-                delivered_on=delivered,
-                description=row.get("description", ""),
-                quantity=decimals.read(row.get("quantity", ""), where, "quantity"),
-                value=decimals.read(row.get("value", ""), where, "value"),
-                value_unit=_value_unit(row, where),
-                value_kind=_value_kind(row, where),
-                record_type=row.get("record_type") or None,
-                reference=row.get("reference", ""),
-                promise_id=promise_id,
-                priority=row.get("priority") or None,
-                opened_at=_as_datetime(opened),
-                responded_at=_as_datetime(responded),
-                resolved_at=_as_datetime(resolved),
-                source_file=name,
-                source_row=rownum,
+        if m.meetings and delivered > self.today:
+            subject = row.get("description", "")
+            return Skip("not held yet", delivered.isoformat(),
+                        f"the meeting '{subject}' is on {delivered.isoformat()}, after today")
+        return delivered
+
+    def _promise(self, row: dict, deal_id: str, where: str) -> Optional[str]:
+        promise_id = row.get("promise_id") or None
+        if promise_id is None:
+            return None
+        if promise_id not in self.promises:
+            raise RecordError(
+                f"{where}: promise '{promise_id}' is not in the ledger; fix the promise_id "
+                "or leave it empty to match automatically"
             )
-        )
-    info = {"skipped": skipped, "converted": clock.converted, "timezone": zone_name(clock.zone),
-            **_delivery_column_report(columns, mapping)}
-    return records, info
+        if self.promises[promise_id] != deal_id:
+            raise RecordError(
+                f"{where}: promise '{promise_id}' belongs to deal "
+                f"{self.promises[promise_id]}, not {deal_id}"
+            )
+        return promise_id
 
 
 def _value_unit(row: dict, where: str) -> Optional[str]:
@@ -698,8 +1163,11 @@ class ImportCounts(dict):
     import_id: Optional[int] = None
 
 
-def import_deliveries(db, path, mapping: Optional[Mapping] = None, who: str = "import") -> dict:
-    """Import delivery records from a CSV/JSON export in one transaction.
+def import_deliveries(db, path, mapping: Optional[Mapping] = None, strict: bool = False,
+                      today: Optional[date] = None, who: str = "import") -> dict:
+    """Import delivery records from a CSV/JSON export or a calendar in one transaction.
+
+    See ``parse_deliveries`` for ``mapping``, ``strict`` and ``today``.
 
     A record already in the ledger, or repeated in the file, is added once, whatever the
     file is called or where the row sits in it: a record with a reference (ticket or
@@ -709,11 +1177,11 @@ def import_deliveries(db, path, mapping: Optional[Mapping] = None, who: str = "i
     an undo. Every import is recorded (file name, SHA-256, mapping, who, when, counts).
 
     RETURNS (ImportCounts): "imported", "duplicates" (records left out: already in the
-    ledger, or "repeated" in the file), and what ``parse_deliveries`` reports: "skipped",
-    "converted" and "timezone", "ignored", "missing" and "suggestions"; the id the import
-    is recorded under as ``.import_id``.
+    ledger, or "repeated" in the file), and what ``parse_deliveries`` reports: "skipped" and
+    "skip_reasons", "converted" and "timezone", "ignored", "missing" and "suggestions"; the
+    id the import is recorded under as ``.import_id``.
     """
-    records, info = parse_deliveries(db, path, mapping)
+    records, info = parse_deliveries(db, path, mapping, strict, today)
     cols = "deal_id, category, delivered_on, reference, description, quantity, value, " \
            "opened_at, responded_at, resolved_at"
     existing = {_record_key(*row) for row in db.execute(

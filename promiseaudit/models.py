@@ -235,6 +235,9 @@ class Delivery:
         next month's file of the same export (see ``LinkRule``).
     dismissed: None, or why a person said it fulfils no promise ("by ana on
         2026-11-02: duplicate of row 4"); the matcher never uses a dismissed record.
+    deal_reason (str | None): why the import gave the record its deal ("company 'Harbor
+        Logistics Inc.' = customer 'Harbor Logistics'"); None for a file that names the
+        deal_id itself.
     """
 
     deal_id: str
@@ -258,6 +261,7 @@ class Delivery:
     import_id: Optional[int] = None
     export_key: str = ""
     dismissed: Optional[str] = None
+    deal_reason: Optional[str] = None
 
 
 @dataclass(frozen=True)

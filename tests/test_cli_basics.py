@@ -43,7 +43,7 @@ def test_bad_file_is_one_line_exit_1(runner, tmp_path, db_path):
     r = runner.invoke(main, ["--db", db_path, "deals", "import", str(bad)])
     assert r.exit_code == 1
     assert r.stderr == ("Error: deals.csv: missing column(s) deal_id; the first row must name "
-                        "the columns (deal_id)\n")
+                        "the columns (deal_id) or import with --map\n")
 
 
 def test_bad_date_option_is_usage_error(runner, db_path):

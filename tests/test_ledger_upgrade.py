@@ -14,8 +14,9 @@ def test_version_1_ledger_upgrades(tmp_path):
     path = tmp_path / "old.db"
     shutil.copy(V1, path)
     db = open_ledger(path)
-    assert [m.name for m in migrations.applied(db)][-1] == "0010_views"
+    assert [m.name for m in migrations.applied(db)][-1] == "0011_record_deal_reason"
     assert db.execute("pragma user_version").fetchone()[0] == SCHEMA_VERSION == 5
+    assert "deal_reason" in db["deliveries"].columns_dict
     assert db.journal_mode == "wal"
     (p,) = queries.promises(db)
     assert p.text == "We will deliver the plan by March 1, 2027."

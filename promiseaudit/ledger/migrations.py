@@ -368,3 +368,10 @@ def m0010_views(db):
     # The views look up one record's match in one run; with only the run's index and the
     # record's index SQLite may pick the run's and scan every match of the run per record.
     db.execute("CREATE INDEX idx_matches_run_delivery ON matches(run_id, delivery_id)")
+
+
+@migrations(name="0011_record_deal_reason")
+def m0011_record_deal_reason(db):
+    # Why an import gave a delivery record its deal ("company 'Harbor Logistics Inc.' =
+    # customer 'Harbor Logistics'"); records imported before keep none.
+    db.execute("ALTER TABLE deliveries ADD COLUMN deal_reason TEXT")

@@ -93,6 +93,7 @@ def delivery_from_row(row: dict, export_keys: Optional[dict] = None) -> Delivery
         value_unit=row["value_unit"],
         value_kind=row["value_kind"],
         record_type=row["record_type"],
+        deal_reason=row.get("deal_reason"),
         source_file=row["source_file"],
         source_row=row["source_row"],
         import_id=row["import_id"],
@@ -175,7 +176,8 @@ def get_promise(db, promise_id: str) -> Promise:
 _DELIVERY_COLUMNS = ("id", "deal_id", "category", "delivered_on", "description", "quantity",
                      "value", "reference", "promise_id", "priority", "opened_at",
                      "responded_at", "resolved_at", "source_file", "source_row", "import_id",
-                     "dismissed_at", "dismissed_by", "dismissed_reason")
+                     "dismissed_at", "dismissed_by", "dismissed_reason",
+                     "value_unit", "value_kind", "record_type", "deal_reason")
 
 
 def deliveries(db, deal_id: Optional[str] = None, include_undone: bool = False) -> list[Delivery]:
@@ -211,7 +213,8 @@ def deliveries(db, deal_id: Optional[str] = None, include_undone: bool = False) 
             quantity=r[5], value=r[6], reference=r[7], promise_id=r[8], priority=r[9],
             opened_at=dt(r[10]), responded_at=dt(r[11]), resolved_at=dt(r[12]),
             source_file=r[13], source_row=r[14], import_id=r[15],
-            export_key=keys.get(r[15], ""), dismissed=why(r[16], r[17], r[18]) if r[16] else None)
+            export_key=keys.get(r[15], ""), dismissed=why(r[16], r[17], r[18]) if r[16] else None,
+            value_unit=r[19], value_kind=r[20], record_type=r[21], deal_reason=r[22])
         out.append(rec)
     return out
 

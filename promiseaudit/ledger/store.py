@@ -364,6 +364,7 @@ def add_deliveries(db, deliveries: Iterable[Delivery], import_id: Optional[int] 
             "value_unit": d.value_unit,
             "value_kind": d.value_kind,
             "record_type": d.record_type,
+            "deal_reason": d.deal_reason,
             "source_file": d.source_file,
             "source_row": d.source_row,
             "imported_at": stamp,
