@@ -2,7 +2,9 @@
 extractor's units show about the wording (absolute words, vague words) and the
 customer's duties the promises depend on. Nothing is stored.
 
-The wording lists are data (``patterns/draft_checks.json``). Customer duties come from
+The wording lists are data (``draft_checks.json``, beside this module and not in
+``patterns/``: they are no feature of the trained model, whose version hashes the files
+there). Customer duties come from
 the pipeline's own judgement of each unit: the trained model's ``customer_duty`` label,
 or the rules' reasons ("a customer duty", "something the seller needs from the
 customer"), or a unit under a heading such as "Client responsibilities".
@@ -19,7 +21,7 @@ from typing import Optional
 
 from ..models import Document, Promise
 
-CHECKS_FILE = Path(__file__).parent / "patterns" / "draft_checks.json"
+CHECKS_FILE = Path(__file__).parent / "draft_checks.json"
 DUTY_KINDS = ("access", "data", "approvals")
 _DUTY_REASONS = (
     "a customer duty",
