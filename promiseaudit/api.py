@@ -27,6 +27,9 @@ __all__ = [
     "undismiss",
     "forget_rule",
     "undo_import",
+    "check_draft",
+    "sheet_data",
+    "after_sale_plan",
 ]
 
 
