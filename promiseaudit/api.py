@@ -27,6 +27,9 @@ __all__ = [
     "undismiss",
     "forget_rule",
     "undo_import",
+    "check_draft",
+    "sheet_data",
+    "after_sale_plan",
 ]
 
 
@@ -91,6 +94,7 @@ def ingest_files(
     progress: Optional[Callable[[str], None]] = None,
     who: str = "ingest",
     new_deal: bool = False,
+    nlp=None,
 ) -> list[store.IngestResult]:
     """Read, extract and store proposals for one deal, all or nothing.
 
@@ -100,6 +104,7 @@ def ingest_files(
     read stops the whole ingest (ReadError) unless ``keep_going``, in which case it is
     recorded with its outcome (encrypted, scanned, malformed) so reports list it.
     replaces (str): name or id of a stored document this one is a new version of.
+    nlp: a pipeline from ``build_nlp`` to reuse (``model`` is then ignored).
     """
     from .extract import build_nlp
 
@@ -111,7 +116,7 @@ def ingest_files(
         raise LedgerError(f"Deal {deal_id} is not in the ledger{hint}; check the id, or pass --customer NAME "
                           f"or --new-deal to start a new deal")
     check_paths(paths)
-    nlp = build_nlp(model)
+    nlp = nlp or build_nlp(model)
     prepared = []
     for p in paths:
         prepared.append(read_and_extract(p, nlp=nlp, password=password, strict=not keep_going))
@@ -556,3 +561,114 @@ def load_audit_data(db, as_of: date, settings=None, confirmed_only: bool = False
         status_history={k: tuple(v) for k, v in status_history.items()},
         matches=tuple(record_matches(outcome)),
     )
+
+
+# --- before and after the sale: draft check, customer sheet, after-sale plan ---------
+
+
+def check_draft(db, path, rep: Optional[str] = None, customer: Optional[str] = None,
+                as_of: Optional[date] = None, min_kept: Optional[float] = None,
+                model: Optional[str] = None, password: Optional[str] = None, settings=None,
+                nlp=None):
+    """Check a draft proposal before it is sent (``promiseaudit check``).
+
+    The draft is read and its promises extracted by the extractor; nothing is stored.
+    Track records come from an audit of the whole ledger as of ``as_of`` (default
+    today), run for the check and not saved, so they reflect the delivery records as
+    they are now. db: the ledger, or None when there is none yet (no track records).
+    RETURNS (DraftCheck): see ``promiseaudit.audit.draft``.
+    """
+    from .audit.draft import DEFAULT_MIN_KEPT
+    from .audit.draft import check_draft as check
+    from .audit.engine import with_record_events
+    from .audit.track import Past
+    from .extract import build_nlp
+    from .extract.dates import detect_document_date, detect_locale
+    from .extract.draft import read_draft
+    from .read import read_document
+
+    as_of = as_of or date.today()
+    min_kept = DEFAULT_MIN_KEPT if min_kept is None else min_kept
+    if not 0 <= min_kept <= 1:
+        raise LedgerError(f"--min-kept {min_kept:g} is not a share; give one between 0 and 1, "
+                          "such as 0.6 for 60 %")
+    check_paths([path])
+    document = read_document(path, password=password)
+    if not document.text.strip():
+        raise ReadError(f"{document.name}: the file has no text; check it is the right draft")
+    text = document.text
+    draft = read_draft(document, nlp or build_nlp(model), detect_document_date(text),
+                       detect_locale(text))
+    history = []
+    if db is not None:
+        outcome = run_audit(db, as_of, settings, save=False)
+        deals = with_record_events(outcome.promises, outcome.deals, outcome.deliveries, as_of)
+        history = [Past(p, outcome.verdicts[p.id], deals.get(p.deal_id))
+                   for p in outcome.promises if p.id in outcome.verdicts]
+    ndeals = len({h.promise.deal_id for h in history})
+    note = (f"Track records come from an audit of the ledger as of {as_of.isoformat()}, run "
+            f"for this check and not saved: {len(history)} promise"
+            f"{'s' if len(history) != 1 else ''} in {ndeals} deal{'s' if ndeals != 1 else ''}."
+            if history else "The ledger holds no audited promises yet, so there are no track "
+                            "records to compare with.")
+    return check(draft, history, as_of, rep, customer, min_kept, note)
+
+
+def _deal_with_events(outcome: AuditOutcome, deal_id: str, as_of: date) -> Deal:
+    from .audit.engine import with_record_events
+
+    deals = with_record_events(outcome.promises, outcome.deals, outcome.deliveries, as_of)
+    return deals[deal_id]
+
+
+def sheet_data(db, deal_id: str, as_of: Optional[date] = None,
+               include_unreviewed: bool = False, settings=None):
+    """What the customer's sheet "What you will receive and when" shows for a deal.
+
+    Only confirmed promises go on it: it is meant for the customer, and a promise found
+    automatically that nobody has checked could be wrong. With none confirmed the sheet
+    is refused (LedgerError) unless ``include_unreviewed`` lets unreviewed ones on too.
+    Waived and superseded promises are left out. Dates are the audit's due dates as of
+    ``as_of`` (default today); a recurring promise's dates run over the contract term.
+    RETURNS (SheetData): for ``report.sheet.sheet_html``.
+    """
+    from .audit.plan import schedule
+    from .report.sheet import SheetData
+
+    as_of = as_of or date.today()
+    queries.get_deal(db, deal_id)
+    outcome = run_audit(db, as_of, settings, deal_id=deal_id, save=False)
+    deal = _deal_with_events(outcome, deal_id, as_of)
+    live = [p for p in outcome.promises if p.deal_id == deal_id and p.id in outcome.verdicts
+            and outcome.verdicts[p.id].status not in ("waived", "superseded")]
+    shown = [p for p in live if p.review_state == "confirmed"]
+    if not shown and not include_unreviewed:
+        unreviewed = sum(1 for p in live if p.review_state == "candidate")
+        hint = (f" ({unreviewed} found automatically are waiting for review)" if unreviewed
+                else "")
+        raise LedgerError(f"No promise of deal {deal_id} is confirmed yet{hint}; confirm them "
+                          f"with `promiseaudit review --deal {deal_id}`, or pass "
+                          "--include-unreviewed to put unreviewed ones on the sheet")
+    if include_unreviewed:
+        shown = [p for p in live if p.review_state in ("confirmed", "candidate")]
+    schedules = {p.id: schedule(p, deal, as_of, settings) for p in shown if p.recurrence}
+    sources = sorted({p.source for p in shown if p.source})
+    return SheetData(deal, tuple(shown), outcome.verdicts, schedules, as_of, tuple(sources))
+
+
+def after_sale_plan(db, deal_id: str, as_of: Optional[date] = None, cadence=None,
+                    settings=None, confirmed_only: bool = False):
+    """A deal's after-sale touch points from ``as_of`` (default today) on: the check-ins
+    and reviews its proposals promise (each occurrence of a recurring one over the
+    contract term) and the team's cadence (``audit.plan.DEFAULT_CADENCE`` unless given).
+    RETURNS (Plan): for ``export.export_plan``.
+    """
+    from .audit.plan import DEFAULT_CADENCE, touch_points
+
+    as_of = as_of or date.today()
+    queries.get_deal(db, deal_id)
+    outcome = run_audit(db, as_of, settings, confirmed_only=confirmed_only, deal_id=deal_id,
+                        save=False)
+    deal = _deal_with_events(outcome, deal_id, as_of)
+    return touch_points(deal, outcome.promises, outcome.verdicts, as_of,
+                        DEFAULT_CADENCE if cadence is None else cadence, settings)

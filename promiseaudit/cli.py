@@ -1070,6 +1070,105 @@ def brief(ctx, deal_id, customer, as_of, output, date_format, confirmed_only, at
 
 
 @main.command()
+@click.argument("draft", type=click.Path())
+@click.option("--rep", help="Also give the track record of this rep's deals.")
+@click.option("--customer", help="Also give the track record of this customer's deals.")
+@click.option("--strict", is_flag=True, help="Exit with code 1 when a promise uses absolute "
+              "language, or its similar promises were kept less often than --min-kept.")
+@click.option("--min-kept", type=click.FloatRange(0, 1), default=0.6, show_default=True,
+              help="With --strict: the share of similar promises that must have been kept "
+                   "(0.6 = 60 %).")
+@click.option("--as-of", type=DATE, default=lambda: date.today(), show_default="today",
+              help="Audit the ledger's history as of this date.")
+@click.option("-o", "--output", type=click.Path(), help="Also write the check as HTML.")
+@click.option("--model", help="'rules' to let the rules alone decide, or a model folder from 'promiseaudit train'.")
+@click.option("--password", help="Password for a protected PDF.")
+@click.option("--date-format", default="%Y-%m-%d", show_default=True,
+              help="How dates are written (strftime codes, e.g. %d %B %Y for 3 May 2027).")
+@pass_ctx
+def check(ctx, draft, rep, customer, strict, min_kept, as_of, output, model, password,
+          date_format):
+    """Check a draft proposal before it goes out: track record, over-promising, promises
+    nobody could check, missing touch points and customer duties. Nothing is stored."""
+    from .api import check_draft
+    from .report.check import check_html, check_text
+
+    db = None if ctx.db_path != ":memory:" and not Path(ctx.db_path).exists() else ctx.db
+    result = check_draft(db, draft, rep=rep, customer=customer, as_of=as_of,
+                         min_kept=min_kept, model=model, password=password)
+    click.echo(check_text(result, date_format), nl=False)
+    if output:
+        _write(output, check_html(result, date_format), "Check")
+    failures = result.strict_failures()
+    if strict and failures:
+        raise click.ClickException("Not ready to send (--strict): " + "; ".join(failures))
+
+
+@main.command()
+@click.option("--deal", "deal_id", required=True, help="The deal the sheet is for.")
+@click.option("-o", "--output", type=click.Path(), default="sheet.html", show_default=True,
+              help="The HTML file to write.")
+@click.option("--include-unreviewed", is_flag=True, help="Also list promises nobody has "
+              "confirmed yet (by default only confirmed promises go on the sheet).")
+@click.option("--as-of", type=DATE, default=lambda: date.today(), show_default="today",
+              help="Work out the dates as known on this date (YYYY-MM-DD).")
+@click.option("--date-format", default="%d %B %Y", show_default=True,
+              help="How dates are written (strftime codes, e.g. %d %B %Y for 3 May 2027).")
+@click.option("--holidays", type=click.Path(), help="File of holiday dates skipped when "
+              "counting business days.")
+@pass_ctx
+def sheet(ctx, deal_id, output, include_unreviewed, as_of, date_format, holidays):
+    """Write the customer's one-page sheet: what you will receive and when."""
+    from .api import sheet_data
+    from .report.sheet import sheet_html
+
+    data = sheet_data(ctx.existing_db, deal_id, as_of, include_unreviewed,
+                      _settings(None, (), holidays))
+    _write(output, sheet_html(data, date_format), "Sheet")
+
+
+@main.command()
+@click.option("--deal", "deal_id", required=True, help="The deal to plan.")
+@click.option("-o", "--output", type=click.Path(), default="plan.ics", show_default=True,
+              help="The calendar file (.ics) to write.")
+@click.option("--cadence", "cadence_file", type=click.Path(),
+              help="A TOML file of the team's own touch points (replaces the defaults).")
+@click.option("--thank-you-days", type=int, help="Thank-you call this many days after "
+              "signature (default 7; -1 leaves it out).")
+@click.option("--check-up-days", type=int, help="Check-up this many days after go-live "
+              "(default 30; -1 leaves it out).")
+@click.option("--renewal-days", type=int, help="Renewal review this many days before the "
+              "contract ends (default 60; -1 leaves it out).")
+@click.option("--from", "as_of", type=DATE, default=lambda: date.today(), show_default="today",
+              help="Plan the touch points from this date on.")
+@click.option("--confirmed-only", is_flag=True, help="Leave out promises nobody has confirmed yet.")
+@click.option("--date-format", default="%Y-%m-%d", show_default=True,
+              help="How dates are written in the events (strftime codes).")
+@pass_ctx
+def plan(ctx, deal_id, output, cadence_file, thank_you_days, check_up_days, renewal_days,
+         as_of, confirmed_only, date_format):
+    """Export a deal's after-sale touch points as calendar events (.ics)."""
+    from .api import after_sale_plan
+    from .audit.plan import DEFAULT_CADENCE, cadence_with, load_cadence
+    from .export import export_plan
+
+    base = load_cadence(cadence_file) if cadence_file else DEFAULT_CADENCE
+    cadence = cadence_with({"signature": thank_you_days, "go_live": check_up_days,
+                            "end": renewal_days}, base)
+    result = after_sale_plan(ctx.existing_db, deal_id, as_of, cadence,
+                             confirmed_only=confirmed_only)
+    _write(output, export_plan(result, date_format), "Plan")
+    click.echo(f"{len(result.points)} touch point{'s' if len(result.points) != 1 else ''} "
+               f"for deal {deal_id} from {as_of.isoformat()}", err=True)
+    for note in result.unplaced:
+        click.echo(f"Not in the plan yet: {note}", err=True)
+    if result.term_assumed:
+        click.echo(f"The contract end is not recorded; repeating check-ins are planned up to "
+                   f"{result.term_end.isoformat()} (record it with `promiseaudit deals set "
+                   f"{deal_id} --ends DATE`)", err=True)
+
+
+@main.command()
 @click.option("--format", "fmt", type=click.Choice(["csv", "json", "ics"]), required=True,
               help="csv: the promise register for the delivery team to fill in; json: "
                    "everything, for other tools; ics: due dates and check-ins for a calendar.")

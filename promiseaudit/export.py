@@ -23,6 +23,7 @@ import csv
 import io
 import json
 import re
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
 from typing import Optional
 
@@ -183,15 +184,7 @@ def export_ics(data: AuditData, date_format: str = "%Y-%m-%d") -> bytes:
     event instead of adding one; a recurring check-in's occurrences add their date.
     DTSTAMP is the audit date, so the same data always gives the same file and a later
     audit counts as the newer version of each event."""
-    from icalendar import vDate, vDatetime, vText
-
     fmt = DateFormatter(date_format)
-    stamp = vDatetime(datetime.combine(data.as_of, time(0, 0), tzinfo=timezone.utc)).to_ical()
-    stamp_line = b"DTSTAMP:" + stamp
-
-    def text(name: str, value: str) -> bytes:
-        return _fold(f"{name}:{vText(value).to_ical().decode('utf-8')}")
-
     events = []
     for p, v, deal in _rows(data):
         if v.status in ("waived", "superseded"):
@@ -206,9 +199,7 @@ def export_ics(data: AuditData, date_format: str = "%Y-%m-%d") -> bytes:
             uid = f"{p.id}-{day:%Y%m%d}" if recurring else f"{p.id}"
             events.append((day, uid, p, v, deal))
     events.sort(key=lambda e: (e[0], e[1]))
-    out = [b"BEGIN:VCALENDAR", b"VERSION:2.0",
-           b"PRODID:-//promiseaudit//Promise due dates//EN", b"CALSCALE:GREGORIAN",
-           text("X-WR-CALNAME", "Promise due dates")]
+    out = []
     for day, uid, p, v, deal in events:
         customer = (deal.customer if deal else None) or p.deal_id or "Customer"
         lines = [f"\u201c{p.text}\u201d", f"Status on {fmt(data.as_of)}: {status_label(v.status)}"]
@@ -219,17 +210,76 @@ def export_ics(data: AuditData, date_format: str = "%Y-%m-%d") -> bytes:
             f"Deal {p.deal_id}" + (f", rep {deal.rep}" if deal and deal.rep else ""),
             f"From {p.source}, page {p.page}",
         ]
+        out.append(CalendarEvent(uid, day, f"{customer}: {shorten(p.text, 70)}",
+                                 "\n".join(lines), category_label(p.category)))
+    return calendar_file("Promise due dates", data.as_of, out)
+
+
+@dataclass(frozen=True)
+class CalendarEvent:
+    """One all-day event of an .ics file. uid: without the "@promiseaudit" domain."""
+
+    uid: str
+    day: date
+    summary: str
+    description: str
+    category: str
+
+
+def calendar_file(name: str, stamp_day: date, events) -> bytes:
+    """An iCalendar file of all-day events, in the order given. DTSTAMP is ``stamp_day``
+    (the audit date), so the same data always gives the same file and a later export
+    counts as the newer version of each event."""
+    from icalendar import vDate, vDatetime, vText
+
+    stamp = vDatetime(datetime.combine(stamp_day, time(0, 0), tzinfo=timezone.utc)).to_ical()
+    stamp_line = b"DTSTAMP:" + stamp
+
+    def text(field: str, value: str) -> bytes:
+        return _fold(f"{field}:{vText(value).to_ical().decode('utf-8')}")
+
+    out = [b"BEGIN:VCALENDAR", b"VERSION:2.0",
+           f"PRODID:-//promiseaudit//{name}//EN".encode("utf-8"), b"CALSCALE:GREGORIAN",
+           text("X-WR-CALNAME", name)]
+    for e in events:
         out += [
             b"BEGIN:VEVENT",
-            text("UID", f"{uid}@promiseaudit"),
+            text("UID", f"{e.uid}@promiseaudit"),
             stamp_line,
-            b"DTSTART;VALUE=DATE:" + vDate(day).to_ical(),
-            b"DTEND;VALUE=DATE:" + vDate(day + timedelta(days=1)).to_ical(),
-            text("SUMMARY", f"{customer}: {shorten(p.text, 70)}"),
-            text("DESCRIPTION", "\n".join(lines)),
-            text("CATEGORIES", category_label(p.category)),
+            b"DTSTART;VALUE=DATE:" + vDate(e.day).to_ical(),
+            b"DTEND;VALUE=DATE:" + vDate(e.day + timedelta(days=1)).to_ical(),
+            text("SUMMARY", e.summary),
+            text("DESCRIPTION", e.description),
+            text("CATEGORIES", e.category),
             b"TRANSP:TRANSPARENT",
             b"END:VEVENT",
         ]
     out.append(b"END:VCALENDAR")
     return b"\r\n".join(out) + b"\r\n"
+
+
+def plan_uid(deal_id: str, key: str, day: Optional[date] = None) -> str:
+    """A touch point's calendar id: the deal, what it is and, for one of a series, its
+    date. A one-off touch point keeps its id when its date moves (go-live recorded
+    later), so re-importing the plan moves the event instead of adding a second one."""
+    deal = re.sub(r"[^A-Za-z0-9]+", "-", deal_id).strip("-") or "deal"
+    return f"plan-{deal}-{key}" + (f"-{day:%Y%m%d}" if day is not None else "")
+
+
+def export_plan(plan, date_format: str = "%Y-%m-%d") -> bytes:
+    """A deal's after-sale plan (``audit.plan.touch_points``) as an iCalendar file: one
+    all-day event per touch point, saying what it is for and which promises to review."""
+    fmt = DateFormatter(date_format)
+    deal = plan.deal
+    customer = deal.customer or deal.deal_id
+    events = []
+    for t in plan.points:
+        lines = [fmt.in_text(t.about)] if t.about else []
+        if t.review:
+            lines.append("What to review:")
+            lines += [f"- {shorten(quote, 120)} ({fmt.in_text(when)})" for quote, when in t.review]
+        lines += [t.source, f"Deal {deal.deal_id}" + (f", rep {deal.rep}" if deal.rep else "")]
+        uid = plan_uid(deal.deal_id, t.key, t.day if t.repeats else None)
+        events.append(CalendarEvent(uid, t.day, f"{customer}: {t.title}", "\n".join(lines),
+                                    "Check-in"))
+    return calendar_file(f"After-sale plan: {customer}", plan.start, events)

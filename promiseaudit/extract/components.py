@@ -253,7 +253,8 @@ class PartyDetector:
                                   "decider_path": None, "keep_features": False})
 def make_commitments(nlp: Language, name: str, lexicon_path: Optional[str], spans_key: str,
                      min_confidence: float, decider_path: Optional[str], keep_features: bool):
-    for ext in ("pa_context", "pa_units", "pa_parties", "pa_candidates", "pa_judgements", "pa_features"):
+    for ext in ("pa_context", "pa_units", "pa_parties", "pa_candidates", "pa_judgements", "pa_features",
+                "pa_decisions"):
         _ensure_extension(ext)
     decider = learned.load_model(decider_path) if decider_path else None
     if decider_path and decider is None:
@@ -267,7 +268,9 @@ class CommitmentJudge:
     Without a decider the rules decide. With one (a model trained by ``promiseaudit.training``),
     the rules' findings become the features of the model's decision on every unit
     (``learned.py``). ``doc._.pa_judgements`` keeps every unit's judgement (for
-    explaining misses) and ``doc._.pa_features`` the text the model read.
+    explaining misses), ``doc._.pa_features`` the text the model read and
+    ``doc._.pa_decisions`` the model's ``Decision`` on every unit (None without a model),
+    whose label also says which units are the customer's duties.
     """
 
     def __init__(self, name: str, lexicon: dict, spans_key: str, min_confidence: float, decider=None,
@@ -329,8 +332,10 @@ class CommitmentJudge:
         """The trained model decides every unit; the rules' judgements are its features."""
         texts = self._features(units, judgements, cues_by_unit, ctx)
         doc._.pa_features = texts
+        decisions = learned.decide(self.decider, texts)
+        doc._.pa_decisions = decisions
         candidates = []
-        for index, decision in enumerate(learned.decide(self.decider, texts)):
+        for index, decision in enumerate(decisions):
             unit, judgement = units[index], judgements[index]
             if decision.promise_probability < self.threshold or len(unit.text.strip()) < 3:
                 continue
