@@ -942,9 +942,12 @@ def _write(output, content, what):
 @click.option("--since", type=DATE, help="Only promises due on or after this date.")
 @click.option("--date-format", default="%Y-%m-%d", show_default=True,
               help="How dates are shown, e.g. '%d %b %Y'.")
+@click.option("--quiet-days", type=click.IntRange(1, 3650), default=30, show_default=True,
+              help="A live deal with no check-in, meeting, review, training or ticket reply "
+                   "for longer than this has gone quiet (the 'Gone quiet' section).")
 @audit_options
 @click.pass_context
-def report(click_ctx, as_of, output, rep, deal_id, customer, since, date_format,
+def report(click_ctx, as_of, output, rep, deal_id, customer, since, date_format, quiet_days,
            confirmed_only, at_risk_days, windows, holidays):
     """Write the manager's audit report (HTML). `report weekly` writes the weekly report."""
     if click_ctx.invoked_subcommand is not None:
@@ -956,7 +959,8 @@ def report(click_ctx, as_of, output, rep, deal_id, customer, since, date_format,
     settings = _settings(at_risk_days, windows, holidays)
     data = load_audit_data(ctx.existing_db, as_of, settings, confirmed_only=confirmed_only, save=False)
     html = manager_report(data, ReportFilters(rep=rep, deal=deal_id, customer=customer,
-                                              since=since), date_format=date_format)
+                                              since=since, quiet_days=quiet_days),
+                          date_format=date_format)
     _write(output, html, "Report")
     save_snapshot(ctx.existing_db, data, settings)
 
@@ -992,11 +996,14 @@ def report(click_ctx, as_of, output, rep, deal_id, customer, since, date_format,
 @click.option("--smtp-user", envvar="PROMISEAUDIT_SMTP_USER", metavar="USER",
               help="With --smtp: log in as this user (also PROMISEAUDIT_SMTP_USER); the "
                    "password is read from PROMISEAUDIT_SMTP_PASSWORD.")
+@click.option("--quiet-days", type=click.IntRange(1, 3650), default=30, show_default=True,
+              help="A live deal with no check-in, meeting, review, training or ticket reply "
+                   "for longer than this has gone quiet (the 'Gone quiet' section).")
 @audit_options
 @pass_ctx
 def report_weekly(ctx, week, as_of, output, date_format, email_path, to, per_rep, rep_emails,
-                  sender, smtp_server, starttls, smtp_user, confirmed_only, at_risk_days,
-                  windows, holidays):
+                  sender, smtp_server, starttls, smtp_user, quiet_days, confirmed_only,
+                  at_risk_days, windows, holidays):
     """Write the weekly report: what broke, what is due or at risk, what changed.
 
     Add --email weekly.eml to write it as an e-mail, --smtp HOST:PORT to send it.
@@ -1023,14 +1030,14 @@ def report_weekly(ctx, week, as_of, output, date_format, email_path, to, per_rep
                            previous_before=start - timedelta(days=1),
                            previous_after=start - timedelta(days=7))
     if output or not mailing:
-        _write(output or "weekly.html", weekly_report(data, start, end, date_format=date_format),
-               "Weekly report")
+        _write(output or "weekly.html", weekly_report(data, start, end, date_format=date_format,
+                                                      quiet_days=quiet_days), "Weekly report")
     if mailing:
         from .report.mail import send_mail, weekly_mail, write_mail
 
         mails = weekly_mail(data, start, end, sender, to, per_rep=per_rep,
                             rep_addresses=_pairs(rep_emails, "--rep-email"),
-                            date_format=date_format)
+                            date_format=date_format, quiet_days=quiet_days)
         if email_path:
             for path in write_mail(mails, email_path):
                 click.echo(f"E-mail written to {path}", err=True)
@@ -1051,9 +1058,12 @@ def report_weekly(ctx, week, as_of, output, date_format, email_path, to, per_rep
               help="Also write the brief as HTML, one printed page.")
 @click.option("--date-format", default="%Y-%m-%d", show_default=True,
               help="How dates are shown, e.g. '%d %b %Y'.")
+@click.option("--quiet-days", type=click.IntRange(1, 3650), default=30, show_default=True,
+              help="A live deal with no check-in, meeting, review, training or ticket reply "
+                   "for longer than this has gone quiet (the 'Gone quiet' section).")
 @audit_options
 @pass_ctx
-def brief(ctx, deal_id, customer, as_of, output, date_format, confirmed_only, at_risk_days,
+def brief(ctx, deal_id, customer, as_of, output, date_format, quiet_days, confirmed_only, at_risk_days,
           windows, holidays):
     """A one-page pre-call brief for a rep: promised, done, late, due soon, talking points."""
     from .api import load_audit_data
@@ -1066,7 +1076,7 @@ def brief(ctx, deal_id, customer, as_of, output, date_format, confirmed_only, at
     click.echo(brief_text(data, deal_id=deal_id, customer=customer, date_format=date_format))
     if output:
         _write(output, brief_html(data, deal_id=deal_id, customer=customer,
-                                  date_format=date_format), "Brief")
+                                  date_format=date_format, quiet_days=quiet_days), "Brief")
 
 
 @main.command()

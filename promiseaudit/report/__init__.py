@@ -24,7 +24,7 @@ from .formatting import (
     status_label,
 )
 from .text import brief_text, weekly_text
-from .views import ReportFilters, brief_context, manager_context, weekly_context
+from .views import QUIET_DAYS, ReportFilters, brief_context, manager_context, weekly_context
 
 __all__ = [
     "ReportFilters",
@@ -140,7 +140,7 @@ def manager_report(data: AuditData, filters: ReportFilters = ReportFilters(),
 def weekly_report(data: AuditData, week_start: date, week_end: date,
                   date_format: str = "%Y-%m-%d",
                   env: Optional[jinja2.Environment] = None, rep: Optional[str] = None,
-                  for_email: bool = False) -> str:
+                  for_email: bool = False, quiet_days: int = QUIET_DAYS) -> str:
     """The weekly report (HTML suited to e-mail): what broke this week, what is due or at
     risk in the next two weeks, what was kept, what changed since last week's snapshot.
 
@@ -150,17 +150,17 @@ def weekly_report(data: AuditData, week_start: date, week_end: date,
     for_email (bool): leave out the print style sheet, so every style is inline.
     """
     fmt = DateFormatter(date_format)
-    ctx = weekly_context(data, week_start, week_end, fmt, rep=rep)
+    ctx = weekly_context(data, week_start, week_end, fmt, rep=rep, quiet_days=quiet_days)
     ctx["for_email"] = for_email
     return _render(env, "weekly.html", ctx)
 
 
 def brief_html(data: AuditData, deal_id: Optional[str] = None, customer: Optional[str] = None,
                date_format: str = "%Y-%m-%d",
-               env: Optional[jinja2.Environment] = None) -> str:
+               env: Optional[jinja2.Environment] = None, quiet_days: int = QUIET_DAYS) -> str:
     """The one-page pre-call brief for a deal or a customer (HTML)."""
     fmt = DateFormatter(date_format)
-    ctx = brief_context(data, deal_id, customer, fmt)
+    ctx = brief_context(data, deal_id, customer, fmt, quiet_days)
     return _render(env, "brief.html", ctx)
 
 

@@ -27,7 +27,7 @@ from ..models import AuditData
 from . import weekly_report
 from .formatting import DateFormatter
 from .text import weekly_text
-from .views import _same, report_reps, weekly_context
+from .views import QUIET_DAYS, _same, report_reps, weekly_context
 
 DEFAULT_SMTP_PORT = 25
 _ADDRESS = re.compile(r"^[^@\s<>(),;:\"\[\]]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?"
@@ -117,7 +117,7 @@ def weekly_mail(data: AuditData, week_start: date, week_end: date, sender: Optio
                 to: Iterable[str] = (), per_rep: bool = False,
                 rep_addresses: Optional[dict] = None, date_format: str = "%Y-%m-%d",
                 env: Optional[jinja2.Environment] = None,
-                now: Optional[datetime] = None) -> list[WeeklyMail]:
+                now: Optional[datetime] = None, quiet_days: int = QUIET_DAYS) -> list[WeeklyMail]:
     """The weekly report as e-mail messages.
 
     sender (str): the From address. to: who receives the report; with ``per_rep`` they
@@ -144,9 +144,9 @@ def weekly_mail(data: AuditData, week_start: date, week_end: date, sender: Optio
     addresses = _rep_addresses(reps, rep_addresses or {}) if per_rep else {}
     mails, used = [], set()
     for rep in reps:
-        ctx = weekly_context(data, week_start, week_end, fmt, rep=rep)
+        ctx = weekly_context(data, week_start, week_end, fmt, rep=rep, quiet_days=quiet_days)
         html = weekly_report(data, week_start, week_end, date_format, env, rep=rep,
-                             for_email=True)
+                             for_email=True, quiet_days=quiet_days)
         text = weekly_text(data, week_start, week_end, date_format, rep=rep)
         if rep is None:
             recipients, copies, name = to, [], ""

@@ -55,6 +55,7 @@ class ReportFilters:
     deal: Optional[str] = None
     customer: Optional[str] = None
     since: Optional[date] = None
+    quiet_days: int = 30  # a live deal with no contact for longer has "gone quiet"
 
     @property
     def active(self) -> bool:
@@ -390,7 +391,57 @@ def manager_context(data: AuditData, filters: ReportFilters, fmt: Callable) -> d
         "documents": documents,
         "unread": sum(1 for d in documents if not d["ok"]),
         "legend": legend(),
+        "quiet": gone_quiet(data, items, fmt, filters.quiet_days, deal_ids),
+        "quiet_days": filters.quiet_days,
     }
+
+
+# --- gone quiet -----------------------------------------------------------------------
+
+QUIET_DAYS = 30
+
+
+def gone_quiet(data: AuditData, items: list, fmt: Callable, limit: int = QUIET_DAYS,
+               deal_ids: Optional[set] = None) -> list[dict]:
+    """Deals nobody has been in touch with for longer than ``limit`` days, from go-live
+    until the contract ends: "N days since last contact", the rep, and the next promised
+    touch point if any. Silence is counted from the last recorded contact (a check-in,
+    meeting, review, training or ticket reply), or from go-live when none came after it."""
+    from ..audit.contact import last_contacts
+
+    contacts = last_contacts(data.deals, data.deliveries, data.as_of)
+    out = []
+    for deal_id, deal in sorted(data.deals.items()):
+        if deal_ids is not None and deal_id not in deal_ids:
+            continue
+        live = deal.go_live_on
+        if live is None or live > data.as_of or (deal.ends_on and deal.ends_on < data.as_of):
+            continue
+        contact = contacts.get(deal_id)
+        since = max(live, contact.on) if contact else live
+        silent = (data.as_of - since).days
+        if silent <= limit:
+            continue
+        touch = None
+        for it in items:
+            if it.deal_id != deal_id or it.category != "check_in" or it.status in ("waived", "superseded"):
+                continue
+            nxt = it.next_occurrence(data.as_of) if it.verdict.occurrences else None
+            when = nxt.due if nxt is not None else (it.due if it.due and it.due >= data.as_of else None)
+            if when is not None and (touch is None or when < touch[0]):
+                touch = (when, it)
+        if contact is None:
+            last = f"no contact recorded since go-live ({fmt(live)})"
+        else:
+            last = f"last contact {fmt(contact.on)} ({contact.how}: {contact.record.description.strip()})"
+        out.append({
+            "deal_id": deal_id, "customer": deal.customer or deal_id, "rep": deal.rep or "",
+            "days": (data.as_of - (contact.on if contact else live)).days, "since_go_live": contact is None or contact.on < live,
+            "last": last,
+            "next": (f"{fmt(touch[0])}: {touch[1].short}" if touch else "no touch point promised"),
+        })
+    out.sort(key=lambda q: (-q["days"], q["customer"].casefold()))
+    return out
 
 
 # --- weekly ---------------------------------------------------------------------------
@@ -414,7 +465,7 @@ def report_reps(data: AuditData) -> list[str]:
 
 
 def weekly_context(data: AuditData, start: date, end: date, fmt: Callable,
-                   rep: Optional[str] = None) -> dict:
+                   rep: Optional[str] = None, quiet_days: int = QUIET_DAYS) -> dict:
     """What the weekly report shows. ``rep``: only that rep's deals ("" for the deals
     with no rep recorded); None for every deal."""
     if end < start:
@@ -517,6 +568,10 @@ def weekly_context(data: AuditData, start: date, end: date, fmt: Callable,
         "gone": gone,
         "totals": tally(items),
         "soon_days": SOON_DAYS,
+        "quiet": gone_quiet(data, items, fmt, quiet_days,
+                            None if rep is None else {d.deal_id for d in data.deals.values()
+                                                      if _same(d.rep, rep)}),
+        "quiet_days": quiet_days,
     }
 
 
@@ -553,7 +608,7 @@ def select_for_brief(data: AuditData, deal_id: Optional[str],
 
 
 def brief_context(data: AuditData, deal_id: Optional[str], customer: Optional[str],
-                  fmt: Callable) -> dict:
+                  fmt: Callable, quiet_days: int = QUIET_DAYS) -> dict:
     deals = select_for_brief(data, deal_id, customer)
     ids = {d.deal_id for d in deals}
     items = sorted(build_items(data, fmt, ids), key=lambda i: i.sort_key)
@@ -612,6 +667,8 @@ def brief_context(data: AuditData, deal_id: Optional[str], customer: Optional[st
         "totals": tally(items),
         "problems": problems,
         "next_checkin": next_checkin,
+        "quiet": gone_quiet(data, items, fmt, quiet_days, ids),
+        "quiet_days": quiet_days,
         "soon": soon_rows,
         "soon_days": SOON_DAYS,
         "done": done,
