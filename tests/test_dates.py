@@ -127,8 +127,6 @@ NO_DEADLINE = [
     "Our coordinator will call every month for the first three months after launch.",
     "The project lead will meet you every two weeks from kickoff until handover.",
     "From 1 July 2027 we will send a weekly report until the end of the pilot.",
-    "We will replace any failed unit within 10 business days of notice.",
-    "Inverter faults are reported within one business day of detection.",
     "Guards attend within 24 hours of an alarm.",
     "We will respond to P1 incidents within 2 business days.",
     "Resolve critical faults within 2 business days of the ticket being logged.",
@@ -266,3 +264,27 @@ def test_series_end_event(sentence, event):
     from promiseaudit.extract.dates import series_end_event
 
     assert series_end_event(sentence) == event
+
+
+@pytest.mark.parametrize("sentence, category, deadline, level", [
+    # A clock of days after a request, notice or detection is a deadline relative to that
+    # event (LABELLING.md: "the event's own words"); for service levels and warranties the
+    # time limit on the same words wins, as before.
+    ("Upon request, Vendor shall, within thirty (30) days of such request, furnish a FOSS Disclosure.",
+     "delivery", (30, "request"), None),
+    ("Provider shall remedy the breach within thirty (30) days after written notice.",
+     "warranty", None, (30, "day")),
+    ("We will replace any failed unit within 10 business days of notice.",
+     "warranty", None, (10, "business_day")),
+    ("Inverter faults are reported within one business day of detection.",
+     "check_in", (1, "detection"), None),
+    ("Inverter faults are reported within one business day of detection.",
+     "service_level", None, (1, "business_day")),
+    ("We will respond within 4 hours of a request.", "service_level", None, (4, "hour")),
+])
+def test_clocks_after_requests_and_notices(sentence, category, deadline, level):
+    from promiseaudit.extract.parameters import parameters_for
+
+    p = parameters_for(sentence, category)
+    assert ((p.within_days, p.anchor) if p.within_days is not None else None) == deadline
+    assert ((p.threshold, p.threshold_unit) if p.threshold is not None else None) == level

@@ -574,17 +574,20 @@ def _event_phrase(norm: str, pos: int, g: _Grammar) -> tuple[str, int] | None:
     return " ".join(words), end
 
 
-def _name_event(phrase: str, g: _Grammar) -> str | None:
+def _name_event(phrase: str, g: _Grammar, clocks: bool = False) -> str | None:
     """'the kick-off meeting' -> 'kickoff'; 'the site survey' -> 'site survey'.
 
-    None when the event starts a response clock (a ticket, a fault report).
+    None when the event starts a response clock (a ticket, a fault report), unless
+    ``clocks``: a deadline of days or more after a request, notice or breach ("within
+    thirty (30) days of such request") is a deadline relative to that event, as the
+    labelling guide has it; a service level on the same words still wins later.
     """
     for canonical, pattern in g.anchors:
         if pattern.search(phrase):
             return canonical
     tokens = phrase.split()
-    if any(t in g.triggers or t.rstrip("s") in g.triggers
-           or (t.endswith("'s") and t[:-2] in g.triggers) for t in tokens):
+    if not clocks and any(t in g.triggers or t.rstrip("s") in g.triggers
+                          or (t.endswith("'s") and t[:-2] in g.triggers) for t in tokens):
         return None
     text = phrase
     changed = True
@@ -595,6 +598,8 @@ def _name_event(phrase: str, g: _Grammar) -> str | None:
                 text = text[len(word) + 1:]
                 changed = True
     words = text.split()
+    while words and words[0] in ("such", "said", "any", "each", "that", "this"):
+        words = words[1:]  # "within 30 days of such request"
     if not words or words[0] in g.stops:
         return None
     if "of" in words[1:] and words[0] not in ("end", "start", "beginning", "close",
@@ -745,7 +750,7 @@ def _free_zero_event(phrase: str, g: _Grammar) -> str | None:
 
 # An anchor is an event: "the site survey", "the handover workshop", "remediation".
 # "the spring news cycle" or "the due date" name a time, not an event.
-_EVENT_HEADS = frozenset("""launch go-live golive event installation install survey meeting workshop delivery
+_EVENT_HEADS = frozenset("""notice breach pick-up pickup receipt invoice expiry launch go-live golive event installation install survey meeting workshop delivery
     deliveries handover acceptance signature signing order visit inspection review audit test tests testing
     training session opening start completion cutover cut-over migration kickoff kick-off conference
     briefing approval sign-off signoff award purchase payment deposit arrival rehearsal pilot demo
@@ -797,7 +802,8 @@ def _relative_at(sentence: str, norm: str, m: re.Match, g: _Grammar) -> Deadline
     event = _event_phrase(norm, m.end(), g)
     if event is None:
         return None
-    anchor = _name_event(event[0], g)
+    unit = m.group("unit").lower()
+    anchor = _name_event(event[0], g, clocks=not unit.startswith(("h", "m")) or unit.startswith("mo"))
     days = _duration_days(m)
     if anchor is None or days is None:
         return None
