@@ -95,6 +95,7 @@ def ingest_files(
     who: str = "ingest",
     new_deal: bool = False,
     nlp=None,
+    jobs: int = 1,
 ) -> list[store.IngestResult]:
     """Read, extract and store proposals for one deal, all or nothing.
 
@@ -105,6 +106,9 @@ def ingest_files(
     recorded with its outcome (encrypted, scanned, malformed) so reports list it.
     replaces (str): name or id of a stored document this one is a new version of.
     nlp: a pipeline from ``build_nlp`` to reuse (``model`` is then ignored).
+    jobs (int): read and extract in this many processes (several files only); the ledger
+        is still written by this process alone, in one transaction.
+    progress: called after each file is read, with (document, promises, date, locale).
     """
     from .extract import build_nlp
 
@@ -116,12 +120,18 @@ def ingest_files(
         raise LedgerError(f"Deal {deal_id} is not in the ledger{hint}; check the id, or pass --customer NAME "
                           f"or --new-deal to start a new deal")
     check_paths(paths)
-    nlp = nlp or build_nlp(model)
-    prepared = []
-    for p in paths:
-        prepared.append(read_and_extract(p, nlp=nlp, password=password, strict=not keep_going))
-        if progress:
-            progress(str(p))
+    if jobs > 1 and len(paths) > 1 and nlp is None:
+        from .parallel import read_in_parallel
+
+        prepared = list(read_in_parallel(paths, min(jobs, len(paths)), model, password,
+                                         not keep_going, progress))
+    else:
+        nlp = nlp or build_nlp(model)
+        prepared = []
+        for p in paths:
+            prepared.append(read_and_extract(p, nlp=nlp, password=password, strict=not keep_going))
+            if progress:
+                progress(prepared[-1])
     results = []
     with db.atomic():
         store.upsert_deal(db, Deal(deal_id=deal_id, customer=customer, rep=rep), who=who)

@@ -203,20 +203,38 @@ def extract(files, as_json, model, password):
               help="Record unreadable files (encrypted, scanned) instead of stopping.")
 @click.option("--model", help="'rules' to let the rules alone decide, or a model folder from 'promiseaudit train' "
                                "(default: the trained model that comes with promiseaudit).")
+@click.option("--jobs", type=click.IntRange(1, 64), default=None,
+              help="Read this many proposals at once, in separate processes (default: the "
+                   "computer's cores; 1 for one at a time).")
 @pass_ctx
-def ingest(ctx, files, deal_id, customer, new_deal, rep, password, replaces, keep_going, model):
+def ingest(ctx, files, deal_id, customer, new_deal, rep, password, replaces, keep_going, model,
+           jobs):
     """Extract promises from proposals and store them in the ledger for a deal."""
+    import time
+
     from .api import ingest_files
+    from .parallel import default_jobs
 
     db = ctx.db
+    jobs = jobs or default_jobs()
     if len(files) > 1 and sys.stderr.isatty():
-        with click.progressbar(length=len(files), label="Reading proposals",
-                               file=sys.stderr) as bar:
+        started, pages = time.monotonic(), [0]
+
+        def rate(_):
+            seconds = max(time.monotonic() - started, 1e-6)
+            return f"{pages[0]} pages, {pages[0] / seconds:.1f} pages/s"
+
+        with click.progressbar(length=len(files), label="Reading proposals", file=sys.stderr,
+                               show_eta=True, item_show_func=lambda item: rate(item) if item else None) as bar:
+            def step(result):
+                pages[0] += len(result[0].pages)
+                bar.update(1, result)
+
             results = ingest_files(db, files, deal_id, customer, rep, password, replaces,
-                                   keep_going, model, progress=lambda _: bar.update(1), new_deal=new_deal)
+                                   keep_going, model, progress=step, new_deal=new_deal, jobs=jobs)
     else:
         results = ingest_files(db, files, deal_id, customer, rep, password, replaces,
-                               keep_going, model, new_deal=new_deal)
+                               keep_going, model, new_deal=new_deal, jobs=jobs)
     for r in results:
         if r.duplicate:
             click.echo(f"{r.name}: already in the ledger for deal {deal_id}; nothing added")

@@ -16,7 +16,7 @@ RANK = {
     "ledger": 3,
     "imports": 4, "review": 4, "audit": 4, "customers": 0, "calendars": 1,
     "report": 5, "export": 5,
-    "api": 6, "browse": 6, "evaluate": 6, "training": 6, "demo": 7,
+    "api": 6, "browse": 6, "parallel": 6, "evaluate": 6, "training": 6, "demo": 7,
     "cli": 8, "__main__": 9, "__init__": 0,
 }
 

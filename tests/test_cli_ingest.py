@@ -113,11 +113,32 @@ def test_many_files_report_progress(runner, db_path):
              ("fleet_trackwise.txt", "catering_saltbush.txt", "solar_sunridge.md")]
     seen = []
     results = ingest_files(open_ledger(db_path), files, "D-9", progress=seen.append, new_deal=True)
-    assert seen == [str(f) for f in files]
+    assert [document.name for document, *_ in seen] == [f.name for f in files]
     assert [r.added > 0 for r in results] == [True, True, True]
     r = runner.invoke(main, ["--db", db_path, "ingest", *map(str, files), "--deal", "D-9"])
     assert r.exit_code == 0, r.output
     assert r.output.count("nothing added") == 3
+
+
+def test_issue_11_parallel_ingest_stores_the_same_as_one_at_a_time(tmp_path, runner):
+    from promiseaudit.api import ingest_files
+    from promiseaudit.ledger import queries
+
+    files = [ROOT / "fixtures" / "proposals" / n for n in
+             ("fleet_trackwise.txt", "catering_saltbush.txt", "solar_sunridge.md")]
+    one, two = open_ledger(tmp_path / "one.db"), open_ledger(tmp_path / "two.db")
+    ingest_files(one, files, "D-9", new_deal=True, jobs=1)
+    seen = []
+    ingest_files(two, files, "D-9", new_deal=True, jobs=2, progress=seen.append)
+    assert [document.name for document, *_ in seen] == [f.name for f in files]
+    rows = lambda db: [(p.id, p.text, p.category, p.due) for p in queries.promises(db)]
+    assert rows(one) == rows(two) and rows(one)
+    bad = tmp_path / "empty.txt"
+    bad.write_text("   \n", encoding="utf-8")
+    r = runner.invoke(main, ["--db", str(tmp_path / "three.db"), "ingest", str(files[0]), str(bad),
+                             "--deal", "D-9", "--new-deal", "--jobs", "2"])
+    assert r.exit_code == 1 and "empty.txt" in r.output and "Traceback" not in r.output
+    assert not queries.promises(open_ledger(tmp_path / "three.db"))
 
 
 def test_interactive_review(runner, ledger):

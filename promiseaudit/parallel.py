@@ -1,0 +1,60 @@
+"""Reading and extracting proposals in parallel processes (``ingest --jobs N``).
+
+Each worker process builds the extraction pipeline once (in its initializer) and then
+reads and extracts whole files; the parent process alone writes the ledger, so there is
+one writer and the all-or-nothing transaction of ``ingest_files`` is unchanged. Results
+come back in the order of the files. The pipeline lives in a per-worker holder that only
+the worker's own functions use: a worker process is that pipeline's whole world.
+"""
+from __future__ import annotations
+
+import multiprocessing
+import os
+from concurrent.futures import ProcessPoolExecutor
+from typing import Callable, Iterator, Optional, Sequence
+
+_PIPELINE: dict = {}  # in a worker process only: {"nlp": Language}
+
+
+def default_jobs() -> int:
+    """The cores this process may use."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def _start_worker(model: Optional[str]) -> None:
+    from .extract import build_nlp
+
+    _PIPELINE["nlp"] = build_nlp(model)
+
+
+def _read_one(path: str, password: Optional[str], strict: bool):
+    from .api import read_and_extract
+
+    return read_and_extract(path, nlp=_PIPELINE["nlp"], password=password, strict=strict)
+
+
+def read_in_parallel(paths: Sequence, jobs: int, model: Optional[str],
+                     password: Optional[str], strict: bool,
+                     progress: Optional[Callable] = None) -> Iterator[tuple]:
+    """``read_and_extract`` of each path in ``jobs`` worker processes, in path order.
+
+    progress: called with each result as it arrives (in path order). The first error
+    (a ReadError with its one-line message) stops the rest and is raised here.
+    """
+    context = multiprocessing.get_context("forkserver" if os.name == "posix" else "spawn")
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=_start_worker,
+                             initargs=(model,)) as pool:
+        futures = [pool.submit(_read_one, str(p), password, strict) for p in paths]
+        try:
+            for future in futures:
+                result = future.result()
+                if progress:
+                    progress(result)
+                yield result
+        except BaseException:
+            for future in futures:
+                future.cancel()
+            raise
