@@ -31,3 +31,12 @@ def build_deal(db, folder, nlp) -> None:
     for p in queries.promises(db, deal_id="D-1001"):
         if p.text != LEFT_UNREVIEWED:
             review.decide(db, p.id, "confirm", "dana")
+
+
+def deal_ledger(folder, nlp) -> str:
+    """A ledger file in ``folder`` holding the deal of ``build_deal``; RETURNS its path."""
+    from promiseaudit.ledger import open_ledger
+
+    path = folder / "ledger.db"
+    build_deal(open_ledger(str(path)), folder, nlp)
+    return str(path)

@@ -22,13 +22,12 @@ def as_extracted(p):
     """A hand-built Promise with the fields extraction reads from its wording filled in
     (the event ending a schedule, business days, tier, what it measures, whether it is
     about incidents), unless a test set them."""
-    import re
-
     from promiseaudit.extract.dates import series_end_event
+    from promiseaudit.extract.parameters import _ON_BUSINESS_DAYS
     from promiseaudit.tiers import named_tier, promise_is_about_incidents, promise_measures
 
-    on_business_days = bool(p.recurrence and p.within_days is None and re.search(
-        r"\b(?:business|working|week) ?days?\b|\bweekdays?\b", p.text, re.I))
+    on_business_days = bool(p.recurrence and p.within_days is None
+                            and _ON_BUSINESS_DAYS.search(p.text))
     return p.with_(
         series_end=p.series_end or (series_end_event(p.text) if p.recurrence else None),
         business_days=p.business_days or on_business_days,
@@ -36,3 +35,10 @@ def as_extracted(p):
         measures=p.measures or promise_measures(p.text, p.threshold_unit, p.direction),
         about_incidents=p.about_incidents or promise_is_about_incidents(p.text, p.category),
     )
+
+
+def write(tmp_path, name, text):
+    """A UTF-8 text file ``name`` in ``tmp_path``, for import tests."""
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path

@@ -8,6 +8,7 @@ from promiseaudit.errors import RecordError
 from promiseaudit.imports import (Mapping, import_deals, import_deliveries, load_mapping,
                                   shipped_mappings)
 from promiseaudit.ledger import queries
+from builders import write
 
 DEALS = """deal_id,customer,rep,signed_on,kickoff_on,go_live_on,ends_on
 D-1,Acme Freight,Dana Whitfield,2027-01-15,2027-01-25,,2028-01-31
@@ -22,12 +23,6 @@ def snapshot(db):
 def tally(counts):
     """The record counts of an import summary, without its notes."""
     return {k: counts[k] for k in ("imported", "skipped", "duplicates")}
-
-
-def write(tmp_path, name, text):
-    path = tmp_path / name
-    path.write_text(text, encoding="utf-8")
-    return path
 
 
 @pytest.fixture

@@ -11,17 +11,14 @@ from promiseaudit.cli import main
 from promiseaudit.errors import PromiseAuditError
 from promiseaudit.export import export_plan
 from promiseaudit.ledger import open_ledger, queries
-from after_sale import build_deal
+from after_sale import build_deal, deal_ledger
 
 START = date(2027, 1, 15)  # the day D-1001 was signed
 
 
 @pytest.fixture(scope="module")
 def ledger_path(tmp_path_factory, nlp):
-    folder = tmp_path_factory.mktemp("plan")
-    path = folder / "ledger.db"
-    build_deal(open_ledger(str(path)), folder, nlp)
-    return str(path)
+    return deal_ledger(tmp_path_factory.mktemp("plan"), nlp)
 
 
 @pytest.fixture(scope="module")

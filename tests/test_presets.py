@@ -15,7 +15,7 @@ from promiseaudit.imports import (Mapping, import_deals, import_deliveries, is_w
                                   load_mapping, mapping_catalogue, shipped_mappings)
 from promiseaudit.ledger import open_ledger, queries, store
 
-from builders import make_document, make_promise
+from builders import make_document, make_promise, write
 
 EXPORTS = Path(__file__).parent / "data" / "exports"
 AS_OF = date(2027, 5, 17)
@@ -29,12 +29,6 @@ D-1003,Ashford County Council,Dana Whitfield,2027-02-01,2027-03-01,2027-03-01,20
 
 def snapshot(db):
     return db.schema, {t: db[t].count for t in db.table_names()}
-
-
-def write(tmp_path, name, text):
-    path = tmp_path / name
-    path.write_text(text, encoding="utf-8")
-    return path
 
 
 @pytest.fixture

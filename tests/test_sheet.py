@@ -9,17 +9,14 @@ from promiseaudit.cli import main
 from promiseaudit.errors import LedgerError
 from promiseaudit.ledger import open_ledger, queries
 from promiseaudit.report.sheet import sheet_html
-from after_sale import LEFT_UNREVIEWED, build_deal
+from after_sale import LEFT_UNREVIEWED, build_deal, deal_ledger
 
 AS_OF = date(2027, 5, 17)
 
 
 @pytest.fixture(scope="module")
 def ledger_path(tmp_path_factory, nlp):
-    folder = tmp_path_factory.mktemp("sheet")
-    path = folder / "ledger.db"
-    build_deal(open_ledger(str(path)), folder, nlp)
-    return str(path)
+    return deal_ledger(tmp_path_factory.mktemp("sheet"), nlp)
 
 
 @pytest.fixture(scope="module")

@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import lru_cache
 
-from promiseaudit.extract.recurrence import find_recurrence
+from promiseaudit.extract.recurrence import NORMALISE as _NORMALISE, find_recurrence
 from promiseaudit.extract.patterns.quantities_numbers import (
     load_lexicon,
     number_grammar,
@@ -94,11 +94,6 @@ class DateMatch:
 
 # --------------------------------------------------------------------------- grammar
 
-_NORMALISE = str.maketrans({
-    "\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-", "\u2014": "-",
-    "\u2212": "-", "\u00a0": " ", "\u202f": " ", "\u2009": " ", "\u2018": "'",
-    "\u2019": "'", "\u201c": '"', "\u201d": '"',
-})
 
 
 def _normalise(text: str) -> str:

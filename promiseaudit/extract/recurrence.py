@@ -18,7 +18,8 @@ from promiseaudit.extract.patterns.quantities_numbers import load_lexicon
 
 __all__ = ["find_recurrence", "in_condition"]
 
-_NORMALISE = str.maketrans({
+# Dashes, quotes and odd spaces made plain, same length (dates.py uses it too).
+NORMALISE = str.maketrans({
     "\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-", "\u2014": "-",
     "\u2212": "-", "\u00a0": " ", "\u202f": " ", "\u2009": " ", "\u2018": "'",
     "\u2019": "'", "\u201c": '"', "\u201d": '"',
@@ -73,7 +74,7 @@ def find_recurrence(sentence: str) -> str | None:
     if not sentence:
         return None
     g = _grammar()
-    text = sentence.translate(_NORMALISE)
+    text = sentence.translate(NORMALISE)
     if not {w.lower() for w in _WORDS.findall(text)} & _RECURRENCE_GATE:
         return None
     if _SUPPORT_HOURS_GATE.search(text):
