@@ -131,6 +131,8 @@ class Promise:
     period_due_days/period_due_from/period_due_business: a deadline inside each period
         ("by the fifth working day of each month" -> 5, "start", True; "within 10 days of
         the end of each quarter" -> 10, "end", False).
+    action (str | None): what a counted promise does to its things, in the past tense
+        ("installed", "held", "shipped"; None reads as "delivered").
     The ledger fills id, deal_id, document_id and review_state.
     """
 
@@ -165,6 +167,7 @@ class Promise:
     period_due_days: Optional[int] = None
     period_due_from: Optional[str] = None
     period_due_business: bool = False
+    action: Optional[str] = None
     id: Optional[str] = None
     deal_id: Optional[str] = None
     document_id: Optional[int] = None

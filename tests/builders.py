@@ -21,8 +21,9 @@ def text_document(text, name="t.md"):
 def as_extracted(p):
     """A hand-built Promise with the fields extraction reads from its wording filled in
     (the event ending a schedule, business days, tier, what it measures, whether it is
-    about incidents), unless a test set them."""
+    about incidents, what a counted promise does), unless a test set them."""
     from promiseaudit.extract.dates import series_end_event
+    from promiseaudit.extract.quantities import find_action
     from promiseaudit.extract.parameters import _ON_BUSINESS_DAYS
     from promiseaudit.tiers import named_tier, promise_is_about_incidents, promise_measures
 
@@ -34,6 +35,7 @@ def as_extracted(p):
         tier=p.tier if p.tier is not None else named_tier(p.text),
         measures=p.measures or promise_measures(p.text, p.threshold_unit, p.direction),
         about_incidents=p.about_incidents or promise_is_about_incidents(p.text, p.category),
+        action=p.action or (find_action(p.text) if p.quantity is not None else None),
     )
 
 

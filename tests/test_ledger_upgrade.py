@@ -14,8 +14,8 @@ def test_version_1_ledger_upgrades(tmp_path):
     path = tmp_path / "old.db"
     shutil.copy(V1, path)
     db = open_ledger(path)
-    assert [m.name for m in migrations.applied(db)][-1] == "0011_record_deal_reason"
-    assert db.execute("pragma user_version").fetchone()[0] == SCHEMA_VERSION == 5
+    assert [m.name for m in migrations.applied(db)][-1] == "0012_promise_action"
+    assert db.execute("pragma user_version").fetchone()[0] == SCHEMA_VERSION == 6
     assert "deal_reason" in db["deliveries"].columns_dict
     assert db.journal_mode == "wal"
     (p,) = queries.promises(db)
@@ -124,3 +124,16 @@ def test_issue_10_an_old_ledger_gets_the_browsing_views(tmp_path):
     assert db.execute(status, [pid]).fetchone() == ("not audited yet",)
     api.run_audit(db, date(2027, 4, 1))
     assert db.execute(status, [pid]).fetchone() == ("waived",)
+
+
+def test_issue_8_upgrade_reads_what_a_counted_promise_does_once(tmp_path):
+    import sqlite3
+
+    path = tmp_path / "old.db"
+    shutil.copy(V3, path)
+    with sqlite3.connect(path) as conn:  # an old ledger's counted promise
+        conn.execute("UPDATE promises SET quantity = 3, unit = 'session' WHERE quote LIKE 'We will run%'")
+    db = open_ledger(path)
+    by_quote = {p.text: p for p in queries.promises(db)}
+    assert by_quote["We will run three training sessions."].action == "held"
+    assert by_quote["A monthly service report will be sent to your operations team."].action is None

@@ -26,15 +26,6 @@ MAX_OCCURRENCES = 1000
 # Worst first: a recurring promise takes the status of its worst due occurrence.
 _SEVERITY = {"broken": 0, "late": 1, "at_risk": 2, "kept": 3, "pending": 4}
 NO_FIGURE = "no_figure"  # a measured period nobody recorded a figure for
-_VERBS = (
-    (re.compile(r"\binstall", re.I), "installed"),
-    (re.compile(r"\bmigrat", re.I), "migrated"),
-    (re.compile(r"\b(hold|held|run|conduct|organi[sz]e)\b", re.I), "held"),
-    (re.compile(r"\btrain", re.I), "delivered"),
-    (re.compile(r"\breplac", re.I), "replaced"),
-    (re.compile(r"\bship", re.I), "shipped"),
-    (re.compile(r"\bset ?up\b", re.I), "set up"),
-)
 _FROM_GO_LIVE = ("service_level", "support")  # measured levels start at go-live
 
 
@@ -224,18 +215,11 @@ def _delivery(ctx: _Ctx, records: list) -> Verdict:
 # --- quantities ("all 340 gateways") -----------------------------------------------------
 
 
-def _verb(promise: Promise) -> str:
-    for pattern, verb in _VERBS:
-        if pattern.search(promise.text):
-            return verb
-    return "delivered"
-
-
 def _quantity(ctx: _Ctx, records: list) -> Verdict:
     """Quantities add up over the records; a record with no quantity counts as one."""
     p, due, as_of = ctx.promise, ctx.due, ctx.as_of
     promised = float(p.quantity)
-    unit, verb = plural(p.unit, promised), _verb(p)
+    unit, verb = plural(p.unit, promised), p.action or "delivered"
     total, reached, by_due = 0.0, None, 0.0
     for r in records:
         qty = r.quantity if r.quantity is not None else 1.0

@@ -16,7 +16,7 @@ from functools import cached_property
 from typing import Optional
 
 from .dates import Deadline, find_deadline, names_go_live, period_deadline, series_end_event, series_start
-from .quantities import Quantity, Threshold, find_period, find_quantity, find_threshold
+from .quantities import Quantity, Threshold, find_action, find_period, find_quantity, find_threshold
 from .recurrence import find_recurrence
 
 __all__ = ["UnitReading", "read_unit"]
@@ -49,6 +49,11 @@ class UnitReading:
     @cached_property
     def quantity(self) -> Optional[Quantity]:
         return find_quantity(self.text)
+
+    @cached_property
+    def action(self) -> str:
+        """What is done to counted things, in the past tense ("installed", "held")."""
+        return find_action(self.text)
 
     @cached_property
     def series_end(self) -> Optional[str]:

@@ -94,6 +94,7 @@ class Parameters:
     period_due_days: Optional[int] = None  # "by the fifth working day of each month" -> 5
     period_due_from: Optional[str] = None  # counted from the period's "start" or "end"
     period_due_business: bool = False  # ... in business days
+    action: Optional[str] = None  # what is done to a counted quantity: "installed", "held"
 
 
 @dataclass(frozen=True)
@@ -226,6 +227,7 @@ def parameters_for(text: str, category: str, lead_in: str = "", document_date: O
     if quantity is not None:
         out.quantity = quantity.quantity
         out.unit = quantity.unit
+        out.action = whole.action
     out.tier = named_tier(text)
     out.measures = promise_measures(text, out.threshold_unit, out.direction)
     out.about_incidents = promise_is_about_incidents(text, category)

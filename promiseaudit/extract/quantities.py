@@ -37,6 +37,7 @@ __all__ = [
     "find_threshold",
     "find_period",
     "parse_number",
+    "find_action",
     "singularise",
 ]
 
@@ -394,6 +395,27 @@ def _skip_for_prefix(text: str, start: int, g: _QGrammar) -> bool:
             return False  # a capitalised first word ("Provide 3 sessions")
         return True
     return False
+
+
+# What is done to the counted things, in the past tense, for the audit's words
+# ("12/340 gateways installed"); "delivered" when the wording says nothing more.
+_ACTIONS = (
+    (re.compile(r"\binstall", re.I), "installed"),
+    (re.compile(r"\bmigrat", re.I), "migrated"),
+    (re.compile(r"\b(?:hold|held|run|conduct|organi[sz]e)\b", re.I), "held"),
+    (re.compile(r"\btrain", re.I), "delivered"),
+    (re.compile(r"\breplac", re.I), "replaced"),
+    (re.compile(r"\bship", re.I), "shipped"),
+    (re.compile(r"\bset ?up\b", re.I), "set up"),
+)
+
+
+def find_action(sentence: str) -> str:
+    """The past-tense verb for what a counted promise does: "installed", "held"..."""
+    for pattern, verb in _ACTIONS:
+        if pattern.search(sentence):
+            return verb
+    return "delivered"
 
 
 def find_quantity(sentence: str) -> Quantity | None:

@@ -82,6 +82,7 @@ def to_promises(doc, document: Document, version: str) -> list[Promise]:
             period_due_days=params.period_due_days,
             period_due_from=params.period_due_from,
             period_due_business=params.period_due_business,
+            action=params.action if params.quantity is not None else None,
         ))
     out.sort(key=lambda p: (p.page, p.start))
     return out

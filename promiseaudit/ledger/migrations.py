@@ -3,7 +3,7 @@ from sqlite_utils.migrations import Migrations
 
 migrations = Migrations("promiseaudit")
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 
 _INITIAL = """
 CREATE TABLE deals (
@@ -375,3 +375,15 @@ def m0011_record_deal_reason(db):
     # Why an import gave a delivery record its deal ("company 'Harbor Logistics Inc.' =
     # customer 'Harbor Logistics'"); records imported before keep none.
     db.execute("ALTER TABLE deliveries ADD COLUMN deal_reason TEXT")
+
+
+@migrations(name="0012_promise_action")
+def m0012_promise_action(db):
+    # The verb for what a counted promise does ("installed", "held"), read at extraction
+    # so the audit never re-reads the quote; promises stored before get it from their
+    # quote here, once.
+    from ..extract.quantities import find_action
+
+    db.execute("ALTER TABLE promises ADD COLUMN action TEXT")
+    rows = db.execute("SELECT id, quote FROM promises WHERE quantity IS NOT NULL").fetchall()
+    db.conn.executemany("UPDATE promises SET action = ? WHERE id = ?", [(find_action(q), i) for i, q in rows])

@@ -67,6 +67,7 @@ def promise_from_row(row: dict, source: str = "") -> Promise:
         period_due_days=row["period_due_days"],
         period_due_from=row["period_due_from"],
         period_due_business=bool(row["period_due_business"]),
+        action=row["action"],
         review_state=row["review_state"],
     )
 

@@ -294,6 +294,7 @@ def _promise_row(p: Promise, pid: str, deal_id: str, doc_id: int) -> dict:
         "period_due_days": p.period_due_days,
         "period_due_from": p.period_due_from,
         "period_due_business": int(bool(p.period_due_business)),
+        "action": p.action,
         "review_state": "candidate",
         "created_at": now(),
     }
