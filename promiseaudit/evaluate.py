@@ -345,6 +345,10 @@ def evaluate(gold_dir, sources_dirs=None, nlp=None, stems=None) -> EvalReport:
     if sources_dirs is None:
         sources_dirs = default_source_dirs(gold_dir)
     sources_dirs = [Path(d) for d in sources_dirs]
+    if not any(gold_dir.glob("*.json")):
+        hint = f" (did you mean {gold_dir / 'gold'}?)" if (gold_dir / "gold").is_dir() else ""
+        raise PromiseAuditError(f"{gold_dir}: no gold files (<name>.json) in this folder{hint}; "
+                                "pass the folder holding them")
     nlp = nlp or build_nlp()
     wanted = set(stems) if stems is not None else None
     jobs = []

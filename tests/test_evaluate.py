@@ -102,3 +102,10 @@ def test_every_source_of_a_stem_is_scored(fixture_dir, nlp):
 def test_missing_gold_folder_is_an_error(tmp_path):
     with pytest.raises(PromiseAuditError, match="not a folder"):
         evaluate(tmp_path / "nope")
+
+
+def test_a_folder_without_gold_files_is_an_error_not_a_perfect_score(tmp_path):
+    # "eval fixtures/holdout" used to print 0 sources and F1 1.000.
+    (tmp_path / "gold").mkdir()
+    with pytest.raises(PromiseAuditError, match=r"no gold files .*did you mean .*gold\?"):
+        evaluate(tmp_path)
