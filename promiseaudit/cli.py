@@ -309,7 +309,7 @@ def _mapping(kind, mapping, columns, values, dayfirst):
         if m.name == "canonical":
             m.name = "options"
     if dayfirst is not None:
-        m.dayfirst = dayfirst
+        m.dayfirst, m.dates_given = dayfirst, True
     return m
 
 
@@ -341,7 +341,7 @@ def deals_import(ctx, file, mapping, columns, values, dayfirst, strict, stages):
     counts = import_deals(ctx.db, file, m, stages=stages, strict=strict)
     click.echo(f"{Path(file).name}: {counts['created']} deal(s) added, "
                f"{counts['updated']} updated, {counts['unchanged']} unchanged"
-               + _skip_summary(counts))
+               + _skip_summary(counts) + _dates_read(counts))
     if counts["ignored"]:
         click.echo(f"Ignored column(s) {_with_hints(counts['ignored'], counts['suggestions'])}: "
                    "not deal fields (deal_id, customer, rep, signed_on, kickoff_on, go_live_on, "
@@ -428,6 +428,12 @@ def deliveries():
     """Import and list delivery records (shipments, milestones, trainings, tickets...)."""
 
 
+def _dates_read(counts) -> str:
+    """How the file's numeric dates were read, when the file decided it."""
+    why = counts.get("dates_read")
+    return f"; dates like 03/04/2027 read {why} (override with --dayfirst/--monthfirst)" if why else ""
+
+
 def _pairs(values, option):
     out = {}
     for v in values:
@@ -471,7 +477,7 @@ def deliveries_import(ctx, file, mapping, columns, values, dayfirst, strict, dec
         msg += f", {counts['repeated']} repeated in the file (imported once)"
     if counts["converted"]:
         msg += f"; {counts['converted']} time(s) converted to {counts['timezone']} time"
-    click.echo(msg)
+    click.echo(msg + _dates_read(counts))
     hints = counts["suggestions"]
     if counts["ignored"]:
         click.echo(f"Ignored column(s) {_with_hints(counts['ignored'], hints)}: not delivery "

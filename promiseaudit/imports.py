@@ -28,7 +28,7 @@ import warnings
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta, timezone, tzinfo
 from pathlib import Path
-from typing import Optional
+from typing import Optional, Sequence
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from .calendars import is_cancelled, meeting_category
@@ -82,7 +82,9 @@ class Mapping:
     fill in to count (e.g. "resolved_at": an issue without a Resolved date is not done).
     minutes_after_opened: field -> a column of minutes since the ticket was opened (a
     help desk's "First reply time in minutes" gives responded_at).
-    dayfirst: read 03/04/2027 as 3 April. deal_by_customer: the deal column holds the
+    dayfirst: read 03/04/2027 as 3 April (a mapping's default, which a file that shows the
+    other order overrides, unless ``dates_given``: the user chose it for this import).
+    deal_by_customer: the deal column holds the
     customer's name ("Harbor Logistics Inc." finds the deal of "Harbor Logistics");
     deal_by_mention: the deal column's text names the customer ("QBR - Harbor
     Logistics"). deal_label: how the summary calls that column ("organization").
@@ -113,6 +115,7 @@ class Mapping:
     deal_label: Optional[str] = None
     meetings: bool = False
     monthly: bool = False
+    dates_given: bool = False  # dayfirst was chosen for this import (--dayfirst/--monthfirst)
 
     @property
     def flexible_dates(self) -> bool:
@@ -548,6 +551,53 @@ def _read_stamp(value: str, where: str, column: str, mapping: Mapping):
         f"{where}: {column} '{value}' is not a date; write dates as YYYY-MM-DD{hint}")
 
 
+_NUMERIC_DATE = re.compile(r"\s*(\d{1,2})[/.-](\d{1,2})[/.-](\d{2}|\d{4})\b")
+
+
+def date_order(table: Table, mapping: Mapping, fields: Sequence[str], name: str) -> tuple:
+    """Whether a file writes 03/04/2027 day first, as the file itself shows: a date such
+    as 26/04/2027 can only be day first, and 04/26/2027 only month first. When the
+    options leave the order open, the file decides it (over a mapping's default); a file whose
+    numeric dates could all be either keeps needing --dayfirst or --monthfirst. A file
+    with both orders, or one that contradicts the order given, is refused: its dates
+    would otherwise be read some one way and some the other.
+    RETURNS (tuple): (the mapping to read the file with, why, e.g. "day first, as row 2
+    (Created time '26/04/2027 2:14') shows", or "" when nothing was decided here).
+    """
+    if mapping.dayfirst is None and not mapping.is_export:
+        return mapping, ""
+    cols = Columns(table.columns)
+    columns = list(dict.fromkeys(c for f in fields for c in (cols.find(s) for s in sources(mapping, f)) if c))
+    first: dict = {}
+    for rownum, raw in table.rows:
+        for column in columns:
+            m = _NUMERIC_DATE.match(str(raw.get(column) or ""))
+            if not m:
+                continue
+            a, b = int(m.group(1)), int(m.group(2))
+            if a > 12 >= b:
+                first.setdefault(True, (rownum, column, raw[column].strip()))
+            elif b > 12 >= a:
+                first.setdefault(False, (rownum, column, raw[column].strip()))
+        if len(first) == 2:
+            (r1, c1, v1), (r2, c2, v2) = first[True], first[False]
+            raise RecordError(
+                f"{name}: the dates are written both day first (row {r1}, {c1} '{v1}') and "
+                f"month first (row {r2}, {c2} '{v2}'); export them in one format and import again")
+    if not first:
+        return mapping, ""
+    dayfirst, (rownum, column, value) = next(iter(first.items()))
+    order = "day first" if dayfirst else "month first"
+    if mapping.dayfirst == dayfirst:
+        return mapping, ""
+    if mapping.dates_given:
+        option = "--dayfirst" if dayfirst else "--monthfirst"
+        raise RecordError(
+            f"{name} row {rownum}: {column} '{value}' is written {order}, but the import "
+            f"reads dates {'month' if dayfirst else 'day'} first; import again with {option}")
+    return replace(mapping, dayfirst=dayfirst), f"{order}, as row {rownum} ({column} '{value}') shows"
+
+
 # Spaces that group thousands: "1 234" with a plain, non-breaking, narrow or thin space.
 _GROUP_SPACES = " \u00a0\u202f\u2009"
 _NUMBERISH = re.compile(rf"[0-9.,{_GROUP_SPACES}]+")
@@ -717,6 +767,7 @@ def parse_deals(path, mapping: Optional[Mapping] = None, stages=(), strict: bool
         raise RecordError(f"{name}: --stage needs a column with each deal's stage and the file "
                           "has none; name it with --column stage=COLUMN")
     chosen = {_stage_form(s) for s in stages}
+    mapping, dates_read = date_order(table, mapping, DEAL_COLUMNS[3:] + DEAL_OPTIONAL, name)
     clock = Clock(mapping)
     skips = Skips(strict)
     deals, seen = [], set()
@@ -750,7 +801,8 @@ def parse_deals(path, mapping: Optional[Mapping] = None, stages=(), strict: bool
         columns = _column_report({}, _missing_mapped(cols, mapping))
     else:
         columns = _column_report(unread_columns(cols.names, DEAL_FIELDS), {})
-    return deals, {"skipped": skips.count, "skip_reasons": skips.report(), **columns}
+    return deals, {"skipped": skips.count, "skip_reasons": skips.report(), "dates_read": dates_read,
+                   **columns}
 
 
 def import_deals(db, path, mapping: Optional[Mapping] = None, stages=(), strict: bool = False,
@@ -952,6 +1004,8 @@ def parse_deliveries(db, path, mapping: Optional[Mapping] = None, strict: bool =
         ("delivered_on",) if "opened_at" not in mapping.columns else ()
     )
     _check_columns(name, cols, required, mapping)
+    mapping, dates_read = date_order(table, mapping, ("delivered_on", "opened_at", "responded_at",
+                                                      "resolved_at"), name)
     reader = _RowReader(db, mapping, cols, table, today)
     skips = Skips(strict)
     records = []
@@ -965,7 +1019,7 @@ def parse_deliveries(db, path, mapping: Optional[Mapping] = None, strict: bool =
     clock = reader.clock
     info = {"skipped": skips.count, "skip_reasons": skips.report(),
             "converted": clock.converted, "timezone": zone_name(clock.zone),
-            **_delivery_column_report(cols, mapping)}
+            "dates_read": dates_read, **_delivery_column_report(cols, mapping)}
     return records, info
 
 

@@ -37,7 +37,8 @@ def test_import_deals(deals_db, tmp_path):
     again = import_deals(deals_db, write(tmp_path, "deals2.csv",
                                          DEALS.replace(",,2028-01-31", ",2027-04-22,2028-01-31")))
     assert again == {"created": 0, "updated": 1, "unchanged": 1, "skipped": 0,
-                     "skip_reasons": {}, "ignored": [], "missing": [], "suggestions": {}}
+                     "skip_reasons": {}, "dates_read": "", "ignored": [], "missing": [],
+                     "suggestions": {}}
     assert queries.get_deal(deals_db, "D-1").go_live_on == date(2027, 4, 22)
 
 
@@ -80,8 +81,8 @@ D-1,uptime,2027-04-30,Network availability April,,99.82%,NOC-APR
 def test_import_canonical_deliveries(deals_db, tmp_path):
     counts = import_deliveries(deals_db, write(tmp_path, "deliveries.csv", DELIVERIES))
     assert counts == {"imported": 3, "skipped": 0, "skip_reasons": {}, "duplicates": 0,
-                      "repeated": 0, "converted": 0, "timezone": "UTC", "ignored": [],
-                      "missing": [], "suggestions": {}}
+                      "repeated": 0, "converted": 0, "timezone": "UTC", "dates_read": "",
+                      "ignored": [], "missing": [], "suggestions": {}}
     rows = queries.deliveries(deals_db)
     assert [r.category for r in rows] == ["delivery", "training", "service_level"]
     assert rows[0].quantity == 310 and rows[2].value == 99.82

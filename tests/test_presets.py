@@ -3,6 +3,7 @@ exports (tests/data/exports/, modelled on the real exports and documentation eac
 preset cites; see the comments at the top of promiseaudit/mappings/*.toml) with no
 edits; the deal is found by the customer's name, loosely, and the reason is kept; rows
 that are not evidence yet are skipped and counted, or stop the import with --strict."""
+import re
 from datetime import date, datetime
 from pathlib import Path
 
@@ -198,17 +199,12 @@ def test_zendesk_reply_minutes_are_measured_by_the_audit(deals_db):
     assert sorted(e.reference for e in verdict.evidence) == ["40112", "40177"]
 
 
-def freshdesk_dayfirst():
-    """The Freshdesk preset as imported with --dayfirst: the real export its columns were
-    checked against writes 26/04/2027 2:14."""
-    m = load_mapping("freshdesk-tickets")
-    m.dayfirst = True
-    return m
-
-
 def test_freshdesk_ticket_export(deals_db):
-    counts = import_deliveries(deals_db, EXPORTS / "freshdesk-tickets.csv", freshdesk_dayfirst())
+    # The real export the columns were checked against writes 26/04/2027 2:14: the file
+    # itself says its dates are day first, so no option is needed.
+    counts = import_deliveries(deals_db, EXPORTS / "freshdesk-tickets.csv", load_mapping("freshdesk-tickets"))
     assert (counts["imported"], counts["skipped"]) == (3, 3)
+    assert counts["dates_read"] == "day first, as row 2 (Created time '26/04/2027 2:14') shows"
     assert reasons(counts) == {"not resolved yet": (2, ["Open", "Pending"]),
                                "no deal found": (1, ["Other Corp"])}
     t = by_ref(deals_db)
@@ -220,16 +216,36 @@ def test_freshdesk_ticket_export(deals_db):
         datetime(2027, 4, 26, 2, 14), datetime(2027, 4, 26, 5, 30))
 
 
-def test_freshdesk_dates_are_not_read_in_a_guessed_order(deals_db):
-    """Freshdesk's export writes 03/05/2027 13:05 (the real one seen was day first), so the
-    preset does not assume an order: without --dayfirst/--monthfirst the import stops."""
+def _only_ambiguous_dates(tmp_path, name="fd.csv"):
+    """The Freshdesk export with every day of the month at 12 or below (03/05/2027)."""
+    text = (EXPORTS / "freshdesk-tickets.csv").read_text(encoding="utf-8")
+    return write(tmp_path, name, re.sub(r"\b(\d{2})/(\d{2})/(\d{4})",
+                                        lambda m: f"{int(m.group(1)) % 12 + 1:02d}/{m.group(2)}/{m.group(3)}", text))
+
+
+def test_freshdesk_dates_that_could_be_either_order_are_not_guessed(deals_db, tmp_path):
+    """Freshdesk writes dates in the account's format; when every date in the file could
+    be day or month first, the import stops and asks."""
     with pytest.raises(RecordError) as e:
-        import_deliveries(deals_db, EXPORTS / "freshdesk-tickets.csv",
-                          load_mapping("freshdesk-tickets"))
-    assert str(e.value) == (
-        "freshdesk-tickets.csv row 2: opened_at '26/04/2027 2:14' is not a date; write "
-        "dates as YYYY-MM-DD (or import with --dayfirst or --monthfirst to read dates like "
-        "03/04/2027)")
+        import_deliveries(deals_db, _only_ambiguous_dates(tmp_path), load_mapping("freshdesk-tickets"))
+    assert str(e.value).startswith("fd.csv row 2: opened_at '")
+    assert str(e.value).endswith("is not a date; write dates as YYYY-MM-DD (or import with "
+                                 "--dayfirst or --monthfirst to read dates like 03/04/2027)")
+    assert queries.deliveries(deals_db) == []
+    m = load_mapping("freshdesk-tickets")
+    m.dayfirst = True
+    assert import_deliveries(deals_db, _only_ambiguous_dates(tmp_path), m)["imported"] == 3
+
+
+def test_a_file_with_dates_in_both_orders_is_refused(deals_db, tmp_path):
+    text = (EXPORTS / "freshdesk-tickets.csv").read_text(encoding="utf-8")
+    mixed = write(tmp_path, "mixed.csv", text.replace("26/04/2027 5:30", "04/26/2027 5:30", 1))
+    assert "04/26/2027 5:30" in mixed.read_text(encoding="utf-8")
+    with pytest.raises(RecordError, match=r"^mixed.csv: the dates are written both day first \(row 2, "
+                                          r"Created time '26/04/2027 2:14'\) and month first \(row 2, "
+                                          r"Resolved time '04/26/2027 5:30'\); export them in one "
+                                          r"format and import again$"):
+        import_deliveries(deals_db, mixed, load_mapping("freshdesk-tickets"))
     assert queries.deliveries(deals_db) == []
 
 
@@ -476,7 +492,7 @@ def test_cli_deal_presets(runner, db_path, preset, file, summary):
      "1 no deal found (Other Corp); 1 no customer named\n"),
     ("freshdesk-tickets", "freshdesk-tickets.csv",
      "freshdesk-tickets.csv: 3 record(s) imported (import 1), 3 skipped: 2 not resolved yet (Open, "
-     "Pending); 1 no deal found (Other Corp)\n"),
+     "Pending); 1 no deal found (Other Corp); dates like 03/04/2027 read day first, as row 2 (Created time '26/04/2027 2:14') shows (override with --dayfirst/--monthfirst)\n"),
     ("jira-issues", "jira-issues.csv",
      "jira-issues.csv: 4 record(s) imported (import 1), 3 skipped: 1 not finished yet; 1 type not "
      "recognised (Spike); 1 no deal found (Internal Tools)\n"),
@@ -496,12 +512,11 @@ def test_cli_deal_presets(runner, db_path, preset, file, summary):
      "uptime-report.csv: 4 record(s) imported (import 1), 1 skipped: 1 no deal found (Internal status "
      "page)\n"),
     ("helpdesk-tickets", "freshdesk-tickets.csv",
-     "freshdesk-tickets.csv: 5 record(s) imported (import 1), 1 skipped: 1 no deal found (Other Corp)\n"),
+     "freshdesk-tickets.csv: 5 record(s) imported (import 1), 1 skipped: 1 no deal found (Other Corp)"
+     "; dates like 03/04/2027 read day first, as row 2 (Created time '26/04/2027 2:14') shows (override with --dayfirst/--monthfirst)\n"),
 ])
 def test_cli_delivery_presets(runner, cli_db, preset, file, summary):
     options = ["--map", preset] if preset else []
-    if file == "freshdesk-tickets.csv":
-        options.append("--dayfirst")
     r = runner.invoke(main, ["--db", cli_db, "deliveries", "import", str(EXPORTS / file),
                              *options, "--as-of", "2027-05-17"], catch_exceptions=False)
     assert r.exit_code == 0, r.output
@@ -577,3 +592,13 @@ def test_repeat_rules_written_either_way_are_read(deals_db, tmp_path):
     counts = import_deliveries(deals_db, write(tmp_path, "cal.ics", text), today=AS_OF)
     assert counts["imported"] == 4 + 3 + 2
     assert {r.category for r in queries.deliveries(deals_db)} == {"check_in"}
+
+
+def test_an_order_chosen_for_the_import_that_the_file_contradicts_is_refused(runner, cli_db):
+    # 26/04/2027 read month first would be a silently wrong date (dateutil swaps it).
+    r = runner.invoke(main, ["--db", cli_db, "deliveries", "import", str(EXPORTS / "freshdesk-tickets.csv"),
+                             "--map", "freshdesk-tickets", "--monthfirst"])
+    assert r.exit_code == 1
+    assert r.stderr == ("Error: freshdesk-tickets.csv row 2: Created time '26/04/2027 2:14' is written "
+                        "day first, but the import reads dates month first; import again with "
+                        "--dayfirst\n")
