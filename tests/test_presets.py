@@ -384,6 +384,31 @@ def test_uptime_figures_are_audited(deals_db):
     assert api.run_audit(deals_db, AS_OF, save=False).verdicts[pid].status == "broken"
 
 
+def test_nagios_availability_report_of_a_month(runner, cli_db):
+    """Nagios Core's availability CSV (cgi/avail.c: ", "-separated, quoted host names,
+    99.711% figures) has no month column: the month is given with --set."""
+    with open_ledger(cli_db) as db:
+        with db.atomic():
+            store.add_document(db, make_document(), "D-1001", [make_promise(
+                "Portal availability will be at least 99.9% each month.", "service_level",
+                threshold=99.9, threshold_unit="%", direction="at_least", recurrence="monthly")])
+    r = runner.invoke(main, ["--db", cli_db, "deliveries", "import", str(EXPORTS / "nagios-hosts.csv"),
+                             "--map", "nagios-availability", "--set", "delivered_on=2027-04"])
+    assert r.exit_code == 0, r.output
+    assert r.stdout == ("nagios-hosts.csv: 3 record(s) imported (import 1), 1 skipped: 1 no deal "
+                        "found (noc-monitoring01)\n")
+    db = open_ledger(cli_db)
+    got = [(d.deal_id, d.delivered_on, d.value, d.value_unit, d.value_kind, d.description)
+           for d in queries.deliveries(db)]
+    assert got == [
+        ("D-1001", date(2027, 4, 30), 99.711, "%", "availability", "harbor-logistics-portal"),
+        ("D-1001", date(2027, 4, 30), 100.0, "%", "availability", "harbor-logistics-api"),
+        ("D-1002", date(2027, 4, 30), 99.2, "%", "availability", "crestview-dental-booking"),
+    ]
+    (pid,) = [p.id for p in queries.promises(db)]
+    assert api.run_audit(db, AS_OF, save=False).verdicts[pid].status == "broken"
+
+
 # --- skipping, strictness, several deals -----------------------------------------------------------
 
 @pytest.mark.parametrize("preset,file,message", [
@@ -453,7 +478,8 @@ def test_every_shipped_mapping_says_where_its_columns_come_from():
     names = set(shipped_mappings())
     assert names >= {"hubspot-deals", "salesforce-opportunities", "zendesk-tickets",
                      "freshdesk-tickets", "jira-issues", "asana-tasks", "outlook-calendar",
-                     "calendar-ics", "uptime-report", "helpdesk-tickets", "psa-tasks"}
+                     "calendar-ics", "uptime-report", "nagios-availability", "helpdesk-tickets",
+                     "psa-tasks"}
     for m in mapping_catalogue():
         assert m.title and m.description, m.name
         if m.name not in ("helpdesk-tickets", "psa-tasks"):
