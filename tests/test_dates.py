@@ -109,6 +109,20 @@ RELATIVE = [
     ("Floor walkers will be available at go-live.", 0, False, "go_live"),
     ("Licences will be provisioned within 48 business days of the contract being signed.", 48, True, "signature"),
     ("Final invoice within 30 days of the end of the pilot.", 30, False, "end of the pilot"),
+    # Contract language (issue 8): figures echoed in words, the event's own words kept
+    # ("receipt of ..."), "the time of delivery", the service start under other names,
+    # project timelines by week.
+    ("SAP shall deliver the software within 4 (four) weeks from the effective date.", 28, False, "signature"),
+    ("Operator shall provide Owner within 10 days of receipt of such Liability Claim a copy of "
+     "any demand letter.", 10, False, "receipt of such liability claim"),
+    ("At least one (1) year before the expiration of the Initial Term, we agree to give you "
+     "written notice.", -365, False, "expiration of the initial term"),
+    ("The Sellers shall, 3 days before the time of delivery, inform the Buyers by cable.", -3, False, "delivery"),
+    ("On or prior to the Conversion Date, M&I shall deliver the Change Control Procedures.", 0, False, "go_live"),
+    ("Segments shall be provided in time for operation by the RFS Date.", 0, False, "go_live"),
+    ("Week 4 -> UI Design - 75% of the UX flow completed", 28, False, "kickoff"),
+    ("Weeks 3-4: user acceptance testing", 28, False, "kickoff"),
+    ("Month 2 | Go-live of the portal", 60, False, "kickoff"),
 ]
 
 

@@ -253,7 +253,7 @@ def _grammar() -> _Grammar:
         "mobilization", "acceptance", "accepted", "opening", "service", "services", "po",
         "execution", "executed", "inception", "completion", "notice", "ntp", "shift",
         "day", "before", "prior", "ahead", "advance", "contract", "agreement", "effective",
-        "first", "practical", "production", "going",
+        "first", "practical", "production", "going", "conversion", "rfs", "ready",
     ))
     return _Grammar(
         months=months,
@@ -597,11 +597,10 @@ def _name_event(phrase: str, g: _Grammar, clocks: bool = False) -> str | None:
         words = words[1:]  # "within 30 days of such request"
     if not words or words[0] in g.stops:
         return None
-    if "of" in words[1:] and words[0] not in ("end", "start", "beginning", "close",
-                                              "conclusion", "commencement"):
-        words = words[:words.index("of", 1)]
-    words = words[:4]
-    if words[-1] in ("of", "the", "a", "an"):
+    # The event's own words, "of" phrases included ("receipt of such claim", "expiration
+    # of the initial term"), as the labelling guide has it.
+    words = words[:6]
+    while words and words[-1] in ("of", "the", "a", "an", "such", "any", "said", "each"):
         words = words[:-1]
     text = " ".join(words).strip(" '")
     if text.endswith("'s"):
@@ -758,8 +757,17 @@ _NOT_EVENT_HEADS = frozenset("""cycle date dates deadline season period year mon
     rush holidays holiday term quarter half weekend morning evening night moment point stage""".split())
 
 
+_TIME_OF = frozenset(("end", "start", "beginning", "close", "conclusion", "commencement"))
+
+
 def _is_event_noun(name: str) -> bool:
-    head = name.split()[-1].strip("'’")
+    """Whether a name is an event. In "receipt of the claim" the event is the receipt;
+    in "the end of the pilot", the pilot."""
+    words = name.split()
+    if "of" in words[1:]:
+        at = words.index("of", 1)
+        words = words[at + 1:] if words[0] in _TIME_OF else words[:at]
+    head = words[-1].strip("'’")
     if head in _NOT_EVENT_HEADS:
         return False
     return head in _EVENT_HEADS or head.rstrip("s") in _EVENT_HEADS or bool(
@@ -962,6 +970,11 @@ _ARO = re.compile(r"(?:(?P<n1>\d{1,3})\s*(?:-|\u2013|\u2014|to)\s*)?(?P<n>\d{1,3
 # Plans count days from the contract: "by Day 45" (Day 0 = signature), "by Month 12".
 _DAY_N = re.compile(r"\b(?P<lead>by|before|on|no later than|until|at|end of)\s+(?:the\s+end\s+of\s+)?"
                     r"(?P<unit>day|week|month)\s+(?P<n>\d{1,3})\b(?!\s*[-\u2013/]\s*\d)", re.I)
+# Timelines list work by week of the project: "Week 4 -> UI design", "Weeks 3-4: testing",
+# "Month 2 | Go-live": due at the end of that week (or month) counted from project start.
+_TIMELINE_ROW = re.compile(r"^\s*(?:[-*\u2022]\s*)?(?P<unit>week|wk|month|day)s?\.?\s+"
+                           r"(?:\d{1,3}\s*(?:-|\u2013|to|&|and)\s*)?(?P<n>\d{1,3})\s*"
+                           r"(?:->|\u2192|=>|:|\u2013|\u2014|-|\|)\s*(?=[A-Za-z])", re.I)
 # Milestone tables write a deadline as an event plus an offset: "Kickoff + 4 weeks",
 # "Final cutover + 10 business days", "Go-live + 30 days".
 _EVENT_PLUS = re.compile(r"(?P<event>[A-Za-z][A-Za-z' -]{1,40}?)\s*\+\s*(?P<n>\d{1,3})\s*"
@@ -988,6 +1001,12 @@ def _offset_deadline(sentence: str, norm: str, g: _Grammar) -> Deadline | None:
             days = n * (7 if unit.startswith("w") else 30 if unit.startswith("mo") else 1)
             business = bool(m.group("bus")) and m.group("bus").strip().lower() != "calendar"
             return Deadline(None, days, business, anchor, m.start("event"), m.end(), sentence[m.start("event"):m.end()])
+    m = _TIMELINE_ROW.match(norm)
+    if m:
+        unit = m.group("unit").lower()
+        days = int(m.group("n")) * (7 if unit.startswith("w") else 30 if unit == "month" else 1)
+        return Deadline(None, days, False, "kickoff", m.start("unit"), m.end("n"),
+                        sentence[m.start("unit"):m.end("n")])
     m = _DAY_N.search(norm)
     if m:
         n = int(m.group("n"))

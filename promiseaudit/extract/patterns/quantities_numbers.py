@@ -68,7 +68,8 @@ def number_grammar() -> NumberGrammar:
     half = r"(?:half\s+an?)(?=\s)"
     number = (rf"(?:(?<![\w.,/$£€¥#:\-\u2013]){digits}"
               rf"|(?<![\w\-]){dozen}|(?<![\w\-]){half}|(?<![\w\-]){words})")
-    echo = rf"(?:\s*\(\s*{digits}\s*\))?"
+    # "thirty (30)" and "4 (four)": a number repeated in brackets, in words or figures.
+    echo = rf"(?:\s*\(\s*(?:{digits}|{words})\s*\))?"
     pattern = rf"(?:{number}{echo})"
     bare = rf"(?:(?:{digits}|{dozen}|{half}|{words}){echo})"
     return NumberGrammar(
@@ -108,7 +109,7 @@ def number_starts(text: str, articles: bool = True) -> list[int]:
 _SCALE_NEXT = re.compile(r"\s+(?:a\s+)?(?:dozen|hundred|thousand|million)\b", re.I)
 
 
-_ECHO = re.compile(r"^(.*?)\s*\(\s*([\d.,½¼¾⅓⅔]+)\s*\)$")
+_ECHO = re.compile(r"^(.*?)\s*\(\s*([^()]+?)\s*\)$")
 _DIGITS = re.compile(r"^(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$")
 _SCALED = re.compile(r"^((?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?)\s+([a-z]+)$")
 _FRAC = re.compile(r"^(\d*)\s*([½¼¾⅓⅔])$")
