@@ -96,3 +96,51 @@ def test_fragment_items_take_the_lead_in_date(nlp):
 def test_fragment_items_take_the_lead_in_recurrence(nlp):
     found = run(nlp, "Every night, our cleaning team will:\n\n- empty all bins;\n- vacuum all carpeted floors.\n")
     assert [p.recurrence for p in found] == ["daily", "daily"]
+
+
+# --- levels written as a bare value (issue 8: SLA fields and matrices) ---------------------
+
+import pytest  # noqa: E402
+
+from promiseaudit.extract.parameters import Parameters, parameters_for, row_parameters  # noqa: E402
+from promiseaudit.extract.quantities import find_bare_level  # noqa: E402
+
+
+@pytest.mark.parametrize("cell, level", [
+    ("15 minutes", (15, "minute", "at_most")),
+    ("< 4 business hours", (4, "business_hour", "at_most")),
+    ("1 business day", (1, "business_day", "at_most")),
+    ("NBD", (1, "business_day", "at_most")),
+    ("4 (four) hours", (4, "hour", "at_most")),
+    ("99.9%", (99.9, "%", "at_least")),
+    ("The account team", None),
+    ("2 hours per month", None),
+    ("24x7", None),
+])
+def test_a_value_that_is_only_a_level(cell, level):
+    found = find_bare_level(cell)
+    assert (found and (found.threshold, found.unit, found.direction)) == level
+
+
+@pytest.mark.parametrize("text, level", [
+    ("Response time: 4 business hours", (4, "business_hour", "at_most")),
+    ("Priority 1 incidents: 2 hours", (2, "hour", "at_most")),
+    ("Severity 1 - 30 minutes", (30, "minute", "at_most")),
+    ("Account manager: Dana Whitfield", None),
+    ("Term: 12 months", None),  # neither a measure nor a tier
+])
+def test_a_field_whose_value_is_a_level(text, level):
+    p = parameters_for(text, "service_level")
+    assert ((p.threshold, p.threshold_unit, p.direction) if p.threshold is not None else None) == level
+
+
+def test_a_matrix_row_takes_the_first_target_column_and_says_what_it_measures():
+    header = ["Priority", "Response", "Resolution"]
+    p = row_parameters(header, ["P1", "15 minutes", "4 hours"], Parameters(), "service_level")
+    assert (p.threshold, p.threshold_unit, p.direction, p.measures) == (15, "minute", "at_most", "response")
+    p = row_parameters(["Severity", "Target resolution"], ["Sev 2", "1 business day"], Parameters(),
+                       "service_level")
+    assert (p.threshold, p.threshold_unit, p.measures) == (1, "business_day", "resolution")
+    # A row that is neither named for a tier nor under a target column sets no level.
+    p = row_parameters(["Item", "Duration"], ["Workshop", "2 hours"], Parameters(), "service_level")
+    assert p.threshold is None

@@ -193,6 +193,8 @@ def parameters_for(text: str, category: str, lead_in: str = "", document_date: O
         else:
             level = None
 
+    if level is None and category in _LEVEL_CATEGORIES:
+        level = _field_level(main_text)
     if category == "service_level":
         counted = _count_target(main_text)
         if counted is not None and (level is None or level.unit not in _MEASURE_UNITS):
@@ -254,6 +256,34 @@ def _schedule(out: Parameters, whole) -> None:
         out.anchor, out.within_days = event, 0
 
 
+_LEVEL_CATEGORIES = ("service_level", "support", "warranty")
+# What a column or field holding a bare time or level measures ("Response time", "Target
+# resolution", "Uptime"), and a row or field named for a priority tier ("P1", "Severity 2").
+_TARGET_HEADER = re.compile(
+    r"\b(?:respon\w*|resol\w*|restor\w*|fix\w*|repair\w*|work-?arounds?|on-?site|arrival|"
+    r"acknowledg\w*|turnaround|target\w*|times?|sla|availability|uptime|callback|call-back|"
+    r"attend\w*|update\w*)\b", re.I)
+_TIER_NAME = re.compile(r"\b(?:priority|severity|sev|p[0-5]|s[0-5]|level|critical|urgent|high|medium|"
+                        r"normal|low|major|minor|emergency|standard)\b", re.I)
+_FIELD = re.compile(r"^\s*(?P<key>[^:|\n]{2,60}?)\s*(?::|\s[-\u2013\u2014]\s)\s*(?P<value>[^:\n]{1,40})$")
+
+
+def _field_level(text: str) -> Optional[_Level]:
+    """'Response time: 4 business hours', 'Priority 1 incidents: 2 hours', 'Severity 1 -
+    30 minutes': a field whose value is only a level, named for what it measures or for
+    a priority tier."""
+    from .quantities import find_bare_level
+
+    m = _FIELD.match(text)
+    if m is None or not (_TARGET_HEADER.search(m.group("key")) or _TIER_NAME.search(m.group("key"))):
+        return None
+    found = find_bare_level(m.group("value"))
+    if found is None:
+        return None
+    offset = m.start("value")
+    return _Level(found.threshold, found.unit, found.direction, offset + found.start, offset + found.end)
+
+
 _QTY_HEADER = re.compile(r"^(?:qty|quantity|quantities|no\.?|number|count|units|#|amount)\b|\b(?:qty|quantity)$", re.I)
 _COUNT_HEADER = re.compile(r"^(?:attendees|participants|delegates|learners|trainees|users|seats|licen[cs]es|sessions|"
                            r"visits|sites|devices|endpoints|locations|staff|people|places|hours)\b", re.I)
@@ -263,6 +293,27 @@ _CELL_NUMBER = re.compile(r"^\s*(?:up to\s+|max\.?\s+|approx\.?\s+)?(\d{1,3}(?:,
                           r"(?P<rest>[A-Za-z][\w-]*)?\s*$", re.I)
 
 
+def _cell_level(header, cells, params: Parameters) -> None:
+    """A matrix row ("P1 | 15 minutes | 4 hours" under "Priority | Response |
+    Resolution"): the first cell that holds only a level, under a column named for what
+    it measures (or in a row named for a priority tier), is the row's target; the
+    column's name says what it measures."""
+    from ..tiers import time_kind
+    from .quantities import find_bare_level
+
+    tiered = bool(cells) and bool(_TIER_NAME.search(cells[0]))
+    for i, h in enumerate(header[:len(cells)]):
+        if i == 0 or not (_TARGET_HEADER.search(h) or tiered):
+            continue
+        found = find_bare_level(cells[i])
+        if found is None:
+            continue
+        params.threshold, params.threshold_unit, params.direction = found.threshold, found.unit, found.direction
+        params.measures = promise_measures(h, found.unit, found.direction) or time_kind(" ".join(cells)) \
+            or params.measures
+        return
+
+
 def row_parameters(header, cells, params: Parameters, category: str, document_date=None, locale=None) -> Parameters:
     """Parameters a table row gives through its columns: a quantity column ("Qty",
     "Attendees"), a frequency column and a lead-time column fill what the row's text
@@ -270,6 +321,8 @@ def row_parameters(header, cells, params: Parameters, category: str, document_da
     from .quantities import singularise
 
     header = [h.strip() for h in header]
+    if params.threshold is None and category in _LEVEL_CATEGORIES:
+        _cell_level(header, cells, params)
     for i, h in enumerate(header):
         if i >= len(cells):
             break

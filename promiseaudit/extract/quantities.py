@@ -38,6 +38,7 @@ __all__ = [
     "find_period",
     "parse_number",
     "find_action",
+    "find_bare_level",
     "singularise",
 ]
 
@@ -668,6 +669,42 @@ def _read_time(kind: str, m: re.Match, norm: str, g: _QGrammar) -> Threshold | N
             re.search(r"\b(?:before|prior\s+to|ahead\s+of)\b", norm[m.end():m.end() + 12], re.I):
         return None
     return Threshold(value, unit, direction, m.start(), m.end(), m.group())
+
+
+# A value that is only a time limit or a level: a table cell or the value of a field
+# ("15 minutes", "< 4 business hours", "1 business day", "99.9%", "NBD").
+_BARE_TIME = re.compile(
+    r"^\s*(?P<lead>(?:<|<=|\u2264|less\s+than|under|within|up\s+to|no\s+more\s+than|not\s+more\s+than|"
+    r"max(?:imum)?\.?|at\s+most)\s*)?(?P<n>\d{1,4}(?:[.,]\d+)?|[a-z]+(?:[- ][a-z]+)?)\s*"
+    r"(?:\(\s*\w+\s*\)\s*)?(?P<bus>(?:business|working|work|office|clock)\s+)?"
+    r"(?P<unit>minutes?|mins?|hours?|hrs?|h|days?|weeks?|months?|seconds?|secs?|ms)\.?\s*"
+    r"(?P<tail>or\s+less|or\s+sooner|max(?:imum)?\.?)?\s*\.?$", re.I)
+_BARE_PERCENT = re.compile(r"^\s*(?P<lead>(?:>|>=|\u2265|at\s+least|min(?:imum)?\.?|over)\s*)?"
+                           r"(?P<n>\d{2,3}(?:[.,]\d+)?)\s*%\s*(?P<tail>or\s+(?:more|higher|better|above))?\s*\.?$", re.I)
+_NEXT_DAY = re.compile(r"^\s*(?:nbd|next\s+business\s+day|next\s+working\s+day)\s*\.?$", re.I)
+
+
+def find_bare_level(cell: str) -> Threshold | None:
+    """The level a cell or field value that holds nothing else states: "15 minutes" and
+    "< 4 business hours" are time limits (at most), "99.9%" a level (at least), "NBD"
+    one business day. None when the value says more than that (a sentence is read with
+    ``find_threshold``)."""
+    if not cell or len(cell) > 40:
+        return None
+    if _NEXT_DAY.match(cell):
+        return Threshold(1.0, "business_day", "at_most", 0, len(cell), cell)
+    m = _BARE_PERCENT.match(cell)
+    if m:
+        value = float(m.group("n").replace(",", "."))
+        return Threshold(value, "%", "at_least", m.start("n"), m.end(), cell[m.start("n"):m.end()].strip())
+    m = _BARE_TIME.match(cell)
+    if m is None or parse_number(m.group("n").replace(",", ".")) is None:
+        return None
+    found = find_threshold(f"within {cell[m.start('n'):m.end('unit')]}")
+    if found is None:
+        return None
+    return Threshold(found.threshold, found.unit, "at_most", m.start("n"), m.end("unit"),
+                     cell[m.start("n"):m.end("unit")])
 
 
 def find_threshold(sentence: str) -> Threshold | None:
