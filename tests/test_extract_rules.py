@@ -210,6 +210,20 @@ def test_if_possible_is_a_hedge_not_a_condition(nlp):
     assert p.condition is None
 
 
+@pytest.mark.parametrize("sentence", [
+    "Subject to this Agreement, the Provider will deliver the Software within 30 days of the Effective Date.",
+    "Subject to Force Majeure, the Provider will restore the Service within 4 hours.",
+    "Unless otherwise agreed by the parties, the Provider will hold a review meeting every quarter.",
+])
+def test_boilerplate_that_points_at_the_rest_of_the_contract_is_not_a_condition(nlp, sentence):
+    assert the_promise(nlp, sentence).condition is None
+
+
+def test_subject_to_a_real_condition_is_kept(nlp):
+    p = the_promise(nlp, "Subject to the Customer's written approval of the design, we will deliver the portal by 1 June 2027.")
+    assert p.condition is not None
+
+
 def test_temporal_once_is_not_a_condition(nlp):
     p = the_promise(nlp, "Once the pilot is signed off, we will hold monthly review meetings with your team.")
     assert p.condition is None

@@ -626,7 +626,17 @@ def strength_of(cues: Sequence[Cue], anchor: Optional[Cue], condition_span=None,
 
 
 _CONDITION_OPENER = re.compile(r"^(?:should|where|wherever|in case)\s+(?!possible\b|practicable\b|feasible\b|appropriate\b|applicable\b)", re.I)
-_NOT_CONDITION = re.compile(r"^(?:if|when|where)\s+(?:possible|feasible|practicable|any(?=\s*[,.;)])|applicable|appropriate|necessary)\b", re.I)
+_NOT_CONDITION = re.compile(
+    r"^(?:(?:if|when|where)\s+(?:possible|feasible|practicable|any(?=\s*[,.;)])|applicable|appropriate|necessary)\b"
+    # Contract boilerplate that points at the rest of the document, the law or force
+    # majeure qualifies every promise alike: it is not a condition of this one.
+    r"|subject\s+to\s+(?:(?:the\s+)?(?:terms|provisions|limitations|conditions|requirements|restrictions)\b"
+    r"|(?:this|the|these)\s+(?:agreement|contract|terms|exhibit|schedule|addendum|sow|statement)\b"
+    r"|(?:sections?|subsections?|clauses?|articles?|paragraphs?|schedules?|exhibits?|appendix|appendices)\b"
+    r"|(?:any\s+)?(?:applicable\s+)?(?:law|laws|regulations?)\b|(?:any\s+)?(?:force\s+majeure|excusable\s+delays?)\b"
+    r"|the\s+foregoing\b)"
+    r"|unless\s+otherwise\s+(?:agreed|decided|specified|stated|provided|set\s+forth|required|directed|instructed)\b)",
+    re.I)
 
 
 def condition_of(text: str, cues: Sequence[Cue]) -> Optional[tuple[int, int]]:
