@@ -86,6 +86,11 @@ RECURRENCES_MORE = [
     ("Where possible, we will meet fortnightly.", "biweekly"),
     ("A 45-minute call every other Tuesday.", "biweekly"),
     ("Cleaning checks three times a week.", "weekly"),
+    # contract wording: a period written as a length (issue 8)
+    ("HealthGate will deposit a replacement copy in any 6 month period.", "semiannually"),
+    ("D2 shall release at least 1 Update during each 12 month calendar year.", "annually"),
+    ("We will review the service levels every 3-month period.", "quarterly"),
+    ("The warranty runs for a 12 month period.", None),
 ]
 
 
