@@ -13,6 +13,10 @@ class ReadError(PromiseAuditError):
     """A proposal could not be read (missing, unsupported, corrupt, encrypted, scanned)."""
 
 
+class LimitError(ReadError):
+    """A proposal is over one of the limits on what a document may cost (read/limits.py)."""
+
+
 class RecordError(PromiseAuditError):
     """A row of an imported CSV/JSON file is not usable."""
 
