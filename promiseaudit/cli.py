@@ -75,6 +75,13 @@ class Group(click.Group):
             _discard_new_ledger(ctx)
             where = ctx.obj.db_path if isinstance(ctx.obj, Context) else "file"
             raise click.ClickException(str(ledger_error(where, e))) from None
+        except OSError as e:
+            # a file given on the command line that cannot be opened (no permission...)
+            if e.filename is None:
+                raise
+            _discard_new_ledger(ctx)
+            raise click.ClickException(f"{e.filename}: cannot be opened ({e.strerror or e}); "
+                                       "check that it exists and that you may read it") from None
 
 
 def _discard_new_ledger(ctx) -> None:

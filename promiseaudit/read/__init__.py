@@ -12,7 +12,7 @@ from typing import Optional
 
 from ..errors import LimitError, ReadError
 from ..models import Document
-from .limits import DEFAULT_LIMITS, Limits
+from .limits import DEFAULT_LIMITS, Limits, size_in_words
 
 __all__ = ["read_document", "check_path", "sha256_file", "SUPPORTED_SUFFIXES", "Limits",
            "DEFAULT_LIMITS", "too_large"]
@@ -51,10 +51,11 @@ def check_path(path) -> Path:
     return file
 
 
-def too_large(name: str, what: str) -> str:
-    """The one-line message for a document over one of its ``Limits``."""
-    return (f"{name}: {what}, more than promiseaudit reads in one document; split it into "
-            "smaller files (see 'Limits and hostile files' in the README)")
+def too_large(name: str, what: str, limit: str) -> str:
+    """The one-line message for a document over one of its ``Limits``: ``what`` it has
+    and the ``limit``, both in words ("the PDF has 6,000 pages", "5,000 pages")."""
+    return (f"{name}: {what}; promiseaudit reads at most {limit} in one document, so split "
+            "it into smaller files")
 
 
 def read_document(path, password: Optional[str] = None, strict: bool = True,
@@ -70,24 +71,28 @@ def read_document(path, password: Optional[str] = None, strict: bool = True,
         ``sha256`` is the digest of the file's bytes.
     """
     file = check_path(path)
-    given = os.fspath(path)
-    suffix = file.suffix.lower()
+    kind = _KINDS[file.suffix.lower()]
+    absolute = os.path.abspath(os.fspath(path))
     try:
         size = file.stat().st_size
         if size > limits.max_file_bytes:
-            raise LimitError(too_large(file.name, f"the file has {size / 2**20:,.0f} MB"))
+            message = too_large(file.name, f"the file has {size_in_words(size)}",
+                                size_in_words(limits.max_file_bytes))
+            if strict:
+                raise LimitError(message)
+            return Document(path=absolute, name=file.name, kind=kind, sha256=sha256_file(file),
+                            pages=(), outcome="too_large", outcome_detail=message)
         data = file.read_bytes()
     except OSError as e:
         raise ReadError(f"{file.name}: cannot be opened ({e.strerror or e}); "
                         "check that the file is readable") from None
     sha256 = hashlib.sha256(data).hexdigest()
-    kind = _KINDS[suffix]
-    absolute = os.path.abspath(given)
     try:
         document = _read(absolute, data, file.name, sha256, kind, password, strict, limits)
         chars = sum(len(page.text) for page in document.pages)
         if chars > limits.max_chars:
-            raise LimitError(too_large(file.name, f"the text has {chars:,} characters"))
+            raise LimitError(too_large(file.name, f"the text has {chars:,} characters",
+                                       f"{limits.max_chars:,} characters"))
     except LimitError as e:
         if strict:
             raise

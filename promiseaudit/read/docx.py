@@ -20,7 +20,7 @@ from typing import Optional
 from ..errors import LimitError, ReadError
 from ..models import Document, Page, Table, TableRow
 from . import normalize
-from .limits import DEFAULT_LIMITS, MB, Limits
+from .limits import DEFAULT_LIMITS, MB, Limits, size_in_words
 
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -70,7 +70,10 @@ def check_package(data: bytes, name: str, limits: Limits = DEFAULT_LIMITS) -> No
         parts = package.infolist()
         unpacked = sum(part.file_size for part in parts)
         if unpacked > limits.max_unpacked_bytes:
-            raise LimitError(too_large(name, f"the Word file would unpack to {unpacked / MB:,.0f} MB"))
+            raise LimitError(f"{name}: the Word file would unpack to {size_in_words(unpacked)}, more "
+                             f"than the {size_in_words(limits.max_unpacked_bytes)} promiseaudit "
+                             "unpacks from one document; save it again from Word, or export "
+                             "it as PDF")
         for part in parts:
             ratio = part.file_size / max(part.compress_size, 1)
             if part.file_size > MB and ratio > limits.max_ratio:
@@ -83,7 +86,8 @@ def check_package(data: bytes, name: str, limits: Limits = DEFAULT_LIMITS) -> No
                 paragraphs += _count_paragraphs(package, part, limits.max_paragraphs - paragraphs)
                 if paragraphs > limits.max_paragraphs:
                     raise LimitError(too_large(
-                        name, f"the Word file has more than {limits.max_paragraphs:,} paragraphs"))
+                        name, f"the Word file has more than {limits.max_paragraphs:,} paragraphs",
+                        f"{limits.max_paragraphs:,} paragraphs"))
 
 
 def _count_paragraphs(package: zipfile.ZipFile, part: zipfile.ZipInfo, enough: int) -> int:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-__all__ = ["Limits", "DEFAULT_LIMITS"]
+__all__ = ["Limits", "DEFAULT_LIMITS", "size_in_words"]
 
 MB = 1024 * 1024
 
@@ -38,7 +38,7 @@ class Limits:
     max_file_bytes: int = 200 * MB
     max_pages: int = 5_000
     max_chars: int = 20_000_000
-    max_unpacked_bytes: int = 300 * MB
+    max_unpacked_bytes: int = 200 * MB
     max_ratio: int = 100
     max_paragraphs: int = 200_000
     seconds_per_page: float = 60.0
@@ -47,3 +47,10 @@ class Limits:
 
 
 DEFAULT_LIMITS = Limits()
+
+
+def size_in_words(size: int) -> str:
+    """A size in bytes as people say it: "3,840 MB", "12 KB"."""
+    if size >= MB:
+        return f"{size / MB:,.0f} MB"
+    return f"{max(size, 1) / 1024:,.0f} KB" if size >= 1024 else f"{size:,} bytes"

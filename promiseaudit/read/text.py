@@ -34,9 +34,11 @@ def read_text(path: str, data: bytes, name: str, sha256: str, kind: str,
 
     text = decode(data).replace("\r\n", "\n").replace("\r", "\n")
     if len(text) > limits.max_chars:
-        raise LimitError(too_large(name, f"the text has {len(text):,} characters"))
+        raise LimitError(too_large(name, f"the text has {len(text):,} characters",
+                                   f"{limits.max_chars:,} characters"))
     if text.count("\f") >= limits.max_pages:
-        raise LimitError(too_large(name, f"the text has {text.count(chr(12)) + 1:,} pages"))
+        raise LimitError(too_large(name, f"the text has {text.count(chr(12)) + 1:,} pages",
+                                   f"{limits.max_pages:,} pages"))
     chunks = [normalize.normalize_chars(chunk) for chunk in text.split("\f")]
     while len(chunks) > 1 and not chunks[-1].strip():
         chunks.pop()
