@@ -6,13 +6,14 @@ directly. Nothing here prints or exits.
 from __future__ import annotations
 
 import gc
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from typing import Callable, Iterable, Optional, Sequence
 
-from .errors import LedgerError, ReadError
+from .errors import LedgerError, LimitError, ReadError
 from .ledger import is_read_only, open_ledger, queries, store
 from .models import AuditData, Deal, Document, Promise, event_key
+from .read.limits import DEFAULT_LIMITS, Limits
 
 __all__ = [
     "open_ledger",
@@ -35,16 +36,20 @@ __all__ = [
 
 
 def read_and_extract(path, nlp=None, password: Optional[str] = None, strict: bool = True,
+                     limits: Limits = DEFAULT_LIMITS,
                      ) -> tuple[Document, list[Promise], Optional[date], Optional[str]]:
     """Read one proposal and extract its promises (no ledger involved).
 
+    strict (bool): when False, a file that is encrypted, scanned, damaged or over the
+        ``limits`` comes back with that ``outcome`` and no promises (a file that cannot
+        be read at all still raises ReadError).
     RETURNS (tuple): the document, its promises, the proposal's own date and locale.
     """
     from .extract import extract
     from .extract.dates import detect_document_date, detect_locale
     from .read import read_document
 
-    document = read_document(path, password=password, strict=strict)
+    document = read_document(path, password=password, strict=strict, limits=limits)
     if document.outcome != "parsed":
         return document, [], None, None
     text = document.text
@@ -53,18 +58,48 @@ def read_and_extract(path, nlp=None, password: Optional[str] = None, strict: boo
                         "proposal")
     doc_date = detect_document_date(text)
     locale = detect_locale(text)
-    promises = extract(document, nlp=nlp, document_date=doc_date, locale=locale)
+    try:
+        promises = extract(document, nlp=nlp, document_date=doc_date, locale=locale, limits=limits)
+    except LimitError as e:
+        if strict:
+            raise
+        return replace(document, pages=(), outcome="too_large", outcome_detail=str(e)), [], None, None
     return document, promises, doc_date, locale
 
 
+@dataclass(frozen=True)
+class Skipped:
+    """A file ``ingest --keep-going`` left out: missing, of a type promiseaudit does not
+    read, empty or unreadable. message (str): the one-line reason, naming the file."""
+
+    path: str
+    message: str
+
+
+def read_or_skip(path, nlp=None, password: Optional[str] = None, strict: bool = True,
+                 limits: Limits = DEFAULT_LIMITS):
+    """``read_and_extract``, except that when not ``strict`` a file that cannot be read at
+    all comes back as ``Skipped`` instead of raising ReadError."""
+    from .read import check_path
+
+    try:
+        check_path(path)
+        return read_and_extract(path, nlp=nlp, password=password, strict=strict, limits=limits)
+    except ReadError as e:
+        if strict:
+            raise
+        return Skipped(str(path), str(e))
+
+
 def extract_files(paths: Sequence, model: Optional[str] = None,
-                  password: Optional[str] = None) -> list[tuple[Document, list[Promise]]]:
+                  password: Optional[str] = None,
+                  limits: Limits = DEFAULT_LIMITS) -> list[tuple[Document, list[Promise]]]:
     """Extract promises from each file without touching the ledger."""
     from .extract import build_nlp
 
     check_paths(paths)
     nlp = build_nlp(model)
-    return [read_and_extract(p, nlp=nlp, password=password)[:2] for p in paths]
+    return [read_and_extract(p, nlp=nlp, password=password, limits=limits)[:2] for p in paths]
 
 
 def check_paths(paths: Sequence) -> None:
@@ -96,19 +131,25 @@ def ingest_files(
     new_deal: bool = False,
     nlp=None,
     jobs: int = 1,
-) -> list[store.IngestResult]:
+    limits: Limits = DEFAULT_LIMITS,
+) -> list:
     """Read, extract and store proposals for one deal, all or nothing.
 
     A deal id the ledger does not know is refused unless ``customer`` or ``new_deal``
     says a new deal is meant (a mistyped id would otherwise start a phantom deal).
     Every file is read and extracted before anything is written; a file that cannot be
-    read stops the whole ingest (ReadError) unless ``keep_going``, in which case it is
-    recorded with its outcome (encrypted, scanned, malformed) so reports list it.
+    read stops the whole ingest (ReadError) unless ``keep_going``: then a file that is
+    encrypted, scanned, damaged or over the ``limits`` is recorded with that outcome
+    so reports list it, and one that cannot be read at all (missing, not a proposal
+    type, empty) is left out and comes back as ``Skipped``. When every file is left
+    out, nothing is written and ReadError says why.
     replaces (str): name or id of a stored document this one is a new version of.
     nlp: a pipeline from ``build_nlp`` to reuse (``model`` is then ignored).
     jobs (int): read and extract in this many processes (several files only); the ledger
         is still written by this process alone, in one transaction.
-    progress: called after each file is read, with (document, promises, date, locale).
+    progress: called after each file is read, with (document, promises, date, locale)
+        or a ``Skipped``.
+    RETURNS (list): an ``IngestResult`` or a ``Skipped`` for each file, in order.
     """
     from .extract import build_nlp
 
@@ -119,24 +160,36 @@ def ingest_files(
         hint = f" (deals in the ledger: {', '.join(known)})" if known else ""
         raise LedgerError(f"Deal {deal_id} is not in the ledger{hint}; check the id, or pass --customer NAME "
                           f"or --new-deal to start a new deal")
-    check_paths(paths)
+    if not keep_going:
+        check_paths(paths)
     if jobs > 1 and len(paths) > 1 and nlp is None:
         from .parallel import read_in_parallel
 
         prepared = list(read_in_parallel(paths, min(jobs, len(paths)), model, password,
-                                         not keep_going, progress))
+                                         not keep_going, progress, limits))
     else:
         nlp = nlp or build_nlp(model)
         prepared = []
         for p in paths:
-            prepared.append(read_and_extract(p, nlp=nlp, password=password, strict=not keep_going))
+            prepared.append(read_or_skip(p, nlp=nlp, password=password, strict=not keep_going,
+                                         limits=limits))
             if progress:
                 progress(prepared[-1])
+    skipped = [item for item in prepared if isinstance(item, Skipped)]
+    if skipped and len(skipped) == len(prepared):
+        if len(skipped) == 1:
+            raise ReadError(skipped[0].message)
+        raise ReadError(f"None of the {len(skipped)} files could be read, so nothing was stored; "
+                        f"the first: {skipped[0].message}")
     results = []
     with db.atomic():
         store.upsert_deal(db, Deal(deal_id=deal_id, customer=customer, rep=rep), who=who)
         replaces_id = _document_id(db, deal_id, replaces) if replaces else None
-        for document, promises, doc_date, locale in prepared:
+        for item in prepared:
+            if isinstance(item, Skipped):
+                results.append(item)
+                continue
+            document, promises, doc_date, locale = item
             result = store.add_document(
                 db, document, deal_id, promises, who=who, replaces=replaces_id,
                 document_date=doc_date, locale=locale,
@@ -579,7 +632,7 @@ def load_audit_data(db, as_of: date, settings=None, confirmed_only: bool = False
 def check_draft(db, path, rep: Optional[str] = None, customer: Optional[str] = None,
                 as_of: Optional[date] = None, min_kept: Optional[float] = None,
                 model: Optional[str] = None, password: Optional[str] = None, settings=None,
-                nlp=None):
+                nlp=None, limits: Limits = DEFAULT_LIMITS):
     """Check a draft proposal before it is sent (``promiseaudit check``).
 
     The draft is read and its promises extracted by the extractor; nothing is stored.
@@ -603,12 +656,12 @@ def check_draft(db, path, rep: Optional[str] = None, customer: Optional[str] = N
         raise LedgerError(f"--min-kept {min_kept:g} is not a share; give one between 0 and 1, "
                           "such as 0.6 for 60 %")
     check_paths([path])
-    document = read_document(path, password=password)
+    document = read_document(path, password=password, limits=limits)
     if not document.text.strip():
         raise ReadError(f"{document.name}: the file has no text; check it is the right draft")
     text = document.text
     draft = read_draft(document, nlp or build_nlp(model), detect_document_date(text),
-                       detect_locale(text))
+                       detect_locale(text), limits=limits)
     history = []
     if db is not None:
         outcome = run_audit(db, as_of, settings, save=False)

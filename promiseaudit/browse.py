@@ -187,7 +187,7 @@ TABLES: dict = {
             "kind": "File type (pdf, docx, txt, md)",
             "sha256": "Fingerprint of the file (the same file is never read twice)",
             "pages": "Number of pages",
-            "outcome": "parsed, or why it could not be read: encrypted, scanned, malformed",
+            "outcome": "parsed, or why it could not be read: encrypted, scanned, malformed, too_large",
             "outcome_detail": "More about that",
             "document_date": "The date written in the proposal",
             "locale": "How the proposal writes dates and numbers",

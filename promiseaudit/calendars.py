@@ -65,7 +65,12 @@ def read_ics(path, today: date) -> tuple[list[str], list[tuple[int, dict]]]:
 
     path = Path(path)
     try:
-        cal = icalendar.Calendar.from_ical(path.read_bytes())
+        data = path.read_bytes()
+    except OSError as e:
+        raise RecordError(f"{path.name}: cannot be opened ({e.strerror or e}); check that the "
+                          "file is readable") from None
+    try:
+        cal = icalendar.Calendar.from_ical(data)
     except (ValueError, IndexError, KeyError) as e:
         raise RecordError(f"{path.name}: not a readable calendar file ({e}); export the "
                           "calendar again as .ics") from None

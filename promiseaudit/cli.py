@@ -67,12 +67,27 @@ class Group(click.Group):
         try:
             return super().invoke(ctx)
         except PromiseAuditError as e:
+            _discard_new_ledger(ctx)
             raise click.ClickException(str(e)) from None
         except sqlite3.Error as e:
             from .ledger import ledger_error
 
+            _discard_new_ledger(ctx)
             where = ctx.obj.db_path if isinstance(ctx.obj, Context) else "file"
             raise click.ClickException(str(ledger_error(where, e))) from None
+        except OSError as e:
+            # a file given on the command line that cannot be opened (no permission...)
+            if e.filename is None:
+                raise
+            _discard_new_ledger(ctx)
+            raise click.ClickException(f"{e.filename}: cannot be opened ({e.strerror or e}); "
+                                       "check that it exists and that you may read it") from None
+
+
+def _discard_new_ledger(ctx) -> None:
+    """A command that failed leaves no ledger behind that it created itself."""
+    if isinstance(ctx.obj, Context):
+        ctx.obj.discard_if_new()
 
 
 class Context:
@@ -81,14 +96,33 @@ class Context:
     def __init__(self, db_path: str):
         self.db_path = db_path
         self._db = None
+        self._created = False
 
     @property
     def db(self):
         if self._db is None:
             from .ledger import open_ledger
 
+            self._created = self.db_path != ":memory:" and not Path(self.db_path).exists()
             self._db = open_ledger(self.db_path)
         return self._db
+
+    def discard_if_new(self) -> None:
+        """Remove the ledger file if this run created it and stored nothing in it (a
+        failed first ingest must not leave an empty ledger behind)."""
+        import sqlite3
+
+        if not self._created or self._db is None:
+            return
+        db, self._db = self._db, None
+        try:
+            empty = all(not db[t].count for t in db.table_names() if not t.startswith("_"))
+        except sqlite3.Error:  # a ledger that cannot even be counted is left alone
+            empty = False
+        db.conn.close()
+        if empty:
+            for suffix in ("", "-wal", "-shm", "-journal"):
+                Path(self.db_path + suffix).unlink(missing_ok=True)
 
     @property
     def existing_db(self):
@@ -200,7 +234,8 @@ def extract(files, as_json, model, password):
 @click.option("--password", help="Password for protected PDFs.")
 @click.option("--replaces", help="Name or id of a stored proposal this is a new version of.")
 @click.option("--keep-going", is_flag=True,
-              help="Record unreadable files (encrypted, scanned) instead of stopping.")
+              help="Record unreadable files (encrypted, scanned, damaged, too large) and leave "
+                   "out missing, empty or unsupported ones, instead of stopping.")
 @click.option("--model", help="'rules' to let the rules alone decide, or a model folder from 'promiseaudit train' "
                                "(default: the trained model that comes with promiseaudit).")
 @click.option("--jobs", type=click.IntRange(1, 64), default=None,
@@ -212,7 +247,7 @@ def ingest(ctx, files, deal_id, customer, new_deal, rep, password, replaces, kee
     """Extract promises from proposals and store them in the ledger for a deal."""
     import time
 
-    from .api import ingest_files
+    from .api import Skipped, ingest_files
     from .parallel import default_jobs
 
     db = ctx.db
@@ -227,7 +262,8 @@ def ingest(ctx, files, deal_id, customer, new_deal, rep, password, replaces, kee
         with click.progressbar(length=len(files), label="Reading proposals", file=sys.stderr,
                                show_eta=True, item_show_func=lambda item: rate(item) if item else None) as bar:
             def step(result):
-                pages[0] += len(result[0].pages)
+                if isinstance(result, tuple):  # not a file left out (api.Skipped)
+                    pages[0] += len(result[0].pages)
                 bar.update(1, result)
 
             results = ingest_files(db, files, deal_id, customer, rep, password, replaces,
@@ -236,7 +272,9 @@ def ingest(ctx, files, deal_id, customer, new_deal, rep, password, replaces, kee
         results = ingest_files(db, files, deal_id, customer, rep, password, replaces,
                                keep_going, model, new_deal=new_deal, jobs=jobs)
     for r in results:
-        if r.duplicate:
+        if isinstance(r, Skipped):
+            click.echo(f"{r.message} (left out; the other files were read)", err=True)
+        elif r.duplicate:
             click.echo(f"{r.name}: already in the ledger for deal {deal_id}; nothing added")
         elif r.outcome != "parsed":
             click.echo(f"{r.name}: not read ({r.outcome}); recorded so reports list it")

@@ -29,6 +29,7 @@ from typing import Optional
 
 from dateutil.relativedelta import relativedelta
 
+from .imports import spreadsheet_cell
 from .models import AuditData, Deal, Promise, Verdict
 from .report.formatting import (
     REVIEW_LABELS,
@@ -79,18 +80,19 @@ def _due(p: Promise, v: Verdict) -> Optional[date]:
 
 def export_csv(data: AuditData) -> str:
     """The promise register as CSV, with empty columns for the delivery team to fill in
-    (see the module docstring for the round trip through ``deliveries import``)."""
+    (see the module docstring for the round trip through ``deliveries import``). Text
+    that a spreadsheet would run as a formula is written with an apostrophe in front."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(REGISTER_COLUMNS)
     for p, v, deal in _rows(data):
         due = _due(p, v)
-        writer.writerow([
+        writer.writerow([spreadsheet_cell(cell) for cell in (
             p.id, p.deal_id, (deal and deal.customer) or "", (deal and deal.rep) or "",
             p.category, p.text, p.source, p.page, due.isoformat() if due else "",
             status_label(v.status), REVIEW_LABELS.get(p.review_state, p.review_state),
             "", "", "", "", "",
-        ])
+        )])
     return out.getvalue()
 
 

@@ -377,6 +377,38 @@ class Table:
     kind: str = "table"
 
 
+# Characters a spreadsheet reads as the start of a formula ("=HYPERLINK(...)", "+1+2",
+# "-2+3", "@SUM(...)"), or that hide one (a tab or carriage return in front).
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)")
+# Control characters other than tab and line breaks: never part of a record's text.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def spreadsheet_cell(value):
+    """A value as a CSV cell that a spreadsheet shows as text and never runs as a formula:
+    text that starts like a formula gets an apostrophe in front ("'=1+2"), which
+    spreadsheets hide and ``read_table`` takes off again. Numbers, negative ones too,
+    stay as they are."""
+    if isinstance(value, str) and value.startswith(_FORMULA_START) and not _NUMBER.fullmatch(value):
+        return "'" + value
+    return value
+
+
+def _csv_cell(cell: str) -> str:
+    """A CSV cell as its value: control characters (a NUL...) dropped, and the apostrophe
+    ``spreadsheet_cell`` put in front of formula-like text taken off."""
+    if _CONTROL.search(cell):
+        cell = _CONTROL.sub("", cell)
+    if cell.startswith("'") and cell[1:2] and cell[1] in "=+-@\t\r":
+        cell = cell[1:]
+    return cell.strip()
+
+
+def _clean_value(value: str) -> str:
+    return _CONTROL.sub("", value) if _CONTROL.search(value) else value
+
+
 def read_rows(path) -> tuple[list[str], list[tuple[int, dict]]]:
     """Rows of a CSV or JSON file as (row number, dict); header is row 1 in a CSV."""
     table = read_table(path)
@@ -398,11 +430,16 @@ def read_table(path, allow_repeated: bool = False, today: Optional[date] = None)
         from .calendars import read_ics
 
         columns, rows = read_ics(path, today or date.today())
+        rows = [(n, {k: _clean_value(v) if isinstance(v, str) else v for k, v in row.items()})
+                for n, row in rows]
         return Table(columns, rows, kind="calendar")
     try:
         raw = path.read_bytes().decode("utf-8-sig")
     except UnicodeDecodeError:
         raise RecordError(f"{path.name}: not UTF-8 text; export it again as UTF-8 CSV") from None
+    except OSError as e:
+        raise RecordError(f"{path.name}: cannot be opened ({e.strerror or e}); check that the "
+                          "file is readable") from None
     if suffix == ".json":
         try:
             data = json.loads(raw, object_pairs_hook=lambda pairs: _json_record(path, pairs))
@@ -428,7 +465,7 @@ def read_table(path, allow_repeated: bool = False, today: Optional[date] = None)
         header = next(reader, [])
     except csv.Error as e:
         raise RecordError(f"{path.name} row 1: {e}; fix the header row") from None
-    columns = [c.strip() for c in header]
+    columns = [_csv_cell(c) for c in header]
     if not any(columns):
         raise RecordError(f"{path.name}: the file is empty; export it again with a header row")
     repeated = sorted({c for c in columns if c and columns.count(c) > 1})
@@ -448,7 +485,7 @@ def read_table(path, allow_repeated: bool = False, today: Optional[date] = None)
             )
         values = {}
         for column, cell in zip(columns, record):
-            values.setdefault(column, cell.strip())  # a repeated column: its first cell
+            values.setdefault(column, _csv_cell(cell))  # a repeated column: its first cell
         values.pop("", None)
         for column in columns:
             values.setdefault(column, "")
@@ -484,7 +521,7 @@ def _text(value) -> str:
         return ""
     if isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value):
         return _JsonNumber(repr(value))
-    return str(value).strip()
+    return _clean_value(str(value)).strip()
 
 
 class Clock:

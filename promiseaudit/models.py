@@ -41,7 +41,7 @@ STATUSES = (
     "superseded",
 )
 REVIEW_STATES = ("candidate", "confirmed", "rejected", "superseded")
-READ_OUTCOMES = ("parsed", "encrypted", "scanned", "malformed")
+READ_OUTCOMES = ("parsed", "encrypted", "scanned", "malformed", "too_large")
 
 
 @dataclass(frozen=True)

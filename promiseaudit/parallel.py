@@ -13,6 +13,8 @@ import os
 from concurrent.futures import ProcessPoolExecutor
 from typing import Callable, Iterator, Optional, Sequence
 
+from .read.limits import DEFAULT_LIMITS, Limits
+
 _PIPELINE: dict = {}  # in a worker process only: {"nlp": Language}
 
 
@@ -30,24 +32,27 @@ def _start_worker(model: Optional[str]) -> None:
     _PIPELINE["nlp"] = build_nlp(model)
 
 
-def _read_one(path: str, password: Optional[str], strict: bool):
-    from .api import read_and_extract
+def _read_one(path: str, password: Optional[str], strict: bool, limits: Limits):
+    from .api import read_or_skip
 
-    return read_and_extract(path, nlp=_PIPELINE["nlp"], password=password, strict=strict)
+    return read_or_skip(path, nlp=_PIPELINE["nlp"], password=password, strict=strict,
+                        limits=limits)
 
 
 def read_in_parallel(paths: Sequence, jobs: int, model: Optional[str],
                      password: Optional[str], strict: bool,
-                     progress: Optional[Callable] = None) -> Iterator[tuple]:
-    """``read_and_extract`` of each path in ``jobs`` worker processes, in path order.
+                     progress: Optional[Callable] = None,
+                     limits: Limits = DEFAULT_LIMITS) -> Iterator[tuple]:
+    """``read_or_skip`` of each path in ``jobs`` worker processes, in path order.
 
     progress: called with each result as it arrives (in path order). The first error
-    (a ReadError with its one-line message) stops the rest and is raised here.
+    (a ReadError with its one-line message) stops the rest and is raised here; when
+    not ``strict``, a file that cannot be read comes back as ``api.Skipped``.
     """
     context = multiprocessing.get_context("forkserver" if os.name == "posix" else "spawn")
     with ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=_start_worker,
                              initargs=(model,)) as pool:
-        futures = [pool.submit(_read_one, str(p), password, strict) for p in paths]
+        futures = [pool.submit(_read_one, str(p), password, strict, limits) for p in paths]
         try:
             for future in futures:
                 result = future.result()

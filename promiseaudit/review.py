@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Optional
 
 from .errors import RecordError
-from .imports import read_rows
+from .imports import read_rows, spreadsheet_cell
 from .ledger import queries, store
 
 DECISIONS = {
@@ -65,9 +65,12 @@ def _cell(value) -> str:
 
 
 def export_csv(db, deal_id: Optional[str] = None, include_reviewed: bool = False) -> str:
-    """A review sheet: fill in ``decision`` (confirm/reject) and correct any parameter."""
+    """A review sheet: fill in ``decision`` (confirm/reject) and correct any parameter.
+    Text that a spreadsheet would run as a formula gets an apostrophe in front."""
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    # CSV's own line ends: with "\n" alone, a cell holding a carriage return would not be
+    # quoted and would break its row
+    writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(REVIEW_COLUMNS)
     for p in candidates(db, deal_id, include_reviewed):
         values = {
@@ -75,7 +78,7 @@ def export_csv(db, deal_id: Optional[str] = None, include_reviewed: bool = False
             "review_state": p.review_state, "quote": p.text, "source": p.source,
         }
         row = [values[c] if c in values else _cell(getattr(p, c)) for c in REVIEW_COLUMNS]
-        writer.writerow(row)
+        writer.writerow([spreadsheet_cell(cell) for cell in row])
     return out.getvalue()
 
 

@@ -11,6 +11,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Iterable, Iterator, Optional
 
 from ..models import Document, Promise
+from ..read.limits import DEFAULT_LIMITS, Limits
 
 if TYPE_CHECKING:  # pragma: no cover
     from spacy.language import Language
@@ -31,7 +32,7 @@ def build_nlp(model: Optional[str] = None, keep_features: bool = False) -> "Lang
 
 
 def extract(document: Document, nlp: Optional["Language"] = None, document_date: Optional[date] = None,
-            locale: Optional[str] = None) -> list[Promise]:
+            locale: Optional[str] = None, limits: Limits = DEFAULT_LIMITS) -> list[Promise]:
     """The promises in one document, in reading order.
 
     document (Document): as returned by ``read_document``; only "parsed" documents have
@@ -39,13 +40,17 @@ def extract(document: Document, nlp: Optional["Language"] = None, document_date:
     nlp (Language | None): from ``build_nlp``; built on the fly when None (slow).
     document_date, locale: detected from the text when not given, so that year-less
         dates ("by 31 May") and numeric dates ("03/04/2027") resolve.
+    limits (Limits): a long document is read in chunks of ``limits.chunk_chars``
+        (page by page), sentences are cut at ``limits.max_unit_chars``, and a chunk
+        slower than ``limits.seconds_per_page`` a page raises LimitError.
     RETURNS (list[Promise]): quotes are exact substrings of ``Page.text``.
     """
-    return next(extract_many([(document, document_date, locale)], nlp))
+    return next(extract_many([(document, document_date, locale)], nlp, limits))
 
 
-def extract_many(items: Iterable, nlp: Optional["Language"] = None, batch_size: int = 8) -> Iterator[list[Promise]]:
-    """Extract several documents with ``nlp.pipe``.
+def extract_many(items: Iterable, nlp: Optional["Language"] = None,
+                 limits: Limits = DEFAULT_LIMITS) -> Iterator[list[Promise]]:
+    """Extract several documents, one after the other (each chunk by chunk, see ``extract``).
 
     items: Documents, or (document, document_date, locale) tuples.
     YIELDS (list[Promise]): one list per document, in order.
@@ -54,7 +59,7 @@ def extract_many(items: Iterable, nlp: Optional["Language"] = None, batch_size: 
 
     if nlp is None:
         nlp = build_nlp()
-    yield from run_documents(items, nlp, batch_size, extractor_version(nlp))
+    yield from run_documents(items, nlp, extractor_version(nlp), limits)
 
 
 def extractor_version(nlp: "Language") -> str:

@@ -173,10 +173,16 @@ def _has(cues: Sequence[Cue], *labels: str) -> bool:
 
 
 
+# How far back the start of a clause is looked for: a run-on text with no commas or
+# conjunctions would otherwise make every modal rescan everything before it.
+SUBJECT_REACH = 1000
+
+
 def subject_before(text: str, pos: int) -> str:
-    """The words between the start of the clause and ``pos`` (where the modal is)."""
-    breaks = [m.end() for m in _CLAUSE_BREAK.finditer(text, 0, pos)]
-    breaks = [0] + breaks
+    """The words between the start of the clause and ``pos`` (where the modal is), at most
+    ``SUBJECT_REACH`` characters back."""
+    reach = max(0, pos - SUBJECT_REACH)
+    breaks = [reach] + [m.end() for m in _CLAUSE_BREAK.finditer(text, reach, pos)]
     for start in reversed(breaks):
         subject = text[start:pos].strip(" ,;:-\u2013\u2014\"'“”")
         if subject and re.search(r"[A-Za-z]", subject):

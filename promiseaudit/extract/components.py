@@ -86,6 +86,8 @@ class Context:
     document_date: Optional[date] = None
     locale: Optional[str] = None
     text: Optional[str] = None  # the document text with its line breaks (the Doc has spaces)
+    max_unit_chars: int = segment.MAX_UNIT_CHARS  # a longer sentence is cut (segment.cap_span)
+    parties: object = None  # the seller and customer, when an earlier chunk found them
 
 
 def _context(doc: Doc) -> Context:
@@ -118,7 +120,8 @@ class ProposalSegmenter:
 
     def __call__(self, doc: Doc) -> Doc:
         ctx = _context(doc)
-        units = segment.segment(source_text(doc), ctx.page_starts, ctx.tables, self.abbreviations)
+        units = segment.segment(source_text(doc), ctx.page_starts, ctx.tables, self.abbreviations,
+                                ctx.max_unit_chars)
         doc._.pa_units = units
         if not len(doc):
             return doc
@@ -242,7 +245,9 @@ class PartyDetector:
         self.lexicon = lexicon
 
     def __call__(self, doc: Doc) -> Doc:
-        doc._.pa_parties = detect_parties(source_text(doc), self.lexicon["parties"])
+        known = _context(doc).parties
+        doc._.pa_parties = known if known is not None else detect_parties(source_text(doc),
+                                                                           self.lexicon["parties"])
         return doc
 
 

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Optional
 
 from ..models import Document, Promise
+from ..read.limits import DEFAULT_LIMITS, Limits
 
 CHECKS_FILE = Path(__file__).parent / "draft_checks.json"
 DUTY_KINDS = ("access", "data", "approvals")
@@ -127,7 +128,8 @@ def duty_kinds(text: str, checks: dict) -> tuple:
 
 
 def read_draft(document: Document, nlp, document_date: Optional[date] = None,
-               locale: Optional[str] = None, checks: Optional[dict] = None) -> Draft:
+               locale: Optional[str] = None, checks: Optional[dict] = None,
+               limits: Limits = DEFAULT_LIMITS) -> Draft:
     """Run the extractor over a draft and keep what ``check`` needs.
 
     nlp: from ``build_nlp`` (the trained model, or "rules"). checks: from
@@ -135,24 +137,33 @@ def read_draft(document: Document, nlp, document_date: Optional[date] = None,
     RETURNS (Draft): nothing is stored anywhere.
     """
     from . import extractor_version
-    from .run import prepare, to_promises
+    from .run import process, to_promises
 
     checks = checks or load_checks()
     if document.outcome != "parsed" or not document.pages:
         return Draft(document, (), (), document_date=document_date)
-    doc = next(iter(nlp.pipe([prepare(nlp, document, document_date, locale)])))
-    promises = to_promises(doc, document, extractor_version(nlp))
+    promises, duties, vague = [], [], []
+    for doc, chunk in process(nlp, document, document_date, locale, limits):
+        promises.extend(to_promises(doc, document, extractor_version(nlp), chunk))
+        _passages(doc, document, chunk, checks, duties, vague)
+    promises.sort(key=lambda p: (p.page, p.start))
+    return Draft(document, tuple(promises), tuple(wording_of(p, checks) for p in promises),
+                 tuple(duties), tuple(vague), document_date)
+
+
+def _passages(doc, document: Document, chunk, checks: dict, duties: list, vague: list) -> None:
+    """The customer duties and the vague seller statements of one processed chunk."""
     taken = {c.unit.start for c in doc._.pa_candidates or []}
     units = doc._.pa_units or []
     judgements = doc._.pa_judgements or []
     decisions = doc._.pa_decisions
     starts = doc._.pa_context.page_starts
-    duties, vague = [], []
     for index, (unit, judgement) in enumerate(zip(units, judgements)):
         if unit.start in taken or unit.is_lead_in and unit.kind != "item":
             continue
         label = decisions[index].label if decisions else None
-        page = document.pages[max(0, bisect.bisect_right(starts, unit.start) - 1)].number
+        piece = chunk.pieces[max(0, bisect.bisect_right(starts, unit.start) - 1)]
+        page = document.pages[piece.page].number
         text = " ".join(unit.text.split())
         if _is_duty(unit, judgement, label, checks):
             duties.append(Passage(text, page, unit.heading, duty_kinds(text, checks)))
@@ -160,8 +171,6 @@ def read_draft(document: Document, nlp, document_date: Optional[date] = None,
             found = cues_in(text, checks["vague"])
             if found:
                 vague.append(Passage(text, page, unit.heading, cues=found))
-    return Draft(document, tuple(promises), tuple(wording_of(p, checks) for p in promises),
-                 tuple(duties), tuple(vague), document_date)
 
 
 def _is_duty(unit, judgement, label: Optional[str], checks: dict) -> bool:

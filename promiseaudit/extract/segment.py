@@ -11,9 +11,13 @@ pieces a promise is judged on:
 - a table row is one unit; its quote runs from the first to the last cell, so it reads
   "cell | cell | cell"; the table's header goes with it;
 - line wraps, and blank lines or page breaks in the middle of a sentence, are not
-  boundaries; abbreviations ("e.g.", "approx.", "No.", "Ltd.", "U.S.") do not split.
+  boundaries; abbreviations ("e.g.", "approx.", "No.", "Ltd.", "U.S.") do not split;
+- a unit longer than ``max_unit`` characters (a run-on text without full stops) is cut
+  at its semicolons, then between words (``cap_span``), so no unit is longer.
 
-Everything here is plain string work, so it is cheap and testable without spaCy.
+Everything here is plain string work, so it is cheap and testable without spaCy. The
+work is linear in the length of the text: only the tail of a growing paragraph is
+looked at, and the regexes never rescan what they have passed.
 """
 from __future__ import annotations
 
@@ -21,6 +25,12 @@ import bisect
 import re
 from dataclasses import dataclass, field
 from typing import Iterable, Optional, Sequence
+
+from ..read.limits import DEFAULT_LIMITS
+
+MAX_UNIT_CHARS = DEFAULT_LIMITS.max_unit_chars
+# How much of the end of a paragraph tells whether it ends a sentence.
+_TAIL = 300
 
 # Words that end with a period without ending a sentence (lower-cased, without the dot).
 DEFAULT_ABBREVIATIONS = frozenset(
@@ -45,7 +55,10 @@ _FIELD = re.compile(
     r"^[ \t]*(?:[-*][ \t]+)?(?:\*\*|__)?(?P<key>[A-Z][\w .&/'’()#-]{0,40}?)[ \t]*(?:\*\*|__)?:(?:\*\*|__)?[ \t]+\S"
 )
 _TERMINAL = re.compile(r"[.!?:;][\"'”’)\]*_]*$")
-_SENTENCE_END = re.compile(r"[.!?]+[\"'”’)\]]*(?=\s)")
+_SENTENCE_END = re.compile(r"(?<![.!?])[.!?]++[\"'”’)\]]*+(?=\s)")
+_NEXT_CHAR = re.compile(r"\s*+(\S)")
+_WORD_BEFORE = re.compile(r"([\w.&]+)$")
+_NUMBER_LABEL = re.compile(r"\b(?:no|nr|section|clause|item|step)\.?\s*$", re.I)
 _LEAD_IN_END = re.compile(r":[\"'”’)\]*_]*\s*$")
 _FUNCTION_END = re.compile(
     r"\b(?:a|an|the|and|or|but|of|to|for|with|in|on|at|by|from|into|your|our|their|its|his|her|"
@@ -202,16 +215,20 @@ class _Layout:
         self.skip_next = False
 
     def next_content(self, i: int) -> Optional[_Line]:
-        for line in self.lines[i + 1:]:
-            if line.kind not in ("blank",):
-                return line
+        for j in range(i + 1, len(self.lines)):
+            if self.lines[j].kind != "blank":
+                return self.lines[j]
         return None
 
     def prev_content(self, i: int) -> Optional[_Line]:
-        for line in reversed(self.lines[:i]):
-            if line.kind != "blank":
-                return line
+        for j in range(i - 1, -1, -1):
+            if self.lines[j].kind != "blank":
+                return self.lines[j]
         return None
+
+    def tail(self, block: _Block) -> str:
+        """The end of a block's text: enough to tell how it ends, however long it is."""
+        return self.text[max(block.start, block.end - _TAIL):block.end]
 
     def is_plain_heading(self, i: int, current: Optional[_Block], gap: bool) -> bool:
         line = self.lines[i]
@@ -221,7 +238,7 @@ class _Layout:
         if _is_upper_line(body):
             return True
         if current is not None and not gap and current.kind in ("para", "item"):
-            if not _ends_sentence(self.text[current.start:current.end]):
+            if not _ends_sentence(self.tail(current)):
                 return False
         nxt = self.next_content(i)
         if re.search(r"\b(?:shall|will|must)\b", body, re.I) and len(body.split()) >= 5 \
@@ -241,7 +258,7 @@ class _Layout:
         if current is None or current.kind not in ("para", "item"):
             return False
         body = _line_body(line, self.text)
-        so_far = self.text[current.start:current.end].rstrip()
+        so_far = self.tail(current).rstrip()
         if not gap:
             if current.kind == "item":
                 # A wrapped item continues on an indented line or mid-sentence.
@@ -282,7 +299,7 @@ class _Layout:
                 current, gap = None, False
                 continue
             if kind == "bullet" and current is not None and current.kind == "para" and not gap \
-                    and re.match(r"^[ \t]*\(", line.raw) and _continues(self.text[current.start:current.end]):
+                    and re.match(r"^[ \t]*\(", line.raw) and _continues(self.tail(current)):
                 self._extend(current, line)  # "... within seventy-two\n(72) hours": a wrap, not an item
                 continue
             if kind in ("bullet", "clause"):
@@ -316,7 +333,7 @@ class _Layout:
                 self._extend(current, line)
                 continue
             ended = current is None or current.kind not in ("para", "item") or \
-                _ends_sentence(self.text[current.start:current.end])
+                _ends_sentence(self.tail(current))
             if ended and self.is_plain_heading(i, current, gap):
                 # PDFs often have no blank line between a heading and its paragraph.
                 self._add("heading", line)
@@ -356,7 +373,7 @@ class _Layout:
                 return False
             if block.kind == "item":
                 return True
-            return bool(_LEAD_IN_END.search(self.text[block.start:block.end]))
+            return bool(_LEAD_IN_END.search(self.tail(block)))
         return False
 
     def _add(self, kind: str, line: _Line) -> _Block:
@@ -383,14 +400,15 @@ def split_sentences(text: str, start: int, end: int,
     chunk = text[start:end]
     cut = 0
     for m in _SENTENCE_END.finditer(chunk):
-        after = chunk[m.end():].lstrip()
-        if not after:
+        following = _NEXT_CHAR.match(chunk, m.end())
+        if not following:
             continue
-        nxt = after[0]
+        nxt = following.group(1)
         if not (nxt.isupper() or nxt.isdigit() or nxt in "\"'“‘(•[-–"):
             continue
         if m.group(0).startswith(".") and len(m.group(0).rstrip("\"'”’)]")) == 1:
-            word_m = re.search(r"([\w.&]+)$", chunk[cut:m.start()])
+            # only the word before the stop matters: look back a bounded stretch
+            word_m = _WORD_BEFORE.search(chunk, max(cut, m.start() - 60), m.start())
             word = word_m.group(1).lower() if word_m else ""
             if cut < m.start() - len(word) and chunk[m.start() - len(word) - 1] in "'’":
                 word = ""  # "isn't." / "don't.": a contraction, not an initial
@@ -398,8 +416,8 @@ def split_sentences(text: str, start: int, end: int,
                 continue
             if re.fullmatch(r"(?:[a-z]\.)+[a-z]", word):  # u.s, e.g, a.m
                 continue
-            if word.isdigit() and len(word) <= 2 and re.search(r"\b(?:no|nr|section|clause|item|step)\.?\s*$",
-                                                               chunk[cut:m.start() - len(word)], re.I):
+            if word.isdigit() and len(word) <= 2 and _NUMBER_LABEL.search(
+                    chunk, max(cut, m.start() - len(word) - 30), m.start() - len(word)):
                 continue
         spans.append((cut, m.end()))
         cut = m.end()
@@ -412,6 +430,41 @@ def split_sentences(text: str, start: int, end: int,
         if piece.strip():
             out.append((start + a + lead, start + b - trail))
     return out
+
+
+_SEMICOLON = re.compile(r";[\"'”’)\]]*+\s++")
+
+
+def cap_span(text: str, start: int, end: int, limit: int = MAX_UNIT_CHARS) -> list[tuple[int, int]]:
+    """``text[start:end]`` as spans of at most ``limit`` characters (whitespace trimmed).
+
+    A span within the limit is kept whole. A longer one (a run-on list joined with
+    semicolons, a text without full stops) is cut after each semicolon, and a piece still
+    too long at the last space before the limit (at the limit itself when there is none).
+    """
+    if end - start <= limit:
+        return [(start, end)]
+    pieces, a = [], start
+    for m in _SEMICOLON.finditer(text, start, end):
+        pieces.append((a, m.start() + 1))
+        a = m.end()
+    pieces.append((a, end))
+    out = []
+    for a, b in pieces:
+        while b - a > limit:
+            lo, hi = a + limit // 2, a + limit
+            cut = max(text.rfind(" ", lo, hi), text.rfind("\n", lo, hi), text.rfind("\t", lo, hi))
+            cut = cut if cut > a else hi
+            out.append((a, cut))
+            a = cut
+        out.append((a, b))
+    trimmed = []
+    for a, b in out:
+        piece = text[a:b]
+        lead, trail = len(piece) - len(piece.lstrip()), len(piece) - len(piece.rstrip())
+        if a + lead < b - trail:
+            trimmed.append((a + lead, b - trail))
+    return trimmed
 
 
 def _row_quote(text: str, line: _Line) -> tuple[int, int, tuple[str, ...]]:
@@ -485,7 +538,8 @@ def _with_breaks(text: str) -> str:
 
 def segment(text: str, page_starts: Sequence[int] = (0,),
             tables: Sequence[tuple[tuple[str, ...], set]] = (),
-            abbreviations: Iterable[str] = DEFAULT_ABBREVIATIONS) -> list[Unit]:
+            abbreviations: Iterable[str] = DEFAULT_ABBREVIATIONS,
+            max_unit: int = MAX_UNIT_CHARS) -> list[Unit]:
     """Split a proposal's text into units.
 
     text (str): the whole document text (pages joined with "\\n\\n").
@@ -494,6 +548,7 @@ def segment(text: str, page_starts: Sequence[int] = (0,),
     tables (list): known tables as (header cells, set of row start offsets);
         rows of other pipe-table lines take the group's first row as header when it
         holds no digits.
+    max_unit (int): the longest unit; longer ones are cut (see ``cap_span``).
     RETURNS (list[Unit]): in document order.
     """
     text = _with_breaks(text)
@@ -510,6 +565,8 @@ def segment(text: str, page_starts: Sequence[int] = (0,),
             lead_in = None
             prev_kind = "heading"
             continue
+        if block.kind == "row" and block.end - block.start > max_unit:
+            block.kind = "para"  # not a table row but a long text with bars in it
         if block.kind == "row":
             line = block.lines[0]
             start, end, cells = _row_quote(text, line)
@@ -536,7 +593,8 @@ def segment(text: str, page_starts: Sequence[int] = (0,),
         kind = "item" if block.kind == "item" else "sentence"
         if block.kind != "item":
             lead_in = None
-        spans = split_sentences(text, block.start, block.end, abbreviations)
+        spans = [piece for a, b in split_sentences(text, block.start, block.end, abbreviations)
+                 for piece in cap_span(text, a, b, max_unit)]
         first_index = len(units)
         for n, (a, b) in enumerate(spans):
             unit = Unit(a, b, kind, index, first=(n == 0), heading=heading, text=flat(text[a:b]))

@@ -2,21 +2,34 @@
 
 Word files have no reliable page breaks, so the whole body is page 1. Paragraphs are
 separated by a blank line, list items are one line each ("• " or "1. " in front), and
-each table row is one line with its cells joined by " | ".
+each table row is one line with its cells joined by " | ". Tracked changes read as if
+accepted: inserted text is in, deleted text is out.
+
+A .docx is a zip file: its declared sizes, compression ratios and paragraph count are
+checked against the ``Limits`` before any XML is parsed, so a "zip bomb" is refused
+without being unpacked into memory.
 """
 from __future__ import annotations
 
 import io
 import re
 import zipfile
+import zlib
 from typing import Optional
 
-from ..errors import ReadError
+from ..errors import LimitError, ReadError
 from ..models import Document, Page, Table, TableRow
 from . import normalize
+from .limits import DEFAULT_LIMITS, MB, Limits, size_in_words
 
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+# The runs of a paragraph as it reads with tracked changes accepted: inserted runs (w:ins)
+# and moved-here runs count, deleted ones (w:del, w:moveFrom) do not.
+_RUNS = ("w:r | w:hyperlink/w:r | w:ins/w:r | w:ins/w:hyperlink/w:r | w:hyperlink/w:ins/w:r"
+         " | w:moveTo/w:r | w:smartTag/w:r | w:sdt/w:sdtContent/w:r")
+# The start tag of a paragraph in any namespace prefix: <w:p>, <w:p w:rsidR=...>, <w:p/>.
+_PARAGRAPH_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]{0,30}:)?p[\s/>]")
 
 
 class _Failure(Exception):
@@ -26,10 +39,13 @@ class _Failure(Exception):
         self.message = message
 
 
-def read_docx(path: str, data: bytes, name: str, sha256: str, strict: bool = True) -> Document:
-    """Read a .docx file's bytes into a Document with a single page."""
+def read_docx(path: str, data: bytes, name: str, sha256: str, strict: bool = True,
+              limits: Limits = DEFAULT_LIMITS) -> Document:
+    """Read a .docx file's bytes into a Document with a single page.
+
+    Raises LimitError for a file over ``limits`` (see ``check_package``)."""
     try:
-        page = _read_page(data, name)
+        page = _read_page(data, name, limits)
     except _Failure as failure:
         if strict:
             raise ReadError(failure.message) from None
@@ -38,7 +54,61 @@ def read_docx(path: str, data: bytes, name: str, sha256: str, strict: bool = Tru
     return Document(path=path, name=name, kind="docx", sha256=sha256, pages=(page,))
 
 
-def _open(data: bytes, name: str):
+def check_package(data: bytes, name: str, limits: Limits = DEFAULT_LIMITS) -> None:
+    """Refuse a .docx whose zip would unpack to more than ``limits`` allow: the sizes the
+    zip declares (which is all zipfile will ever unpack), the ratio of unpacked to packed
+    size of each part over a megabyte, and the paragraphs, counted in the XML as it is
+    streamed, before anything is parsed. RAISES LimitError; a damaged zip is left to
+    python-docx to report."""
+    from . import too_large
+
+    try:
+        package = zipfile.ZipFile(io.BytesIO(data))
+    except (zipfile.BadZipFile, ValueError, OSError):
+        return
+    with package:
+        parts = package.infolist()
+        unpacked = sum(part.file_size for part in parts)
+        if unpacked > limits.max_unpacked_bytes:
+            raise LimitError(f"{name}: the Word file would unpack to {size_in_words(unpacked)}, more "
+                             f"than the {size_in_words(limits.max_unpacked_bytes)} promiseaudit "
+                             "unpacks from one document; save it again from Word, or export "
+                             "it as PDF")
+        for part in parts:
+            ratio = part.file_size / max(part.compress_size, 1)
+            if part.file_size > MB and ratio > limits.max_ratio:
+                raise LimitError(f"{name}: {part.filename} inside the Word file would unpack to "
+                                 f"{ratio:,.0f} times its packed size, which only a damaged or "
+                                 "hostile file does; save it again from Word or export it as PDF")
+        paragraphs = 0
+        for part in parts:
+            if part.filename.startswith("word/") and part.filename.endswith(".xml"):
+                paragraphs += _count_paragraphs(package, part, limits.max_paragraphs - paragraphs)
+                if paragraphs > limits.max_paragraphs:
+                    raise LimitError(too_large(
+                        name, f"the Word file has more than {limits.max_paragraphs:,} paragraphs",
+                        f"{limits.max_paragraphs:,} paragraphs"))
+
+
+def _count_paragraphs(package: zipfile.ZipFile, part: zipfile.ZipInfo, enough: int) -> int:
+    """Paragraph start tags in one XML part, streamed; stops once past ``enough``."""
+    count, tail = 0, b""
+    try:
+        with package.open(part) as stream:
+            for chunk in iter(lambda: stream.read(MB), b""):
+                buffer = tail + chunk
+                # a tag cut by the chunk boundary is counted in the next buffer only
+                count += sum(1 for m in _PARAGRAPH_TAG.finditer(buffer) if m.end() > len(tail))
+                if count > enough:
+                    break
+                tail = buffer[-40:]
+    except (zipfile.BadZipFile, zlib.error, NotImplementedError, OSError, EOFError, RuntimeError,
+            ValueError):
+        pass  # damaged: python-docx reports it
+    return count
+
+
+def _open(data: bytes, name: str, limits: Limits = DEFAULT_LIMITS):
     import docx
     from docx.opc.exceptions import PackageNotFoundError
     from lxml.etree import XMLSyntaxError
@@ -49,6 +119,7 @@ def _open(data: bytes, name: str):
                            "save an unprotected copy from Word")
         raise _Failure("malformed", f"{name}: an old-format Word file (.doc), not .docx; "
                        "open it in Word and save it as .docx")
+    check_package(data, name, limits)
     try:
         return docx.Document(io.BytesIO(data))
     except (PackageNotFoundError, zipfile.BadZipFile, XMLSyntaxError, KeyError, ValueError, OSError):
@@ -56,10 +127,10 @@ def _open(data: bytes, name: str):
                        "open it in Word and save it again as .docx") from None
 
 
-def _read_page(data: bytes, name: str) -> Page:
+def _read_page(data: bytes, name: str, limits: Limits = DEFAULT_LIMITS) -> Page:
     from docx.table import Table as DocxTable
 
-    document = _open(data, name)
+    document = _open(data, name, limits)
     formats = _list_formats(document)
     parts: list[str] = []
     tables: list[Table] = []
@@ -90,7 +161,7 @@ def _read_page(data: bytes, name: str) -> Page:
             previous_list = False
             counters.clear()
             continue
-        text = normalize.normalize_chars(block.text).strip()
+        text = normalize.normalize_chars(paragraph_text(block._p)).strip()
         if not text:
             continue
         marker = _list_marker(block, formats, counters)
@@ -105,6 +176,11 @@ def _read_page(data: bytes, name: str) -> Page:
     return Page(number=1, text="".join(parts), tables=tuple(tables))
 
 
+def paragraph_text(p) -> str:
+    """A paragraph's text with tracked changes accepted (``p`` is a w:p element)."""
+    return "".join(run.text for run in p.xpath(_RUNS))
+
+
 def _table_rows(table) -> list[list[str]]:
     rows = []
     for row in table.rows:
@@ -113,7 +189,8 @@ def _table_rows(table) -> list[list[str]]:
             if id(cell._tc) in seen:  # a cell merged across columns repeats
                 continue
             seen.add(id(cell._tc))
-            cells.append(re.sub(r"\s+", " ", normalize.normalize_chars(cell.text)).strip())
+            text = "\n".join(paragraph_text(p) for p in cell._tc.p_lst)
+            cells.append(re.sub(r"\s+", " ", normalize.normalize_chars(text)).strip())
         if any(cells):
             rows.append(cells)
     return rows

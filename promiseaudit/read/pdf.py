@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import re
 import statistics
+import time
 from dataclasses import dataclass, field
 from typing import Optional
 
-from ..errors import ReadError
+from ..errors import LimitError, ReadError
 from ..models import Document, Page, Table, TableRow
 from . import normalize
+from .limits import DEFAULT_LIMITS, Limits
 
 ENCRYPTED_HINT = "export an unprotected copy or pass --password"
 SCANNED_HINT = "run it through OCR first or use the original document"
@@ -74,10 +76,11 @@ class _RawPage:
 
 
 def read_pdf(path: str, data: bytes, name: str, sha256: str,
-             password: Optional[str] = None, strict: bool = True) -> Document:
+             password: Optional[str] = None, strict: bool = True,
+             limits: Limits = DEFAULT_LIMITS) -> Document:
     """Read a PDF's bytes into a Document (see ``promiseaudit.read.read_document``)."""
     try:
-        pages = _read_pages(data, name, password, strict)
+        pages = _read_pages(data, name, password, strict, limits)
     except _Failure as failure:
         if strict:
             raise ReadError(failure.message) from None
@@ -92,8 +95,11 @@ def read_pdf(path: str, data: bytes, name: str, sha256: str,
                     pages=tuple(_build_pages(pages)), outcome="parsed", outcome_detail=detail)
 
 
-def _read_pages(data: bytes, name: str, password: Optional[str], strict: bool) -> list[_RawPage]:
+def _read_pages(data: bytes, name: str, password: Optional[str], strict: bool,
+                limits: Limits = DEFAULT_LIMITS) -> list[_RawPage]:
     import pypdfium2 as pdfium
+
+    from . import too_large
 
     if not data:
         raise _Failure("malformed", f"{name}: the file is empty; {DAMAGED_HINT}")
@@ -113,7 +119,17 @@ def _read_pages(data: bytes, name: str, password: Optional[str], strict: bool) -
     try:
         if len(pdf) == 0:
             raise _Failure("malformed", f"{name}: the PDF has no pages; {DAMAGED_HINT}")
-        pages = [_read_page(pdf, index, name) for index in range(len(pdf))]
+        if len(pdf) > limits.max_pages:
+            raise LimitError(too_large(name, f"the PDF has {len(pdf):,} pages",
+                                       f"{limits.max_pages:,} pages"))
+        pages = []
+        for index in range(len(pdf)):
+            started = time.monotonic()
+            pages.append(_read_page(pdf, index, name))
+            if time.monotonic() - started > limits.seconds_per_page:
+                raise LimitError(f"{name}: page {index + 1} took more than "
+                                 f"{limits.seconds_per_page:g} seconds to read (damaged, or made "
+                                 f"to be slow?); {DAMAGED_HINT}")
     finally:
         pdf.close()
 

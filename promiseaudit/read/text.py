@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import re
 
+from ..errors import LimitError
 from ..models import Document, Page, Table, TableRow
 from . import normalize
+from .limits import DEFAULT_LIMITS, Limits
 
 _SEPARATOR = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?\s*$")
 
@@ -25,9 +27,18 @@ def decode(data: bytes) -> str:
         return data.decode("cp1252", errors="replace")
 
 
-def read_text(path: str, data: bytes, name: str, sha256: str, kind: str) -> Document:
+def read_text(path: str, data: bytes, name: str, sha256: str, kind: str,
+              limits: Limits = DEFAULT_LIMITS) -> Document:
     """Read a .txt or .md file's bytes into a Document (one page per form feed)."""
+    from . import too_large
+
     text = decode(data).replace("\r\n", "\n").replace("\r", "\n")
+    if len(text) > limits.max_chars:
+        raise LimitError(too_large(name, f"the text has {len(text):,} characters",
+                                   f"{limits.max_chars:,} characters"))
+    if text.count("\f") >= limits.max_pages:
+        raise LimitError(too_large(name, f"the text has {text.count(chr(12)) + 1:,} pages",
+                                   f"{limits.max_pages:,} pages"))
     chunks = [normalize.normalize_chars(chunk) for chunk in text.split("\f")]
     while len(chunks) > 1 and not chunks[-1].strip():
         chunks.pop()

@@ -57,12 +57,14 @@ OUTCOME_LABELS = {
     "encrypted": "Not read: locked with a password",
     "scanned": "Not read: scanned image without text",
     "malformed": "Not read: damaged or unreadable file",
+    "too_large": "Not read: over promiseaudit's limits for one document",
 }
 OUTCOME_ADVICE = {
     "parsed": "",
     "encrypted": "Ingest it again with its password (--password).",
     "scanned": "Run it through text recognition (OCR) and ingest the result.",
     "malformed": "Save or export the proposal again and ingest the new file.",
+    "too_large": "Split it into smaller files and ingest those.",
 }
 RECURRENCE_PERIODS = {
     "daily": "day",
