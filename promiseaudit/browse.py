@@ -242,6 +242,7 @@ TABLES: dict = {
             "period_due_from": "Whether that counts from the start or the end of the "
                                "period",
             "period_due_business": "1 when it counts business days",
+            "action": "What a counted promise does to its things (installed, held, shipped); empty reads as delivered",
         },
     },
     "deliveries": {
