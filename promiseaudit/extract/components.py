@@ -187,6 +187,24 @@ def make_regex_cues(nlp: Language, name: str, spans_key: str, patterns_path: Opt
     return RegexCues(name, load_regex_cues(patterns_path), spans_key)
 
 
+def _span_rows(doc: Doc, key: str) -> list:
+    """(start_char, end_char, label, id, text) of each span of a group, by start: read
+    from the token offsets in one pass (a Span's character offsets build Token objects)."""
+    if key not in doc.spans or not len(doc):
+        return []
+    idx = doc.to_array("IDX").tolist()
+    length = doc.to_array("LENGTH").tolist()
+    text = doc.text
+    rows = []
+    for span in doc.spans[key]:
+        if span.end <= span.start:
+            continue
+        start, end = idx[span.start], idx[span.end - 1] + length[span.end - 1]
+        rows.append((start, end, span.label_, span.id_, text[start:end]))
+    rows.sort(key=lambda r: r[0])
+    return rows
+
+
 class RegexCues:
     """Cues that need more than fixed phrases (numbers, "within N hours", "since 2004"),
     from patterns/regex_cues.jsonl, added to the same span group as the span ruler's.
@@ -298,8 +316,8 @@ class CommitmentJudge:
         if parties is None:
             parties = detect_parties(source_text(doc), self.lexicon["parties"])
         ctx = classify.Context.build(self.lexicon, parties)
-        spans = sorted(doc.spans[self.spans_key], key=lambda s: s.start_char) if self.spans_key in doc.spans else []
-        starts = [s.start_char for s in spans]
+        spans = _span_rows(doc, self.spans_key)
+        starts = [s[0] for s in spans]
         cues_by_unit = [self._cues(u, spans, starts) for u in units]
         polarity: dict = {}
         candidates, judgements, fragments = [], [], []
@@ -364,10 +382,9 @@ class CommitmentJudge:
         lo = bisect.bisect_left(starts, unit.start)
         hi = bisect.bisect_left(starts, unit.end)
         out = []
-        for span in spans[lo:hi]:
-            if span.end_char <= unit.end:
-                out.append(classify.Cue(span.label_, span.id_, span.start_char - unit.start,
-                                        span.end_char - unit.start, span.text))
+        for start, end, label, span_id, text in spans[lo:hi]:
+            if end <= unit.end:
+                out.append(classify.Cue(label, span_id, start - unit.start, end - unit.start, text))
         return out
 
     def _judge(self, index, unit, units, cues, cues_by_unit, ctx, polarity):
