@@ -50,6 +50,11 @@ def read_in_parallel(paths: Sequence, jobs: int, model: Optional[str],
     not ``strict``, a file that cannot be read comes back as ``api.Skipped``.
     """
     context = multiprocessing.get_context("forkserver" if os.name == "posix" else "spawn")
+    if os.name == "posix":
+        # spaCy and the pipeline's code are imported once, in the fork server, and each
+        # worker starts as a fork of it instead of importing them again.
+        context.set_forkserver_preload(["spacy", "promiseaudit.extract.pipeline",
+                                        "promiseaudit.read", "promiseaudit.api"])
     with ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=_start_worker,
                              initargs=(model,)) as pool:
         futures = [pool.submit(_read_one, str(p), password, strict, limits) for p in paths]
