@@ -120,15 +120,35 @@ class _DealIndex:
         self.cache: dict = {}
 
 
+class MatchCache:
+    """What matching learns about wordings (their words, a record's priority tier), kept
+    across the Matchers of one audit run deal by deal; ``trim`` bounds it."""
+
+    __slots__ = ("words", "levels")
+
+    def __init__(self):
+        self.words: dict = {}
+        self.levels: dict = {}
+
+    def trim(self, limit: int = 200_000) -> None:
+        """Forget everything once more than ``limit`` wordings are kept."""
+        if len(self.words) + len(self.levels) > limit:
+            self.words.clear()
+            self.levels.clear()
+
+
 class Matcher:
-    """An index of the promises by deal and category, built once per audit."""
+    """An index of the promises by deal and category, built once per audit (or once per
+    deal, sharing a ``MatchCache``)."""
 
     def __init__(self, promises: Sequence[Promise], deals: Optional[Mapping] = None,
-                 settings: Optional[AuditSettings] = None, rules: Sequence[LinkRule] = ()):
+                 settings: Optional[AuditSettings] = None, rules: Sequence[LinkRule] = (),
+                 cache: Optional["MatchCache"] = None):
         self.settings = settings or AuditSettings()
         self.deals = deals or {}
-        self._words: dict = {}
-        self._levels: dict = {}
+        cache = cache if cache is not None else MatchCache()
+        self._words = cache.words
+        self._levels = cache.levels
         by_deal: dict = {}
         for p in sorted((p for p in promises if p.review_state != "rejected"),
                         key=lambda p: p.id or ""):
