@@ -1,13 +1,14 @@
 """Audit and report speed and memory on large ledgers, at three sizes to show the growth.
 
-    python bench/bench_audit_ledger.py                         # 10,000 / 30,000 / 50,000 deals
-    python bench/bench_audit_ledger.py --deals 1000 --sizes 1,5,10
-    python bench/bench_audit_ledger.py --reports-up-to 100000  # reports on larger ledgers too
+    python bench/bench_audit_ledger.py            # 20,000 / 60,000 / 100,000 deals
+    python bench/bench_audit_ledger.py --deals 1000 --sizes 1,3,5 --per-deal 100
+    python bench/bench_audit_ledger.py --reports-up-to 1000000  # reports on larger ledgers too
 
-Each deal has 10 promises and 100 delivery records, the seeded synthetic data of
-bench_audit.py (random.Random(42)), written into a real ledger file with bulk inserts of
-the rows the store writes (the per-promise id checks of an ingest would take longer than
-the audit). Every measurement runs in its own process, which reports its own peak
+The largest default size is a year of a large team: 1,000,000 promises and 5,000,000
+delivery records. Each deal has 10 promises and --per-deal delivery records (default
+50), the seeded synthetic data of bench_audit.py (random.Random(42)), written into a
+real ledger file with bulk inserts of the rows the store writes (the per-promise id
+checks of an ingest would take longer than the audit). Every measurement runs in its own process, which reports its own peak
 resident memory (ru_maxrss): ``api.run_audit`` as `promiseaudit audit` runs it (the
 snapshot stored), then the manager and the weekly report as `promiseaudit report` makes
 them (an audit, the report written to a file). Reports hold every verdict in memory, so
@@ -121,9 +122,10 @@ def _run_child(job: str, path: Path, out_dir: Path) -> dict:
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--deals", type=int, default=10_000, help="deals at size 1")
+    parser.add_argument("--deals", type=int, default=20_000, help="deals at size 1")
+    parser.add_argument("--per-deal", type=int, default=50, help="delivery records per deal")
     parser.add_argument("--sizes", default="1,3,5", help="multiples of --deals")
-    parser.add_argument("--reports-up-to", type=int, default=100_000, metavar="PROMISES",
+    parser.add_argument("--reports-up-to", type=int, default=200_000, metavar="PROMISES",
                         help="run the reports on ledgers of up to this many promises")
     parser.add_argument("--tmp", help="folder for the ledgers (default: a temporary one)")
     parser.add_argument("--child", nargs=3, help=argparse.SUPPRESS)
@@ -141,7 +143,7 @@ def main(argv=None) -> int:
             n = int(args.deals * k)
             path = Path(tmp) / f"bench{n}.db"
             t0 = time.perf_counter()
-            n_p, n_r = build(path, n)
+            n_p, n_r = build(path, n, args.per_deal)
             built = time.perf_counter() - t0
             audit = _run_child("audit", path, Path(tmp))
             cells = f"{n:>7,} {n_p:>10,} {n_r:>10,} {built:>8.1f} | {audit['wall']:>8.1f} " \
