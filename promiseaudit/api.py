@@ -544,8 +544,9 @@ def _by_deal(items) -> dict:
     return out
 
 
-def record_matches(outcome: AuditOutcome) -> list:
+def record_matches(outcome) -> list:
     """The matches of the ledger's own delivery records, one per record, by delivery id.
+    outcome: an ``AuditOutcome`` (kept) or one deal's ``DealAudit``.
 
     The go-live records made by ``go_live_records`` have no id, so the audit names them by
     their position, which can equal a stored record's id. They are told apart by what
