@@ -6,7 +6,7 @@ directly. Nothing here prints or exits.
 from __future__ import annotations
 
 import gc
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from typing import Callable, Iterable, Optional, Sequence
 
@@ -439,7 +439,13 @@ def clear_deal_fields(db, deal_id: str, fields, who: str = "user") -> None:
 
 @dataclass
 class AuditOutcome:
-    """One audit: verdicts by promise id, the matches made, the promises audited."""
+    """One audit: verdicts by promise id, the matches made, the promises audited.
+
+    counts: verdicts by status; promise_count and record_count: how many promises were
+    audited against how many delivery records. With ``keep=False`` (see ``run_audit``)
+    only these and ``run_id`` are filled in; verdicts, matches, promises and deliveries
+    stay empty.
+    """
 
     as_of: date
     verdicts: dict
@@ -448,6 +454,27 @@ class AuditOutcome:
     deals: dict
     deliveries: list
     run_id: Optional[int] = None
+    counts: dict = field(default_factory=dict)
+    promise_count: int = 0
+    record_count: int = 0
+
+
+@dataclass
+class DealAudit:
+    """One deal's part of an audit: its audited promises (in ledger order), their
+    verdicts, its delivery records (by id) and the matches made (as ``audit_all``
+    returns them; ``record_matches`` keeps those of stored records)."""
+
+    deal_id: str
+    promises: list
+    verdicts: dict
+    matches: list
+    deliveries: list
+
+
+# Deals read from the ledger at a time: enough to keep the queries few, few enough that
+# a slice of a large ledger stays small in memory.
+DEALS_PER_READ = 100
 
 
 def _settings_dict(settings) -> dict:
@@ -456,35 +483,60 @@ def _settings_dict(settings) -> dict:
 
 
 def run_audit(db, as_of: date, settings=None, confirmed_only: bool = False,
-              deal_id: Optional[str] = None, save: bool = True) -> AuditOutcome:
+              deal_id: Optional[str] = None, save: bool = True, keep: bool = True,
+              on_deal: Optional[Callable[[DealAudit], None]] = None) -> AuditOutcome:
     """Audit every (candidate and confirmed) promise as of ``as_of``.
 
     Rejected promises are never audited; ``confirmed_only`` leaves out candidates too.
     With ``save`` the verdicts are stored as a snapshot for "what changed" reports.
+    The ledger is audited deal by deal (``iter_audit``), so memory does not grow with
+    it unless ``keep``: then the outcome also holds every verdict, match, promise and
+    record, as a report needs. ``keep=False`` gives the counts and the run id only.
+    on_deal: called with each deal's ``DealAudit`` as it is done.
     """
     from .audit import AuditSettings
 
     settings = settings or AuditSettings()
-    # Loading a million records creates millions of objects and no reference cycles:
-    # the cycle collector would only rescan them over and over.
-    collecting = gc.isenabled()
-    gc.disable()
+    saving = save and deal_id is None and not is_read_only(db)
+    # A read-only ledger is audited all the same; only the snapshot is not kept.
+    stage = store.SnapshotStage(db) if saving else None
+    outcome = AuditOutcome(as_of, {}, [], [], queries.deals(db), [])
     try:
-        return _run_audit(db, as_of, settings, confirmed_only, deal_id, save)
-    finally:
-        if collecting:
-            gc.enable()
+        for part in iter_audit(db, as_of, settings, confirmed_only, deal_id, outcome.deals):
+            for v in part.verdicts.values():
+                outcome.counts[v.status] = outcome.counts.get(v.status, 0) + 1
+            outcome.promise_count += len(part.promises)
+            outcome.record_count += len(part.deliveries)
+            if stage is not None:
+                stage.add(part.verdicts, record_matches(part))
+            if keep:
+                outcome.promises.extend(part.promises)
+                outcome.verdicts.update(part.verdicts)
+                outcome.matches.extend(part.matches)
+                outcome.deliveries.extend(part.deliveries)
+            if on_deal is not None:
+                on_deal(part)
+        if stage is not None:
+            outcome.run_id = stage.publish(as_of, _settings_dict(settings))
+    except BaseException:
+        if stage is not None:
+            stage.discard()
+        raise
+    outcome.counts = dict(sorted(outcome.counts.items()))
+    if keep:
+        # The order a whole-ledger audit gives: verdicts by promise id, records by id.
+        outcome.verdicts = dict(sorted(outcome.verdicts.items()))
+        outcome.matches.sort(key=lambda m: m.delivery_id)
+        outcome.deliveries.sort(key=lambda d: d.id)
+    return outcome
 
 
-def _run_audit(db, as_of, settings, confirmed_only, deal_id, save) -> "AuditOutcome":
-    from .audit import Waiver, audit_all
+def current_waivers(db, as_of: date) -> dict:
+    """promise id -> the Waiver that counts on ``as_of``: per promise, the latest agreed
+    on or before it and not revoked by then."""
+    from .audit import Waiver
 
-    states = ["confirmed", "superseded"] + ([] if confirmed_only else ["candidate"])
-    promises = queries.promises(db, deal_id=deal_id, states=states)
-    deals = queries.deals(db)
-    deliveries = queries.deliveries(db, deal_id=deal_id)
-    # Per promise, the latest waiver agreed on or before as_of counts.
-    waivers = {}
+    waivers: dict = {}
     for w in queries.waivers(db):
         on = date.fromisoformat(w["waived_on"])
         if w["revoked_on"] and date.fromisoformat(w["revoked_on"]) <= as_of:
@@ -493,20 +545,61 @@ def _run_audit(db, as_of, settings, confirmed_only, deal_id, save) -> "AuditOutc
         if on <= as_of and (current is None or current.on > as_of or on >= current.on):
             waivers[w["promise_id"]] = Waiver(
                 promise_id=w["promise_id"], reason=w["reason"], by=w["waived_by"], on=on)
-    evidence = deliveries + go_live_records(promises, deals, deliveries)
-    verdicts, matches = audit_all(promises, deals, evidence, as_of, settings,
-                                  waivers=waivers, rules=queries.link_rules(db))
-    outcome = AuditOutcome(as_of, verdicts, matches, promises, deals, deliveries)
-    if save and deal_id is None and not is_read_only(db):
-        # A read-only ledger is audited all the same; only the snapshot is not kept.
-        with db.atomic():
-            outcome.run_id = store.store_audit_run(db, as_of, _settings_dict(settings),
-                                                   verdicts, record_matches(outcome))
-    return outcome
+    return waivers
 
 
-def record_matches(outcome: AuditOutcome) -> list:
+def iter_audit(db, as_of: date, settings=None, confirmed_only: bool = False,
+               deal_id: Optional[str] = None, deals: Optional[dict] = None):
+    """Audit the ledger deal by deal, in deal-id order, yielding a ``DealAudit`` for
+    each deal (also one with records and no promises); only ``DEALS_PER_READ`` deals'
+    promises and records are held at a time.
+
+    Each deal is audited on its own, which gives the verdicts and matches of an audit
+    of the whole ledger: matching never crosses deals (records are linked, by hand, in
+    the imported file or by a remembered rule, only to promises of their own deal).
+    deals: the ledger's deals by id, when the caller has read them already.
+    """
+    from .audit import AuditSettings, audit_all
+    from .audit.match import MatchCache, paused_gc
+
+    settings = settings or AuditSettings()
+    states = ["confirmed", "superseded"] + ([] if confirmed_only else ["candidate"])
+    deals = queries.deals(db) if deals is None else deals
+    waivers = current_waivers(db, as_of)
+    rules: dict = {}
+    for r in queries.link_rules(db):
+        rules.setdefault(r.deal_id, []).append(r)
+    ids = [deal_id] if deal_id is not None else queries.deal_ids(db)
+    cache = MatchCache()
+    with paused_gc():
+        for i in range(0, len(ids), DEALS_PER_READ):
+            chunk = ids[i:i + DEALS_PER_READ]
+            span = (chunk[0], chunk[-1])
+            promises = _by_deal(queries.promises(db, states=states, deal_range=span))
+            records = _by_deal(queries.deliveries(db, deal_range=span))
+            for d in chunk:
+                ps, rs = promises.pop(d, []), records.pop(d, [])
+                own = {d: deals[d]} if d in deals else {}
+                verdicts, matches = audit_all(
+                    ps, own, rs + go_live_records(ps, own, rs), as_of, settings,
+                    waivers=waivers, rules=rules.get(d, ()), cache=cache)
+                yield DealAudit(d, ps, verdicts, matches, rs)
+            cache.trim()
+            # The cycle collector is paused (see ``paused_gc``); what it would find in the
+            # objects made since, it finds here, without rescanning older ones each time.
+            gc.collect(1)
+
+
+def _by_deal(items) -> dict:
+    out: dict = {}
+    for item in items:
+        out.setdefault(item.deal_id, []).append(item)
+    return out
+
+
+def record_matches(outcome) -> list:
     """The matches of the ledger's own delivery records, one per record, by delivery id.
+    outcome: an ``AuditOutcome`` (kept) or one deal's ``DealAudit``.
 
     The go-live records made by ``go_live_records`` have no id, so the audit names them by
     their position, which can equal a stored record's id. They are told apart by what

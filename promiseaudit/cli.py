@@ -936,39 +936,39 @@ def audit(ctx, as_of, as_json, confirmed_only, at_risk_days, windows, holidays):
     """Check every promise against the delivery records as of a date."""
     from .api import run_audit
 
-    outcome = run_audit(ctx.existing_db, as_of, _settings(at_risk_days, windows, holidays),
-                        confirmed_only=confirmed_only)
-    if as_json:
-        items = []
-        for p in outcome.promises:
-            v = outcome.verdicts.get(p.id)
+    order = {"broken": 0, "at_risk": 1, "late": 2, "open": 3, "pending": 4, "kept": 5,
+             "waived": 6, "superseded": 7}
+    items, rows = [], []
+
+    def collect(part):
+        # Only what is printed is kept, so a large ledger is not held in memory.
+        for p in part.promises:
+            v = part.verdicts.get(p.id)
             if v is None:
                 continue
-            d = v.to_dict()
-            items.append({"id": p.id, "deal_id": p.deal_id, "text": p.text,
-                          "category": p.category, "review_state": p.review_state,
-                          "source": p.source, "page": p.page, **d})
+            if as_json:
+                items.append({"id": p.id, "deal_id": p.deal_id, "text": p.text,
+                              "category": p.category, "review_state": p.review_state,
+                              "source": p.source, "page": p.page, **v.to_dict()})
+                continue
+            due = v.due.isoformat() if v.due else "no date"
+            flag = " (not yet reviewed)" if p.review_state == "candidate" else ""
+            rows.append((order.get(v.status, 9), p.id,
+                         f"{v.status.upper().replace('_', ' '):<10} {p.id}  {p.deal_id:<12} "
+                         f"{due:<10}  {_short(p.text, 70)}{flag}", f"{'':<10} {v.reason}"))
+
+    outcome = run_audit(ctx.existing_db, as_of, _settings(at_risk_days, windows, holidays),
+                        confirmed_only=confirmed_only, keep=False, on_deal=collect)
+    if as_json:
         click.echo(json.dumps({"as_of": as_of.isoformat(), "promises": items}, indent=2,
                               ensure_ascii=False))
         return
-    counts = {}
-    for v in outcome.verdicts.values():
-        counts[v.status] = counts.get(v.status, 0) + 1
     click.echo(f"Audit as of {as_of.isoformat()}: " + (", ".join(
-        f"{n} {s.replace('_', ' ')}" for s, n in sorted(counts.items())) or "no promises"))
-    order = {"broken": 0, "at_risk": 1, "late": 2, "open": 3, "pending": 4, "kept": 5,
-             "waived": 6, "superseded": 7}
-    rows = sorted(outcome.promises, key=lambda p: (order.get(outcome.verdicts[p.id].status, 9)
-                                                   if p.id in outcome.verdicts else 9, p.id))
-    for p in rows:
-        v = outcome.verdicts.get(p.id)
-        if v is None:
-            continue
-        due = v.due.isoformat() if v.due else "no date"
-        flag = " (not yet reviewed)" if p.review_state == "candidate" else ""
-        click.echo(f"{v.status.upper().replace('_', ' '):<10} {p.id}  {p.deal_id:<12} "
-                   f"{due:<10}  {_short(p.text, 70)}{flag}")
-        click.echo(f"{'':<10} {v.reason}")
+        f"{n} {s.replace('_', ' ')}" for s, n in outcome.counts.items()) or "no promises"))
+    rows.sort(key=lambda r: r[:2])
+    for _, _, line, reason in rows:
+        click.echo(line)
+        click.echo(reason)
 
 
 def _write(output, content, what):

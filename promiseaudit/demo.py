@@ -76,7 +76,7 @@ def run_demo(out_dir, as_of: Optional[date] = None) -> DemoResult:
     for earlier in manifest["earlier_audits"]:
         day = date.fromisoformat(earlier)
         if day < as_of:
-            api.run_audit(db, day, settings)
+            api.run_audit(db, day, settings, keep=False)  # only its snapshot is wanted
     # The weekly report covers the last full week (Monday to Sunday) before as_of.
     week_start, week_end = week_bounds(as_of - timedelta(days=7))
     weekly_data = api.load_audit_data(db, week_end, settings,

@@ -6,7 +6,7 @@ from datetime import date
 from typing import Mapping, Optional, Sequence
 
 from ..models import Promise, event_key
-from .match import EXPLICIT, Match, Matcher, paused_gc
+from .match import EXPLICIT, Match, MatchCache, Matcher, paused_gc
 from .rules import audit_promise
 from .settings import AuditSettings
 from .words import tokens
@@ -15,7 +15,8 @@ from .words import tokens
 def audit_all(promises: Sequence[Promise], deals: Mapping, deliveries: Sequence,
               as_of: date, settings: Optional[AuditSettings] = None,
               waivers: Optional[Mapping] = None,
-              matches: Optional[Sequence[Match]] = None, rules: Sequence = ()) -> tuple:
+              matches: Optional[Sequence[Match]] = None, rules: Sequence = (),
+              cache: Optional[MatchCache] = None) -> tuple:
     """Audit every promise as of ``as_of``.
 
     promises: rejected ones are skipped (not in the result). deals: deal id -> Deal.
@@ -24,6 +25,7 @@ def audit_all(promises: Sequence[Promise], deals: Mapping, deliveries: Sequence,
     matches: from ``match_deliveries``; computed here when not given. A match is tied
         to its record by delivery_id (the record's id, else its position).
     rules: remembered links (``LinkRule``), used when the matches are computed here.
+    cache: wordings already seen, shared by the calls of an audit run deal by deal.
     RETURNS (tuple): ({promise id: Verdict} in promise-id order, [Match] by delivery id).
     """
     settings = settings or AuditSettings()
@@ -34,7 +36,7 @@ def audit_all(promises: Sequence[Promise], deals: Mapping, deliveries: Sequence,
                          key=lambda p: p.id or "")
         deals = with_record_events(audited, deals, deliveries, as_of)
         if matches is None:
-            matcher = Matcher(audited, deals, settings, rules)
+            matcher = Matcher(audited, deals, settings, rules, cache)
             aligned = [matcher.match(d, d.id if d.id is not None else i)
                        for i, d in enumerate(deliveries)]
         else:

@@ -87,6 +87,24 @@ class Match:
             object.__setattr__(self, "kind", kind)
 
 
+_new = object.__new__
+
+
+def _made(delivery_id: int, promise_id: Optional[str], score: float, reason: str,
+          ambiguous: bool = False, candidates: tuple = (), kind: str = "",
+          rule_id: Optional[int] = None) -> Match:
+    """Match(...) for the matcher's million records: the same object, its fields filled
+    in directly rather than one by one through a frozen dataclass's __init__."""
+    if not kind:
+        kind = ("ambiguous" if ambiguous else "unmatched" if promise_id is None
+                else "manual" if reason == EXPLICIT else "auto")
+    m = _new(Match)
+    m.__dict__.update(delivery_id=delivery_id, promise_id=promise_id, score=score,
+                      reason=reason, ambiguous=ambiguous, candidates=candidates, kind=kind,
+                      rule_id=rule_id)
+    return m
+
+
 def affinity(record_category: str, promise_category: str) -> float:
     """How well a record's category fits a promise's: 1 same, 0.5-0.7 related, 0 not."""
     if record_category == promise_category:
@@ -120,15 +138,35 @@ class _DealIndex:
         self.cache: dict = {}
 
 
+class MatchCache:
+    """What matching learns about wordings (their words, a record's priority tier), kept
+    across the Matchers of one audit run deal by deal; ``trim`` bounds it."""
+
+    __slots__ = ("words", "levels")
+
+    def __init__(self):
+        self.words: dict = {}
+        self.levels: dict = {}
+
+    def trim(self, limit: int = 200_000) -> None:
+        """Forget everything once more than ``limit`` wordings are kept."""
+        if len(self.words) + len(self.levels) > limit:
+            self.words.clear()
+            self.levels.clear()
+
+
 class Matcher:
-    """An index of the promises by deal and category, built once per audit."""
+    """An index of the promises by deal and category, built once per audit (or once per
+    deal, sharing a ``MatchCache``)."""
 
     def __init__(self, promises: Sequence[Promise], deals: Optional[Mapping] = None,
-                 settings: Optional[AuditSettings] = None, rules: Sequence[LinkRule] = ()):
+                 settings: Optional[AuditSettings] = None, rules: Sequence[LinkRule] = (),
+                 cache: Optional["MatchCache"] = None):
         self.settings = settings or AuditSettings()
         self.deals = deals or {}
-        self._words: dict = {}
-        self._levels: dict = {}
+        cache = cache if cache is not None else MatchCache()
+        self._words = cache.words
+        self._levels = cache.levels
         by_deal: dict = {}
         for p in sorted((p for p in promises if p.review_state != "rejected"),
                         key=lambda p: p.id or ""):
@@ -213,35 +251,35 @@ class Matcher:
     def match(self, d: Delivery, delivery_id: int) -> Match:
         """Where record ``d`` goes (see the module docstring)."""
         if d.dismissed:
-            return Match(delivery_id, None, 0.0, f"dismissed {d.dismissed}", kind="dismissed")
+            return _made(delivery_id, None, 0.0, f"dismissed {d.dismissed}", kind="dismissed")
         if d.promise_id:
-            return Match(delivery_id, d.promise_id, 1.0, EXPLICIT)
+            return _made(delivery_id, d.promise_id, 1.0, EXPLICIT)
         if (d.deal_id, d.export_key, d.category) in self._rule_sources:
             rule = self.rules.get((d.deal_id, d.export_key, d.category, record_shape(d)))
             if rule is not None:
-                return Match(delivery_id, rule.promise_id, 1.0,
+                return _made(delivery_id, rule.promise_id, 1.0,
                              f"linked like delivery {rule.learned_from} (rule {rule.id}, "
                              f"remembered by {rule.by} on {rule.on.isoformat()})",
                              kind="rule", rule_id=rule.id)
         index = self.by_deal.get(d.deal_id)
         if index is None:
-            return Match(delivery_id, None, 0.0, f"no promises recorded for deal {d.deal_id}")
+            return _made(delivery_id, None, 0.0, f"no promises recorded for deal {d.deal_id}")
         shared = self.timed_promises(d)
         if shared:
             pri = f" ({d.priority})" if d.priority else ""
-            return Match(delivery_id, shared[0], 0.9,
+            return _made(delivery_id, shared[0], 0.9,
                          f"help-desk ticket{pri} with timestamps; counts toward every "
                          f"response or fix-time promise of deal {d.deal_id} it fits: "
                          f"{', '.join(shared)}", False, tuple(shared))
         deal = index.deal
         if (deal and deal.signed_on and d.delivered_on
                 and d.delivered_on < deal.signed_on - timedelta(days=EARLY_GRACE_DAYS)):
-            return Match(delivery_id, None, 0.0,
+            return _made(delivery_id, None, 0.0,
                          f"dated {d.delivered_on.isoformat()}, long before deal {d.deal_id} "
                          f"was signed ({deal.signed_on.isoformat()})")
         fits = self._text_fits(index, d)
         if not fits:
-            return Match(delivery_id, None, 0.0, f"no promise of deal {d.deal_id} in category "
+            return _made(delivery_id, None, 0.0, f"no promise of deal {d.deal_id} in category "
                                                  f"{d.category} or a related one")
         # Fast path: only the best and the runner-up matter for a clear match.
         day, s, level = d.delivered_on, self.settings, self._level(d)
@@ -255,7 +293,7 @@ class Matcher:
                 runner = score
         if best >= s.min_match_score and best - runner >= s.min_match_lead - 1e-9:
             c, aff, _, shared = top
-            return Match(delivery_id, c.pid, round(best, 3), _reason(c, aff, shared, d))
+            return _made(delivery_id, c.pid, round(best, 3), _reason(c, aff, shared, d))
         return self._decide(self._score(fits, d), d, delivery_id)
 
     def _text_fits(self, index: _DealIndex, d: Delivery) -> list:
@@ -291,16 +329,16 @@ class Matcher:
         best, c, aff, shared = scored[0]
         runner = scored[1][0] if len(scored) > 1 else 0.0
         if best >= s.min_match_score and best - runner >= s.min_match_lead - 1e-9:
-            return Match(delivery_id, c.pid, round(best, 3), _reason(c, aff, shared, d))
+            return _made(delivery_id, c.pid, round(best, 3), _reason(c, aff, shared, d))
         if best >= s.min_match_score:
             close = [t for t in scored
                      if t[0] >= s.min_match_score and best - t[0] < s.min_match_lead]
             names = ", ".join(f"{t[1].pid} ({t[0]:.2f})" for t in close)
-            return Match(delivery_id, None, round(best, 3),
+            return _made(delivery_id, None, round(best, 3),
                          f"{len(close)} promises fit about equally well: {names}", True,
                          tuple(t[1].pid for t in close))
         top = tuple(t[1].pid for t in scored[:3] if t[0] > 0)
-        return Match(delivery_id, None, round(best, 3),
+        return _made(delivery_id, None, round(best, 3),
                      f"best guess {c.pid} scored {best:.2f}, below the "
                      f"{s.min_match_score:.2f} needed ({_reason(c, aff, shared, d)})",
                      False, top)

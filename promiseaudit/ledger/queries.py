@@ -130,17 +130,33 @@ def _with_events(db, found: list) -> list:
             for d in found]
 
 
+def deal_ids(db) -> list[str]:
+    """Every deal id the ledger holds promises or records for (or knows), sorted."""
+    return [r[0] for r in db.execute(
+        "select deal_id from deals union select deal_id from promises "
+        "union select deal_id from deliveries order by 1")]
+
+
+def _deal_filter(column: str, deal_id: Optional[str], deal_range: Optional[tuple]) -> tuple:
+    if deal_id is not None:
+        return [f"{column} = ?"], [deal_id]
+    if deal_range is not None:
+        return [f"{column} between ? and ?"], list(deal_range)
+    return [], []
+
+
 def promises(db, deal_id: Optional[str] = None, states: Optional[Iterable[str]] = None,
-             ) -> list[Promise]:
-    """Promises in id order, with ``source`` set to the document's file name."""
+             deal_range: Optional[tuple] = None) -> list[Promise]:
+    """Promises in id order, with ``source`` set to the document's file name.
+
+    deal_range (tuple): (first, last) deal id, both included, for reading a ledger a
+        slice of deals at a time.
+    """
     sql = (
         "select p.*, d.name as _source from promises p join documents d "
         "on d.id = p.document_id"
     )
-    where, params = [], []
-    if deal_id is not None:
-        where.append("p.deal_id = ?")
-        params.append(deal_id)
+    where, params = _deal_filter("p.deal_id", deal_id, deal_range)
     if states is not None:
         states = list(states)
         where.append("p.review_state in ({})".format(",".join("?" * len(states))))
@@ -181,11 +197,13 @@ _DELIVERY_COLUMNS = ("id", "deal_id", "category", "delivered_on", "description",
                      "value_unit", "value_kind", "record_type", "deal_reason")
 
 
-def deliveries(db, deal_id: Optional[str] = None, include_undone: bool = False) -> list[Delivery]:
+def deliveries(db, deal_id: Optional[str] = None, include_undone: bool = False,
+               deal_range: Optional[tuple] = None) -> list[Delivery]:
     """Delivery records in id order (read as plain tuples: audits load millions).
 
     Records of an undone import are left out unless ``include_undone``; dismissed records
     are included (with ``dismissed`` set), since they are still listed.
+    deal_range (tuple): (first, last) deal id, both included.
     """
     keys, undone = {}, []
     for import_id, key, undone_at in db.execute("select id, export_key, undone_at from imports"):
@@ -193,10 +211,7 @@ def deliveries(db, deal_id: Optional[str] = None, include_undone: bool = False) 
         if undone_at:
             undone.append(import_id)
     sql = f"select {', '.join(_DELIVERY_COLUMNS)} from deliveries"
-    where, params = [], []
-    if deal_id is not None:
-        where.append("deal_id = ?")
-        params.append(deal_id)
+    where, params = _deal_filter("deal_id", deal_id, deal_range)
     if undone and not include_undone:
         where.append("(import_id is null or import_id not in ({}))".format(",".join("?" * len(undone))))
         params.extend(undone)
@@ -341,7 +356,5 @@ def audit_runs(db) -> list[dict]:
 
 def snapshot_statuses(db, run_id: int) -> dict[str, str]:
     """promise id -> status in one stored audit run."""
-    return {
-        r["promise_id"]: r["status"]
-        for r in db["audit_results"].rows_where("run_id = ?", [run_id])
-    }
+    return dict(db.execute("select promise_id, status from audit_results where run_id = ? "
+                           "order by promise_id", [run_id]).fetchall())

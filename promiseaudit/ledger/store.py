@@ -579,6 +579,79 @@ def store_audit_run(db, as_of: date, settings: dict, verdicts: dict, matches=())
     return run_id
 
 
+class SnapshotStage:
+    """An audit snapshot written a deal at a time, for ledgers too large to hold one in
+    memory: ``add`` each part, then ``publish`` once, or ``discard``.
+
+    Parts go to the connection's own temporary tables in short transactions, so the
+    ledger is not locked while the audit runs; ``publish`` moves them into the ledger in
+    one transaction (a snapshot is stored whole or not at all, and nobody sees a run
+    half written). Rows keep the order ``store_audit_run`` writes them in.
+    """
+
+    BATCH = 20_000
+
+    def __init__(self, db):
+        self.db = db
+        self.counts: dict[str, int] = {}
+        self._results: list = []
+        self._matches: list = []
+        db.execute("DROP TABLE IF EXISTS temp.stage_results")
+        db.execute("DROP TABLE IF EXISTS temp.stage_matches")
+        db.execute("CREATE TEMP TABLE stage_results (promise_id TEXT, status TEXT, due TEXT, "
+                   "rule TEXT, verdict TEXT)")
+        db.execute("CREATE TEMP TABLE stage_matches (seq INTEGER PRIMARY KEY, "
+                   "delivery_id INTEGER, promise_id TEXT, kind TEXT, score REAL, "
+                   "reason TEXT, rule_id INTEGER, candidates TEXT)")
+
+    def add(self, verdicts: dict, matches=()) -> None:
+        """One part's verdicts (promise id -> Verdict) and matches of stored records."""
+        counts = self.counts
+        for pid, v in verdicts.items():
+            counts[v.status] = counts.get(v.status, 0) + 1
+            self._results.append((pid, v.status, iso(v.due), v.rule, _snapshot_json(v)))
+        self._matches.extend(row[1:] for row in _match_rows(None, matches))
+        if len(self._results) + len(self._matches) >= self.BATCH:
+            self.flush()
+
+    def flush(self) -> None:
+        if not (self._results or self._matches):
+            return
+        with self.db.atomic():
+            self.db.conn.executemany("insert into temp.stage_results values (?, ?, ?, ?, ?)",
+                                     self._results)
+            self.db.conn.executemany(
+                "insert into temp.stage_matches (delivery_id, promise_id, kind, score, reason, "
+                "rule_id, candidates) values (?, ?, ?, ?, ?, ?, ?)", self._matches)
+        self._results, self._matches = [], []
+
+    def publish(self, as_of: date, settings: dict) -> int:
+        """Store the snapshot in the ledger. RETURNS the run id."""
+        self.flush()
+        db = self.db
+        with db.atomic():
+            run_id = db["audit_runs"].insert(
+                {"as_of": as_of.isoformat(), "run_at": now(),
+                 "settings": json.dumps(settings, sort_keys=True, default=str),
+                 "counts": json.dumps(dict(sorted(self.counts.items())))}
+            ).last_pk
+            db.execute("insert into audit_results (run_id, promise_id, status, due, rule, "
+                       "verdict) select ?, promise_id, status, due, rule, verdict "
+                       "from temp.stage_results order by promise_id", [run_id])
+            db.execute("insert into matches (run_id, delivery_id, promise_id, kind, score, "
+                       "reason, rule_id, candidates) select ?, delivery_id, promise_id, kind, "
+                       "score, reason, rule_id, candidates from temp.stage_matches "
+                       "order by delivery_id, seq", [run_id])
+        self.discard()
+        return run_id
+
+    def discard(self) -> None:
+        """Drop what was staged (also after ``publish``)."""
+        self._results, self._matches = [], []
+        self.db.execute("DROP TABLE IF EXISTS temp.stage_results")
+        self.db.execute("DROP TABLE IF EXISTS temp.stage_matches")
+
+
 def _match_rows(run_id: int, matches):
     for m in matches:
         others = ", ".join(m.candidates)
