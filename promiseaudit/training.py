@@ -91,8 +91,7 @@ def _settings(config) -> dict:
     extra = config.get("promiseaudit", {})
     return {"seed": int(training.get("seed", 0)), "epochs": int(training.get("max_epochs", 10)),
             "dropout": float(training.get("dropout", 0.1)), "batch_size": int(extra.get("batch_size", 64)),
-            "threshold": float(extra.get("threshold", 0.5)),
-            "category_prior_power": float(extra.get("category_prior_power", 0.0))}
+            "threshold": float(extra.get("threshold", 0.5))}
 
 
 def train(examples: Sequence[tuple[str, str]], out_dir: Path, config_path: Path = CONFIG_PATH,
@@ -127,11 +126,7 @@ def train(examples: Sequence[tuple[str, str]], out_dir: Path, config_path: Path 
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     nlp.to_disk(out_dir)
-    counts = {lab: 0 for lab in learned.LABELS}
-    for _text, label in examples:
-        counts[label] = counts.get(label, 0) + 1
     meta = {"version": version or "untracked", "threshold": settings["threshold"], "labels": list(learned.LABELS),
-            "label_counts": counts, "category_prior_power": settings["category_prior_power"],
             "trained_on": list(trained_on), "units": len(egs), "seed": settings["seed"],
             "spacy": spacy.__version__}
     (out_dir / "promiseaudit.json").write_text(json.dumps(meta, indent=1) + "\n", encoding="utf-8")

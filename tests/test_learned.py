@@ -137,14 +137,3 @@ def test_developer_commands_refuse_bad_input_in_one_line(runner, tmp_path):
     assert r.exit_code == 1 and r.stderr.startswith(f"Error: {tmp_path}: no gold folder inside")
     r = runner.invoke(main, ["extract", str(FIXTURES / "proposals" / "fleet_trackwise.txt"), "--model", str(tmp_path)])
     assert r.exit_code == 1 and r.stderr.count("\n") == 1 and "not a trained model folder" in r.stderr
-
-
-def test_category_weights_lean_against_the_most_common_category():
-    labels = ["promise_delivery", "promise_support", "not_promise"]
-    meta = {"category_prior_power": 0.5,
-            "label_counts": {"promise_delivery": 900, "promise_support": 100, "not_promise": 5000}}
-    w = learned.category_weights(meta, labels)
-    assert w[2] == 1.0 and w[1] > w[0]
-    # a close call between delivery (0.30) and support (0.25) goes to the rarer category
-    assert 0.25 * w[1] > 0.30 * w[0]
-    assert learned.category_weights({"label_counts": meta["label_counts"]}, labels) == [1.0, 1.0, 1.0]

@@ -139,34 +139,20 @@ def load_model(path: Optional[str]):
 
 def decide(model, texts: Sequence[str]) -> list[Decision]:
     """Run the decider over the feature texts of a document's units."""
-    nlp, meta = model
+    nlp, _meta = model
     textcat = nlp.get_pipe("textcat")
     labels = list(textcat.labels)
     promise_cols = [i for i, lab in enumerate(labels) if lab.startswith("promise_")]
-    weights = category_weights(meta, labels)
     out = []
     for start in range(0, len(texts), 512):
         docs = [as_doc(nlp.vocab, t) for t in texts[start:start + 512]]
         scores = textcat.model.ops.to_numpy(textcat.predict(docs)) if docs else []
         for row in scores:
             total = float(sum(row[i] for i in promise_cols))
-            best = max(promise_cols, key=lambda i: row[i] * weights[i])
+            best = max(promise_cols, key=lambda i: row[i])
             top = max(range(len(labels)), key=lambda i: row[i])
             out.append(Decision(round(total, 4), labels[best][len("promise_"):], labels[top]))
     return out
-
-
-def category_weights(meta: dict, labels: Sequence[str]) -> list:
-    """How much each label's probability counts when the category is chosen: the
-    training share of a category to the power ``-category_prior_power`` (0: all alike),
-    so the most common category (delivery) does not win every close call."""
-    power = float(meta.get("category_prior_power", 0.0) or 0.0)
-    counts = meta.get("label_counts") or {}
-    promise_total = sum(v for k, v in counts.items() if k.startswith("promise_"))
-    if not power or not promise_total:
-        return [1.0] * len(labels)
-    return [(max(counts.get(lab, 0), 1) / promise_total) ** -power if lab.startswith("promise_") else 1.0
-            for lab in labels]
 
 
 def version_of(data_files: Sequence[Path], config_text: str) -> str:
