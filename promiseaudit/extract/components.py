@@ -98,7 +98,16 @@ def _context(doc: Doc) -> Context:
 def source_text(doc: Doc) -> str:
     """The document text with its line breaks, which carry the layout."""
     ctx = doc._.pa_context
-    return ctx.text if ctx is not None and ctx.text is not None else doc.text
+    return ctx.text if ctx is not None and ctx.text is not None else doc_text(doc)
+
+
+def doc_text(doc: Doc) -> str:
+    """``doc.text``, built once per document (spaCy joins every token's text each time;
+    a Doc's text never changes)."""
+    text = doc.user_data.get("pa_doc_text")
+    if text is None:
+        text = doc.user_data["pa_doc_text"] = doc.text
+    return text
 
 
 # --------------------------------------------------------------------------- segmenter
@@ -194,7 +203,7 @@ def _span_rows(doc: Doc, key: str) -> list:
         return []
     idx = doc.to_array("IDX").tolist()
     length = doc.to_array("LENGTH").tolist()
-    text = doc.text
+    text = doc_text(doc)
     rows = []
     for span in doc.spans[key]:
         if span.end <= span.start:
@@ -217,7 +226,7 @@ class RegexCues:
         self.spans_key = spans_key
 
     def __call__(self, doc: Doc) -> Doc:
-        text = doc.text
+        text = doc_text(doc)
         found = []
         if len(doc):
             starts = doc.to_array("IDX").astype(numpy.int64)
