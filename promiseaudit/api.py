@@ -484,7 +484,8 @@ def _settings_dict(settings) -> dict:
 
 def run_audit(db, as_of: date, settings=None, confirmed_only: bool = False,
               deal_id: Optional[str] = None, save: bool = True, keep: bool = True,
-              on_deal: Optional[Callable[[DealAudit], None]] = None) -> AuditOutcome:
+              on_deal: Optional[Callable[[DealAudit], None]] = None,
+              on_lines: Optional[Callable[[list], None]] = None, jobs: int = 1) -> AuditOutcome:
     """Audit every (candidate and confirmed) promise as of ``as_of``.
 
     Rejected promises are never audited; ``confirmed_only`` leaves out candidates too.
@@ -493,6 +494,10 @@ def run_audit(db, as_of: date, settings=None, confirmed_only: bool = False,
     it unless ``keep``: then the outcome also holds every verdict, match, promise and
     record, as a report needs. ``keep=False`` gives the counts and the run id only.
     on_deal: called with each deal's ``DealAudit`` as it is done.
+    on_lines: called with the ``AuditLine`` of each deal's promises as they are done.
+    jobs: with ``keep=False`` and no ``on_deal``, audit a ledger file's deals in this
+        many worker processes (``parallel.audit_in_parallel``); the snapshot is still
+        written by this process alone, and the verdicts are the same.
     """
     from .audit import AuditSettings
 
@@ -501,6 +506,14 @@ def run_audit(db, as_of: date, settings=None, confirmed_only: bool = False,
     # A read-only ledger is audited all the same; only the snapshot is not kept.
     stage = store.SnapshotStage(db) if saving else None
     outcome = AuditOutcome(as_of, {}, [], [], queries.deals(db), [])
+    if jobs > 1 and not keep and on_deal is None and deal_id is None:
+        from .parallel import DEALS_PER_TASK
+
+        path = _ledger_file(db)
+        ids = queries.deal_ids(db) if path is not None else []
+        if len(ids) > DEALS_PER_TASK:  # a small ledger is audited sooner than workers start
+            return _run_parallel(db, path, ids, as_of, settings, confirmed_only, stage, outcome,
+                                 on_lines, jobs)
     try:
         for part in iter_audit(db, as_of, settings, confirmed_only, deal_id, outcome.deals):
             for v in part.verdicts.values():
@@ -516,6 +529,8 @@ def run_audit(db, as_of: date, settings=None, confirmed_only: bool = False,
                 outcome.deliveries.extend(part.deliveries)
             if on_deal is not None:
                 on_deal(part)
+            if on_lines is not None:
+                on_lines(audit_lines(part))
         if stage is not None:
             outcome.run_id = stage.publish(as_of, _settings_dict(settings))
     except BaseException:
@@ -528,6 +543,39 @@ def run_audit(db, as_of: date, settings=None, confirmed_only: bool = False,
         outcome.verdicts = dict(sorted(outcome.verdicts.items()))
         outcome.matches.sort(key=lambda m: m.delivery_id)
         outcome.deliveries.sort(key=lambda d: d.id)
+    return outcome
+
+
+def _ledger_file(db) -> Optional[str]:
+    """The file of a ledger connection, or None (an in-memory ledger)."""
+    for _seq, name, file in db.execute("PRAGMA database_list").fetchall():
+        if name == "main":
+            return file or None
+    return None
+
+
+def _run_parallel(db, path, ids, as_of, settings, confirmed_only, stage, outcome, on_lines,
+                  jobs) -> AuditOutcome:
+    from .parallel import audit_in_parallel
+
+    try:
+        for chunk in audit_in_parallel(path, ids, as_of, settings, confirmed_only, jobs,
+                                       lines=on_lines is not None):
+            for status, n in chunk.counts.items():
+                outcome.counts[status] = outcome.counts.get(status, 0) + n
+            outcome.promise_count += chunk.promise_count
+            outcome.record_count += chunk.record_count
+            if stage is not None:
+                stage.add_rows(chunk.results, chunk.matches)
+            if on_lines is not None:
+                on_lines(chunk.lines)
+        if stage is not None:
+            outcome.run_id = stage.publish(as_of, _settings_dict(settings))
+    except BaseException:
+        if stage is not None:
+            stage.discard()
+        raise
+    outcome.counts = dict(sorted(outcome.counts.items()))
     return outcome
 
 
@@ -549,7 +597,8 @@ def current_waivers(db, as_of: date) -> dict:
 
 
 def iter_audit(db, as_of: date, settings=None, confirmed_only: bool = False,
-               deal_id: Optional[str] = None, deals: Optional[dict] = None):
+               deal_id: Optional[str] = None, deals: Optional[dict] = None,
+               ids: Optional[Sequence[str]] = None, context: Optional[tuple] = None):
     """Audit the ledger deal by deal, in deal-id order, yielding a ``DealAudit`` for
     each deal (also one with records and no promises); only ``DEALS_PER_READ`` deals'
     promises and records are held at a time.
@@ -558,6 +607,8 @@ def iter_audit(db, as_of: date, settings=None, confirmed_only: bool = False,
     of the whole ledger: matching never crosses deals (records are linked, by hand, in
     the imported file or by a remembered rule, only to promises of their own deal).
     deals: the ledger's deals by id, when the caller has read them already.
+    ids: audit only these deals (in this order). context: ``audit_context(db, as_of)``,
+    when the caller has read it already (a worker of a parallel audit reads it once).
     """
     from .audit import AuditSettings, audit_all
     from .audit.match import MatchCache, paused_gc
@@ -565,11 +616,9 @@ def iter_audit(db, as_of: date, settings=None, confirmed_only: bool = False,
     settings = settings or AuditSettings()
     states = ["confirmed", "superseded"] + ([] if confirmed_only else ["candidate"])
     deals = queries.deals(db) if deals is None else deals
-    waivers = current_waivers(db, as_of)
-    rules: dict = {}
-    for r in queries.link_rules(db):
-        rules.setdefault(r.deal_id, []).append(r)
-    ids = [deal_id] if deal_id is not None else queries.deal_ids(db)
+    waivers, rules = context if context is not None else audit_context(db, as_of)
+    if ids is None:
+        ids = [deal_id] if deal_id is not None else queries.deal_ids(db)
     cache = MatchCache()
     with paused_gc():
         for i in range(0, len(ids), DEALS_PER_READ):
@@ -588,6 +637,39 @@ def iter_audit(db, as_of: date, settings=None, confirmed_only: bool = False,
             # The cycle collector is paused (see ``paused_gc``); what it would find in the
             # objects made since, it finds here, without rescanning older ones each time.
             gc.collect(1)
+
+
+def audit_context(db, as_of: date) -> tuple:
+    """What every deal's audit reads from the whole ledger: (the waivers that count on
+    ``as_of``, the remembered link rules by deal)."""
+    rules: dict = {}
+    for r in queries.link_rules(db):
+        rules.setdefault(r.deal_id, []).append(r)
+    return current_waivers(db, as_of), rules
+
+
+@dataclass(frozen=True)
+class AuditLine:
+    """What the audit command prints of one promise: small enough to come back from a
+    worker process of a parallel audit."""
+
+    promise_id: str
+    deal_id: str
+    text: str
+    review_state: str
+    status: str
+    due: Optional[date]
+    reason: str
+
+
+def audit_lines(part: DealAudit) -> list:
+    """The ``AuditLine`` of each audited promise of one deal, in ledger order."""
+    out = []
+    for p in part.promises:
+        v = part.verdicts.get(p.id)
+        if v is not None:
+            out.append(AuditLine(p.id, p.deal_id, p.text, p.review_state, v.status, v.due, v.reason))
+    return out
 
 
 def _by_deal(items) -> dict:

@@ -931,10 +931,14 @@ def audit_options(f):
 @click.option("--json", "as_json", is_flag=True,
               help="Print JSON (with each verdict's rule id), for other tools.")
 @audit_options
+@click.option("--jobs", type=click.IntRange(1, 64), default=None,
+              help="Audit the deals in this many processes at once (default: the computer's "
+                   "cores; 1 for one process). The verdicts are the same either way.")
 @pass_ctx
-def audit(ctx, as_of, as_json, confirmed_only, at_risk_days, windows, holidays):
+def audit(ctx, as_of, as_json, confirmed_only, at_risk_days, windows, holidays, jobs):
     """Check every promise against the delivery records as of a date."""
     from .api import run_audit
+    from .parallel import default_jobs
 
     order = {"broken": 0, "at_risk": 1, "late": 2, "open": 3, "pending": 4, "kept": 5,
              "waived": 6, "superseded": 7}
@@ -944,21 +948,23 @@ def audit(ctx, as_of, as_json, confirmed_only, at_risk_days, windows, holidays):
         # Only what is printed is kept, so a large ledger is not held in memory.
         for p in part.promises:
             v = part.verdicts.get(p.id)
-            if v is None:
-                continue
-            if as_json:
+            if v is not None:
                 items.append({"id": p.id, "deal_id": p.deal_id, "text": p.text,
                               "category": p.category, "review_state": p.review_state,
                               "source": p.source, "page": p.page, **v.to_dict()})
-                continue
-            due = v.due.isoformat() if v.due else "no date"
-            flag = " (not yet reviewed)" if p.review_state == "candidate" else ""
-            rows.append((order.get(v.status, 9), p.id,
-                         f"{v.status.upper().replace('_', ' '):<10} {p.id}  {p.deal_id:<12} "
-                         f"{due:<10}  {_short(p.text, 70)}{flag}", f"{'':<10} {v.reason}"))
+
+    def lines(found):
+        for a in found:
+            due = a.due.isoformat() if a.due else "no date"
+            flag = " (not yet reviewed)" if a.review_state == "candidate" else ""
+            rows.append((order.get(a.status, 9), a.promise_id,
+                         f"{a.status.upper().replace('_', ' '):<10} {a.promise_id}  {a.deal_id:<12} "
+                         f"{due:<10}  {_short(a.text, 70)}{flag}", f"{'':<10} {a.reason}"))
 
     outcome = run_audit(ctx.existing_db, as_of, _settings(at_risk_days, windows, holidays),
-                        confirmed_only=confirmed_only, keep=False, on_deal=collect)
+                        confirmed_only=confirmed_only, keep=False,
+                        on_deal=collect if as_json else None, on_lines=None if as_json else lines,
+                        jobs=jobs or default_jobs())
     if as_json:
         click.echo(json.dumps({"as_of": as_of.isoformat(), "promises": items}, indent=2,
                               ensure_ascii=False))

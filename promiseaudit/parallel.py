@@ -11,11 +11,13 @@ from __future__ import annotations
 import multiprocessing
 import os
 from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
 from typing import Callable, Iterator, Optional, Sequence
 
 from .read.limits import DEFAULT_LIMITS, Limits
 
 _PIPELINE: dict = {}  # in a worker process only: {"nlp": Language}
+_AUDIT: dict = {}  # in an audit worker process only: its ledger connection and context
 
 
 def default_jobs() -> int:
@@ -66,5 +68,80 @@ def read_in_parallel(paths: Sequence, jobs: int, model: Optional[str],
                 yield result
         except BaseException:
             for future in futures:
+                future.cancel()
+            raise
+
+
+# --- the audit ---------------------------------------------------------------------------
+
+# Deals one worker audits per task: enough that a task's start-up is small beside it.
+DEALS_PER_TASK = 500
+
+
+@dataclass
+class AuditChunk:
+    """What a worker sends back for a run of deals: counts, the snapshot's rows and (when
+    asked) the lines the audit command prints; never the verdicts themselves, which cost
+    more to send between processes than to make."""
+
+    counts: dict
+    promise_count: int
+    record_count: int
+    results: list
+    matches: list
+    lines: list
+
+
+def _start_audit_worker(path: str, as_of, settings, confirmed_only: bool) -> None:
+    from .api import audit_context
+    from .ledger import open_reader, queries
+
+    db = open_reader(path)
+    _AUDIT.update(db=db, as_of=as_of, settings=settings, confirmed_only=confirmed_only,
+                  deals=queries.deals(db), context=audit_context(db, as_of))
+
+
+def _audit_some(ids: list, lines: bool) -> AuditChunk:
+    from .api import audit_lines, iter_audit, record_matches
+    from .ledger.store import snapshot_rows
+
+    a = _AUDIT
+    chunk = AuditChunk({}, 0, 0, [], [], [])
+    for part in iter_audit(a["db"], a["as_of"], a["settings"], a["confirmed_only"], deals=a["deals"],
+                           ids=ids, context=a["context"]):
+        for v in part.verdicts.values():
+            chunk.counts[v.status] = chunk.counts.get(v.status, 0) + 1
+        chunk.promise_count += len(part.promises)
+        chunk.record_count += len(part.deliveries)
+        results, matches = snapshot_rows(part.verdicts, record_matches(part))
+        chunk.results.extend(results)
+        chunk.matches.extend(matches)
+        if lines:
+            chunk.lines.extend(audit_lines(part))
+    return chunk
+
+
+def audit_in_parallel(path: str, ids: Sequence[str], as_of, settings, confirmed_only: bool,
+                      jobs: int, lines: bool = False) -> Iterator[AuditChunk]:
+    """Audit the deals ``ids`` of the ledger file ``path`` in ``jobs`` worker processes,
+    each reading the ledger read-only; chunks come back in the order of ``ids``, so the
+    snapshot's rows are those of an audit in one process."""
+    context = multiprocessing.get_context("forkserver" if os.name == "posix" else "spawn")
+    if os.name == "posix":
+        context.set_forkserver_preload(["promiseaudit.api", "promiseaudit.audit"])
+    tasks = [list(ids[i:i + DEALS_PER_TASK]) for i in range(0, len(ids), DEALS_PER_TASK)]
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=_start_audit_worker,
+                             initargs=(str(path), as_of, settings, confirmed_only)) as pool:
+        pending = [pool.submit(_audit_some, task, lines) for task in tasks[:2 * jobs]]
+        queued = iter(tasks[2 * jobs:])
+        try:
+            while pending:
+                chunk = pending.pop(0).result()
+                task = next(queued, None)
+                if task is not None:
+                    pending.append(pool.submit(_audit_some, task, lines))
+                yield chunk
+        except BaseException:
+            for future in pending:
                 future.cancel()
             raise

@@ -206,3 +206,41 @@ def test_an_audit_that_fails_midway_stores_no_snapshot(ledger):
     assert "stage_results" not in {r[0] for r in ledger.execute(
         "select name from temp.sqlite_master")}
     assert api.run_audit(ledger, AS_OF, keep=False).run_id is not None
+
+
+@pytest.fixture
+def ledger_file(ledger, tmp_path):
+    """The twelve-deal ledger as a file, as worker processes need it."""
+    import sqlite3
+
+    from promiseaudit.ledger import open_ledger
+
+    path = tmp_path / "ledger.db"
+    target = sqlite3.connect(path)
+    ledger.conn.backup(target)
+    target.close()
+    return open_ledger(path)
+
+
+def test_a_parallel_audit_stores_the_snapshot_of_one_process(ledger_file, monkeypatch):
+    from promiseaudit import parallel
+
+    monkeypatch.setattr(parallel, "DEALS_PER_TASK", 3)  # four tasks for two workers
+    one_lines, two_lines = [], []
+    one = api.run_audit(ledger_file, AS_OF, keep=False, on_lines=one_lines.extend, jobs=1)
+    two = api.run_audit(ledger_file, AS_OF, keep=False, on_lines=two_lines.extend, jobs=2)
+    assert (two.counts, two.promise_count, two.record_count) == (one.counts, one.promise_count,
+                                                                 one.record_count)
+    assert two.run_id != one.run_id
+    assert _snapshot(ledger_file, two.run_id) == _snapshot(ledger_file, one.run_id)
+    assert two_lines == one_lines and len(one_lines) == one.promise_count
+
+
+def test_a_small_ledger_is_audited_in_this_process(ledger_file, monkeypatch):
+    from promiseaudit import parallel
+
+    def no_workers(*args, **kwargs):
+        raise AssertionError("worker processes started for twelve deals")
+
+    monkeypatch.setattr(parallel, "audit_in_parallel", no_workers)
+    assert api.run_audit(ledger_file, AS_OF, keep=False, jobs=2).promise_count > 0

@@ -15,7 +15,7 @@ import sqlite_utils
 from ..errors import LedgerError
 from .migrations import SCHEMA_VERSION, migrations
 
-__all__ = ["open_ledger", "SCHEMA_VERSION", "is_read_only", "ledger_error"]
+__all__ = ["open_ledger", "open_reader", "SCHEMA_VERSION", "is_read_only", "ledger_error"]
 
 # Writers wait this long for each other (a large import holds the write lock for seconds).
 BUSY_TIMEOUT_MS = 60_000
@@ -111,6 +111,12 @@ def open_ledger(path) -> sqlite_utils.Database:
     if version != SCHEMA_VERSION:
         db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
     return db
+
+
+def open_reader(path) -> sqlite_utils.Database:
+    """A read-only connection to an existing, up-to-date ledger (for the worker processes
+    of a parallel audit, while the parent holds the writing connection)."""
+    return _open_existing_read_only(Path(path))
 
 
 def _open_existing_read_only(path: Path) -> sqlite_utils.Database:

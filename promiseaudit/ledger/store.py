@@ -579,6 +579,13 @@ def store_audit_run(db, as_of: date, settings: dict, verdicts: dict, matches=())
     return run_id
 
 
+def snapshot_rows(verdicts: dict, matches=()) -> tuple:
+    """(result rows, match rows) of a snapshot for some verdicts (promise id -> Verdict)
+    and the matches of stored records, as ``SnapshotStage`` stages them."""
+    results = [(pid, v.status, iso(v.due), v.rule, _snapshot_json(v)) for pid, v in verdicts.items()]
+    return results, [row[1:] for row in _match_rows(None, matches)]
+
+
 class SnapshotStage:
     """An audit snapshot written a deal at a time, for ledgers too large to hold one in
     memory: ``add`` each part, then ``publish`` once, or ``discard``.
@@ -606,11 +613,16 @@ class SnapshotStage:
 
     def add(self, verdicts: dict, matches=()) -> None:
         """One part's verdicts (promise id -> Verdict) and matches of stored records."""
+        self.add_rows(*snapshot_rows(verdicts, matches))
+
+    def add_rows(self, results: list, matches: list) -> None:
+        """One part's rows as ``snapshot_rows`` makes them (a worker process of a
+        parallel audit sends these rather than the verdicts)."""
         counts = self.counts
-        for pid, v in verdicts.items():
-            counts[v.status] = counts.get(v.status, 0) + 1
-            self._results.append((pid, v.status, iso(v.due), v.rule, _snapshot_json(v)))
-        self._matches.extend(row[1:] for row in _match_rows(None, matches))
+        for row in results:
+            counts[row[1]] = counts.get(row[1], 0) + 1
+        self._results.extend(results)
+        self._matches.extend(matches)
         if len(self._results) + len(self._matches) >= self.BATCH:
             self.flush()
 
