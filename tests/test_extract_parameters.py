@@ -144,3 +144,10 @@ def test_a_matrix_row_takes_the_first_target_column_and_says_what_it_measures():
     # A row that is neither named for a tier nor under a target column sets no level.
     p = row_parameters(["Item", "Duration"], ["Workshop", "2 hours"], Parameters(), "service_level")
     assert p.threshold is None
+
+
+def test_a_warranty_field_in_months_is_how_long_it_covers():
+    p = parameters_for("Repair warranty: 12 months", "warranty")
+    assert (p.threshold, p.threshold_unit, p.direction) == (12, "month", "at_least")
+    p = parameters_for("Defect fix time: 2 business days", "warranty")
+    assert (p.threshold, p.threshold_unit, p.direction) == (2, "business_day", "at_most")

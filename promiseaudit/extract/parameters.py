@@ -194,7 +194,7 @@ def parameters_for(text: str, category: str, lead_in: str = "", document_date: O
             level = None
 
     if level is None and category in _LEVEL_CATEGORIES:
-        level = _field_level(main_text)
+        level = _field_level(main_text, category)
     if category == "service_level":
         counted = _count_target(main_text)
         if counted is not None and (level is None or level.unit not in _MEASURE_UNITS):
@@ -268,7 +268,7 @@ _TIER_NAME = re.compile(r"\b(?:priority|severity|sev|p[0-5]|s[0-5]|level|critica
 _FIELD = re.compile(r"^\s*(?P<key>[^:|\n]{2,60}?)\s*(?::|\s[-\u2013\u2014]\s)\s*(?P<value>[^:\n]{1,40})$")
 
 
-def _field_level(text: str) -> Optional[_Level]:
+def _field_level(text: str, category: str) -> Optional[_Level]:
     """'Response time: 4 business hours', 'Priority 1 incidents: 2 hours', 'Severity 1 -
     30 minutes': a field whose value is only a level, named for what it measures or for
     a priority tier."""
@@ -281,7 +281,15 @@ def _field_level(text: str) -> Optional[_Level]:
     if found is None:
         return None
     offset = m.start("value")
-    return _Level(found.threshold, found.unit, found.direction, offset + found.start, offset + found.end)
+    return _Level(found.threshold, found.unit, _bare_direction(found, category), offset + found.start,
+                  offset + found.end)
+
+
+def _bare_direction(found, category: str) -> str:
+    """A warranty's bare months or years are how long it covers (at least), not a limit."""
+    if category == "warranty" and found.unit in ("month", "year"):
+        return "at_least"
+    return found.direction
 
 
 _QTY_HEADER = re.compile(r"^(?:qty|quantity|quantities|no\.?|number|count|units|#|amount)\b|\b(?:qty|quantity)$", re.I)
@@ -293,7 +301,7 @@ _CELL_NUMBER = re.compile(r"^\s*(?:up to\s+|max\.?\s+|approx\.?\s+)?(\d{1,3}(?:,
                           r"(?P<rest>[A-Za-z][\w-]*)?\s*$", re.I)
 
 
-def _cell_level(header, cells, params: Parameters) -> None:
+def _cell_level(header, cells, params: Parameters, category: str) -> None:
     """A matrix row ("P1 | 15 minutes | 4 hours" under "Priority | Response |
     Resolution"): the first cell that holds only a level, under a column named for what
     it measures (or in a row named for a priority tier), is the row's target; the
@@ -308,8 +316,9 @@ def _cell_level(header, cells, params: Parameters) -> None:
         found = find_bare_level(cells[i])
         if found is None:
             continue
-        params.threshold, params.threshold_unit, params.direction = found.threshold, found.unit, found.direction
-        params.measures = promise_measures(h, found.unit, found.direction) or time_kind(" ".join(cells)) \
+        direction = _bare_direction(found, category)
+        params.threshold, params.threshold_unit, params.direction = found.threshold, found.unit, direction
+        params.measures = promise_measures(h, found.unit, direction) or time_kind(" ".join(cells)) \
             or params.measures
         return
 
@@ -322,7 +331,7 @@ def row_parameters(header, cells, params: Parameters, category: str, document_da
 
     header = [h.strip() for h in header]
     if params.threshold is None and category in _LEVEL_CATEGORIES:
-        _cell_level(header, cells, params)
+        _cell_level(header, cells, params, category)
     for i, h in enumerate(header):
         if i >= len(cells):
             break
