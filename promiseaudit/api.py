@@ -506,31 +506,35 @@ def run_audit(db, as_of: date, settings=None, confirmed_only: bool = False,
     # A read-only ledger is audited all the same; only the snapshot is not kept.
     stage = store.SnapshotStage(db) if saving else None
     outcome = AuditOutcome(as_of, {}, [], [], queries.deals(db), [])
-    if jobs > 1 and not keep and on_deal is None and deal_id is None:
-        from .parallel import DEALS_PER_TASK
+    ids = _parallel_ids(db, jobs, keep, on_deal, deal_id)
+    if ids:
+        from .parallel import audit_in_parallel
 
-        path = _ledger_file(db)
-        ids = queries.deal_ids(db) if path is not None else []
-        if len(ids) > DEALS_PER_TASK:  # a small ledger is audited sooner than workers start
-            return _run_parallel(db, path, ids, as_of, settings, confirmed_only, stage, outcome,
-                                 on_lines, jobs)
+        parts = ((chunk, None) for chunk in audit_in_parallel(
+            _ledger_file(db), ids, as_of, settings, confirmed_only, jobs, lines=on_lines is not None))
+    else:
+        parts = ((None, part) for part in iter_audit(db, as_of, settings, confirmed_only, deal_id,
+                                                     outcome.deals))
     try:
-        for part in iter_audit(db, as_of, settings, confirmed_only, deal_id, outcome.deals):
-            for v in part.verdicts.values():
-                outcome.counts[v.status] = outcome.counts.get(v.status, 0) + 1
-            outcome.promise_count += len(part.promises)
-            outcome.record_count += len(part.deliveries)
+        for chunk, part in parts:
+            if part is not None:
+                chunk = AuditChunk()
+                chunk.add(part, rows=stage is not None, lines=on_lines is not None)
+                if keep:
+                    outcome.promises.extend(part.promises)
+                    outcome.verdicts.update(part.verdicts)
+                    outcome.matches.extend(part.matches)
+                    outcome.deliveries.extend(part.deliveries)
+                if on_deal is not None:
+                    on_deal(part)
+            for status, n in chunk.counts.items():
+                outcome.counts[status] = outcome.counts.get(status, 0) + n
+            outcome.promise_count += chunk.promise_count
+            outcome.record_count += chunk.record_count
             if stage is not None:
-                stage.add(part.verdicts, record_matches(part))
-            if keep:
-                outcome.promises.extend(part.promises)
-                outcome.verdicts.update(part.verdicts)
-                outcome.matches.extend(part.matches)
-                outcome.deliveries.extend(part.deliveries)
-            if on_deal is not None:
-                on_deal(part)
+                stage.add(chunk.results, chunk.matches)
             if on_lines is not None:
-                on_lines(audit_lines(part))
+                on_lines(chunk.lines)
         if stage is not None:
             outcome.run_id = stage.publish(as_of, _settings_dict(settings))
     except BaseException:
@@ -546,37 +550,24 @@ def run_audit(db, as_of: date, settings=None, confirmed_only: bool = False,
     return outcome
 
 
+def _parallel_ids(db, jobs, keep, on_deal, deal_id) -> list:
+    """The deals to audit in worker processes, or [] to audit in this one: workers need
+    a ledger file, no verdicts kept or handed on, and a ledger large enough that they
+    are done sooner than they start."""
+    from .parallel import DEALS_PER_TASK
+
+    if jobs <= 1 or keep or on_deal is not None or deal_id is not None or _ledger_file(db) is None:
+        return []
+    ids = queries.deal_ids(db)
+    return ids if len(ids) > DEALS_PER_TASK else []
+
+
 def _ledger_file(db) -> Optional[str]:
     """The file of a ledger connection, or None (an in-memory ledger)."""
     for _seq, name, file in db.execute("PRAGMA database_list").fetchall():
         if name == "main":
             return file or None
     return None
-
-
-def _run_parallel(db, path, ids, as_of, settings, confirmed_only, stage, outcome, on_lines,
-                  jobs) -> AuditOutcome:
-    from .parallel import audit_in_parallel
-
-    try:
-        for chunk in audit_in_parallel(path, ids, as_of, settings, confirmed_only, jobs,
-                                       lines=on_lines is not None):
-            for status, n in chunk.counts.items():
-                outcome.counts[status] = outcome.counts.get(status, 0) + n
-            outcome.promise_count += chunk.promise_count
-            outcome.record_count += chunk.record_count
-            if stage is not None:
-                stage.add_rows(chunk.results, chunk.matches)
-            if on_lines is not None:
-                on_lines(chunk.lines)
-        if stage is not None:
-            outcome.run_id = stage.publish(as_of, _settings_dict(settings))
-    except BaseException:
-        if stage is not None:
-            stage.discard()
-        raise
-    outcome.counts = dict(sorted(outcome.counts.items()))
-    return outcome
 
 
 def current_waivers(db, as_of: date) -> dict:
@@ -660,6 +651,32 @@ class AuditLine:
     status: str
     due: Optional[date]
     reason: str
+
+
+@dataclass
+class AuditChunk:
+    """What a run of deals' audit comes to: verdicts by status, how many promises and
+    records, and (when asked) the snapshot's rows (``store.snapshot_rows``) and the
+    ``AuditLine``s the audit command prints."""
+
+    counts: dict = field(default_factory=dict)
+    promise_count: int = 0
+    record_count: int = 0
+    results: list = field(default_factory=list)
+    matches: list = field(default_factory=list)
+    lines: list = field(default_factory=list)
+
+    def add(self, part: DealAudit, rows: bool, lines: bool) -> None:
+        for v in part.verdicts.values():
+            self.counts[v.status] = self.counts.get(v.status, 0) + 1
+        self.promise_count += len(part.promises)
+        self.record_count += len(part.deliveries)
+        if rows:
+            results, matches = store.snapshot_rows(part.verdicts, record_matches(part))
+            self.results.extend(results)
+            self.matches.extend(matches)
+        if lines:
+            self.lines.extend(audit_lines(part))
 
 
 def audit_lines(part: DealAudit) -> list:

@@ -139,6 +139,17 @@ class Context:
 pass_ctx = click.make_pass_decorator(Context)
 
 
+def jobs_option(what: str):
+    """--jobs N, for work done in several processes; left out, the computer's cores."""
+    def resolve(ctx, param, value):
+        from .parallel import default_jobs
+
+        return value or default_jobs()
+
+    return click.option("--jobs", type=click.IntRange(1, 64), default=None, callback=resolve,
+                        help=f"{what} (default: the computer's cores; 1 for one process).")
+
+
 def by_option(f):
     """--by NAME: who makes the change (kept in the history), default the login name."""
     return click.option("--by", "who", default=lambda: os.environ.get("USER", "user"),
@@ -238,9 +249,7 @@ def extract(files, as_json, model, password):
                    "out missing, empty or unsupported ones, instead of stopping.")
 @click.option("--model", help="'rules' to let the rules alone decide, or a model folder from 'promiseaudit train' "
                                "(default: the trained model that comes with promiseaudit).")
-@click.option("--jobs", type=click.IntRange(1, 64), default=None,
-              help="Read this many proposals at once, in separate processes (default: the "
-                   "computer's cores; 1 for one at a time).")
+@jobs_option("Read this many proposals at once, in separate processes")
 @pass_ctx
 def ingest(ctx, files, deal_id, customer, new_deal, rep, password, replaces, keep_going, model,
            jobs):
@@ -248,10 +257,8 @@ def ingest(ctx, files, deal_id, customer, new_deal, rep, password, replaces, kee
     import time
 
     from .api import Skipped, ingest_files
-    from .parallel import default_jobs
 
     db = ctx.db
-    jobs = jobs or default_jobs()
     if len(files) > 1 and sys.stderr.isatty():
         started, pages = time.monotonic(), [0]
 
@@ -931,14 +938,12 @@ def audit_options(f):
 @click.option("--json", "as_json", is_flag=True,
               help="Print JSON (with each verdict's rule id), for other tools.")
 @audit_options
-@click.option("--jobs", type=click.IntRange(1, 64), default=None,
-              help="Audit the deals in this many processes at once (default: the computer's "
-                   "cores; 1 for one process). The verdicts are the same either way.")
+@jobs_option("Audit the deals in this many processes at once; the verdicts are the same "
+             "either way")
 @pass_ctx
 def audit(ctx, as_of, as_json, confirmed_only, at_risk_days, windows, holidays, jobs):
     """Check every promise against the delivery records as of a date."""
     from .api import run_audit
-    from .parallel import default_jobs
 
     order = {"broken": 0, "at_risk": 1, "late": 2, "open": 3, "pending": 4, "kept": 5,
              "waived": 6, "superseded": 7}
@@ -964,7 +969,7 @@ def audit(ctx, as_of, as_json, confirmed_only, at_risk_days, windows, holidays, 
     outcome = run_audit(ctx.existing_db, as_of, _settings(at_risk_days, windows, holidays),
                         confirmed_only=confirmed_only, keep=False,
                         on_deal=collect if as_json else None, on_lines=None if as_json else lines,
-                        jobs=jobs or default_jobs())
+                        jobs=jobs)
     if as_json:
         click.echo(json.dumps({"as_of": as_of.isoformat(), "promises": items}, indent=2,
                               ensure_ascii=False))

@@ -591,7 +591,7 @@ def _read_stamp(value: str, where: str, column: str, mapping: Mapping):
 _NUMERIC_DATE = re.compile(r"\s*(\d{1,2})[/.-](\d{1,2})[/.-](\d{2}|\d{4})\b")
 
 
-def date_order(table: Table, mapping: Mapping, fields: Sequence[str], name: str) -> tuple:
+def date_order(table: Table, cols: Columns, mapping: Mapping, fields: Sequence[str], name: str) -> tuple:
     """Whether a file writes 03/04/2027 day first, as the file itself shows: a date such
     as 26/04/2027 can only be day first, and 04/26/2027 only month first. When the
     options leave the order open, the file decides it (over a mapping's default); a file whose
@@ -603,7 +603,6 @@ def date_order(table: Table, mapping: Mapping, fields: Sequence[str], name: str)
     """
     if mapping.dayfirst is None and not mapping.is_export:
         return mapping, ""
-    cols = Columns(table.columns)
     columns = list(dict.fromkeys(c for f in fields for c in (cols.find(s) for s in sources(mapping, f)) if c))
     first: dict = {}
     for rownum, raw in table.rows:
@@ -804,7 +803,7 @@ def parse_deals(path, mapping: Optional[Mapping] = None, stages=(), strict: bool
         raise RecordError(f"{name}: --stage needs a column with each deal's stage and the file "
                           "has none; name it with --column stage=COLUMN")
     chosen = {_stage_form(s) for s in stages}
-    mapping, dates_read = date_order(table, mapping, DEAL_COLUMNS[3:] + DEAL_OPTIONAL, name)
+    mapping, dates_read = date_order(table, cols, mapping, DEAL_COLUMNS[3:] + DEAL_OPTIONAL, name)
     clock = Clock(mapping)
     skips = Skips(strict)
     deals, seen = [], set()
@@ -1041,7 +1040,7 @@ def parse_deliveries(db, path, mapping: Optional[Mapping] = None, strict: bool =
         ("delivered_on",) if "opened_at" not in mapping.columns else ()
     )
     _check_columns(name, cols, required, mapping)
-    mapping, dates_read = date_order(table, mapping, ("delivered_on", "opened_at", "responded_at",
+    mapping, dates_read = date_order(table, cols, mapping, ("delivered_on", "opened_at", "responded_at",
                                                       "resolved_at"), name)
     reader = _RowReader(db, mapping, cols, table, today)
     skips = Skips(strict)

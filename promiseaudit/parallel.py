@@ -8,10 +8,10 @@ the worker's own functions use: a worker process is that pipeline's whole world.
 """
 from __future__ import annotations
 
+import itertools
 import multiprocessing
 import os
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
 from typing import Callable, Iterator, Optional, Sequence
 
 from .read.limits import DEFAULT_LIMITS, Limits
@@ -41,6 +41,34 @@ def _read_one(path: str, password: Optional[str], strict: bool, limits: Limits):
                         limits=limits)
 
 
+def _pool(jobs: int, preload: list, initializer, initargs) -> ProcessPoolExecutor:
+    """Worker processes forked from a fork server that has imported ``preload`` once
+    (spawned where there is no fork server), each set up by ``initializer``."""
+    context = multiprocessing.get_context("forkserver" if os.name == "posix" else "spawn")
+    if os.name == "posix":
+        context.set_forkserver_preload(preload)
+    return ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=initializer,
+                               initargs=initargs)
+
+
+def _in_order(pool: ProcessPoolExecutor, fn, tasks: Sequence[tuple], ahead: int) -> Iterator:
+    """``fn(*task)`` of each task in the pool, results in task order, with at most
+    ``ahead`` tasks submitted and not yet taken; the first error cancels the rest."""
+    queued = iter(tasks)
+    pending = [pool.submit(fn, *task) for task in itertools.islice(queued, ahead)]
+    try:
+        while pending:
+            result = pending.pop(0).result()
+            task = next(queued, None)
+            if task is not None:
+                pending.append(pool.submit(fn, *task))
+            yield result
+    except BaseException:
+        for future in pending:
+            future.cancel()
+        raise
+
+
 def read_in_parallel(paths: Sequence, jobs: int, model: Optional[str],
                      password: Optional[str], strict: bool,
                      progress: Optional[Callable] = None,
@@ -51,45 +79,21 @@ def read_in_parallel(paths: Sequence, jobs: int, model: Optional[str],
     (a ReadError with its one-line message) stops the rest and is raised here; when
     not ``strict``, a file that cannot be read comes back as ``api.Skipped``.
     """
-    context = multiprocessing.get_context("forkserver" if os.name == "posix" else "spawn")
-    if os.name == "posix":
-        # spaCy and the pipeline's code are imported once, in the fork server, and each
-        # worker starts as a fork of it instead of importing them again.
-        context.set_forkserver_preload(["spacy", "promiseaudit.extract.pipeline",
-                                        "promiseaudit.read", "promiseaudit.api"])
-    with ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=_start_worker,
-                             initargs=(model,)) as pool:
-        futures = [pool.submit(_read_one, str(p), password, strict, limits) for p in paths]
-        try:
-            for future in futures:
-                result = future.result()
-                if progress:
-                    progress(result)
-                yield result
-        except BaseException:
-            for future in futures:
-                future.cancel()
-            raise
+    # spaCy and the pipeline's code are imported once, in the fork server, and each
+    # worker starts as a fork of it instead of importing them again.
+    preload = ["spacy", "promiseaudit.extract.pipeline", "promiseaudit.read", "promiseaudit.api"]
+    with _pool(jobs, preload, _start_worker, (model,)) as pool:
+        tasks = [(str(p), password, strict, limits) for p in paths]
+        for result in _in_order(pool, _read_one, tasks, 2 * jobs):
+            if progress:
+                progress(result)
+            yield result
 
 
 # --- the audit ---------------------------------------------------------------------------
 
 # Deals one worker audits per task: enough that a task's start-up is small beside it.
 DEALS_PER_TASK = 500
-
-
-@dataclass
-class AuditChunk:
-    """What a worker sends back for a run of deals: counts, the snapshot's rows and (when
-    asked) the lines the audit command prints; never the verdicts themselves, which cost
-    more to send between processes than to make."""
-
-    counts: dict
-    promise_count: int
-    record_count: int
-    results: list
-    matches: list
-    lines: list
 
 
 def _start_audit_worker(path: str, as_of, settings, confirmed_only: bool) -> None:
@@ -101,47 +105,25 @@ def _start_audit_worker(path: str, as_of, settings, confirmed_only: bool) -> Non
                   deals=queries.deals(db), context=audit_context(db, as_of))
 
 
-def _audit_some(ids: list, lines: bool) -> AuditChunk:
-    from .api import audit_lines, iter_audit, record_matches
-    from .ledger.store import snapshot_rows
+def _audit_some(ids: list, lines: bool):
+    """An ``api.AuditChunk`` of the deals ``ids``: counts, snapshot rows, printed lines;
+    never the verdicts themselves, which cost more to send between processes than to make."""
+    from .api import AuditChunk, iter_audit
 
     a = _AUDIT
-    chunk = AuditChunk({}, 0, 0, [], [], [])
+    chunk = AuditChunk()
     for part in iter_audit(a["db"], a["as_of"], a["settings"], a["confirmed_only"], deals=a["deals"],
                            ids=ids, context=a["context"]):
-        for v in part.verdicts.values():
-            chunk.counts[v.status] = chunk.counts.get(v.status, 0) + 1
-        chunk.promise_count += len(part.promises)
-        chunk.record_count += len(part.deliveries)
-        results, matches = snapshot_rows(part.verdicts, record_matches(part))
-        chunk.results.extend(results)
-        chunk.matches.extend(matches)
-        if lines:
-            chunk.lines.extend(audit_lines(part))
+        chunk.add(part, rows=True, lines=lines)
     return chunk
 
 
 def audit_in_parallel(path: str, ids: Sequence[str], as_of, settings, confirmed_only: bool,
-                      jobs: int, lines: bool = False) -> Iterator[AuditChunk]:
+                      jobs: int, lines: bool = False) -> Iterator:
     """Audit the deals ``ids`` of the ledger file ``path`` in ``jobs`` worker processes,
-    each reading the ledger read-only; chunks come back in the order of ``ids``, so the
-    snapshot's rows are those of an audit in one process."""
-    context = multiprocessing.get_context("forkserver" if os.name == "posix" else "spawn")
-    if os.name == "posix":
-        context.set_forkserver_preload(["promiseaudit.api", "promiseaudit.audit"])
-    tasks = [list(ids[i:i + DEALS_PER_TASK]) for i in range(0, len(ids), DEALS_PER_TASK)]
-    with ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=_start_audit_worker,
-                             initargs=(str(path), as_of, settings, confirmed_only)) as pool:
-        pending = [pool.submit(_audit_some, task, lines) for task in tasks[:2 * jobs]]
-        queued = iter(tasks[2 * jobs:])
-        try:
-            while pending:
-                chunk = pending.pop(0).result()
-                task = next(queued, None)
-                if task is not None:
-                    pending.append(pool.submit(_audit_some, task, lines))
-                yield chunk
-        except BaseException:
-            for future in pending:
-                future.cancel()
-            raise
+    each reading the ledger read-only; ``api.AuditChunk``s come back in the order of
+    ``ids``, so the snapshot's rows are those of an audit in one process."""
+    tasks = [(list(ids[i:i + DEALS_PER_TASK]), lines) for i in range(0, len(ids), DEALS_PER_TASK)]
+    with _pool(jobs, ["promiseaudit.api", "promiseaudit.audit"], _start_audit_worker,
+               (str(path), as_of, settings, confirmed_only)) as pool:
+        yield from _in_order(pool, _audit_some, tasks, 2 * jobs)

@@ -138,18 +138,23 @@ def long_pdf(path: Path, pages: int = 1000) -> Path:
     return path
 
 
-def run_on_text(chars: int, seed: int = 5) -> str:
-    """Numbers, modals and units with no sentence punctuation at all (the probe's 105 KB
-    text that took 50 s)."""
-    rng = random.Random(seed)
-    words = ["we", "will", "shall", "must", "12", "30", "days", "99.9", "%", "hours", "may",
-             "the", "supplier", "deliver", "3", "within", "by", "2027", "each", "month"]
+def _random_words(rng: random.Random, words: list, chars: int) -> str:
+    """``chars`` characters of words drawn from ``words``, joined by spaces."""
     out, length = [], 0
     while length < chars:
         word = rng.choice(words)
         out.append(word)
         length += len(word) + 1
     return " ".join(out)[:chars]
+
+
+def run_on_text(chars: int, seed: int = 5) -> str:
+    """Numbers, modals and units with no sentence punctuation at all (the probe's 105 KB
+    text that took 50 s)."""
+    rng = random.Random(seed)
+    words = ["we", "will", "shall", "must", "12", "30", "days", "99.9", "%", "hours", "may",
+             "the", "supplier", "deliver", "3", "within", "by", "2027", "each", "month"]
+    return _random_words(rng, words, chars)
 
 
 def semicolon_text(chars: int = 34_000) -> str:
@@ -165,9 +170,4 @@ def fuzzed_page(chars: int, seed: int) -> str:
               "31", "March", "2027", "99.9%", "every", "month", "quarterly", "until", "go-live",
               "(", ")", ";", ":", ",", ".", "|", "-", "•", "1.", "a)", "\n", "\n\n", "e.g.",
               "No.", "...", "'", '"', "£", "$", "10,000", "1/2", "12:00", "x", "We", "You"]
-    out, length = [], 0
-    while length < chars:
-        piece = rng.choice(pieces)
-        out.append(piece)
-        length += len(piece) + 1
-    return " ".join(out)[:chars]
+    return _random_words(rng, pieces, chars)

@@ -981,12 +981,16 @@ _EVENT_PLUS = re.compile(r"(?P<event>[A-Za-z][A-Za-z' -]{1,40}?)\s*\+\s*(?P<n>\d
                          r"(?P<bus>business\s+|working\s+|calendar\s+)?(?P<unit>days?|weeks?|wks?|months?)\b", re.I)
 
 
+def _offset_days(m: re.Match) -> int:
+    """Days in an offset's ``n`` and ``unit`` groups: weeks x 7, months x 30."""
+    unit = m.group("unit").lower()
+    return int(m.group("n")) * (7 if unit.startswith("w") else 30 if unit.startswith("mo") else 1)
+
+
 def _offset_deadline(sentence: str, norm: str, g: _Grammar) -> Deadline | None:
     m = _ARO.search(norm)
     if m:
-        unit = m.group("unit").lower()
-        days = int(m.group("n")) * (7 if unit.startswith("w") else 30 if unit.startswith("mo") else 1)
-        return Deadline(None, days, bool(m.group("bus")), "signature", m.start(), m.end(), sentence[m.start():m.end()])
+        return Deadline(None, _offset_days(m), bool(m.group("bus")), "signature", m.start(), m.end(), sentence[m.start():m.end()])
     m = _EVENT_PLUS.search(norm)
     if m:
         words = m.group("event").lower().split()[-3:]
@@ -996,23 +1000,15 @@ def _offset_deadline(sentence: str, norm: str, g: _Grammar) -> Deadline | None:
             if anchor in ("signature", "kickoff", "go_live"):
                 break
         if anchor:
-            n = int(m.group("n"))
-            unit = m.group("unit").lower()
-            days = n * (7 if unit.startswith("w") else 30 if unit.startswith("mo") else 1)
             business = bool(m.group("bus")) and m.group("bus").strip().lower() != "calendar"
-            return Deadline(None, days, business, anchor, m.start("event"), m.end(), sentence[m.start("event"):m.end()])
+            return Deadline(None, _offset_days(m), business, anchor, m.start("event"), m.end(), sentence[m.start("event"):m.end()])
     m = _TIMELINE_ROW.match(norm)
     if m:
-        unit = m.group("unit").lower()
-        days = int(m.group("n")) * (7 if unit.startswith("w") else 30 if unit == "month" else 1)
-        return Deadline(None, days, False, "kickoff", m.start("unit"), m.end("n"),
+        return Deadline(None, _offset_days(m), False, "kickoff", m.start("unit"), m.end("n"),
                         sentence[m.start("unit"):m.end("n")])
     m = _DAY_N.search(norm)
     if m:
-        n = int(m.group("n"))
-        unit = m.group("unit").lower()
-        days = n * {"day": 1, "week": 7, "month": 30}[unit]
-        return Deadline(None, days, False, "signature", m.start(), m.end(), sentence[m.start():m.end()])
+        return Deadline(None, _offset_days(m), False, "signature", m.start(), m.end(), sentence[m.start():m.end()])
     return None
 
 

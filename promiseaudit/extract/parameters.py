@@ -28,8 +28,9 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Optional
 
-from ..tiers import named_tier, promise_is_about_incidents, promise_measures
+from ..tiers import named_tier, promise_is_about_incidents, promise_measures, time_kind
 from .grammar import read_unit
+from .quantities import find_bare_level
 
 QUANTITY_CATEGORIES = ("delivery", "training", "support")
 THRESHOLD_FIRST = ("support", "service_level", "warranty", "pricing")
@@ -272,8 +273,6 @@ def _field_level(text: str, category: str) -> Optional[_Level]:
     """'Response time: 4 business hours', 'Priority 1 incidents: 2 hours', 'Severity 1 -
     30 minutes': a field whose value is only a level, named for what it measures or for
     a priority tier."""
-    from .quantities import find_bare_level
-
     m = _FIELD.match(text)
     if m is None or not (_TARGET_HEADER.search(m.group("key")) or _TIER_NAME.search(m.group("key"))):
         return None
@@ -306,9 +305,6 @@ def _cell_level(header, cells, params: Parameters, category: str) -> None:
     Resolution"): the first cell that holds only a level, under a column named for what
     it measures (or in a row named for a priority tier), is the row's target; the
     column's name says what it measures."""
-    from ..tiers import time_kind
-    from .quantities import find_bare_level
-
     tiered = bool(cells) and bool(_TIER_NAME.search(cells[0]))
     for i, h in enumerate(header[:len(cells)]):
         if i == 0 or not (_TARGET_HEADER.search(h) or tiered):

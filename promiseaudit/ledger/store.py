@@ -611,13 +611,9 @@ class SnapshotStage:
                    "delivery_id INTEGER, promise_id TEXT, kind TEXT, score REAL, "
                    "reason TEXT, rule_id INTEGER, candidates TEXT)")
 
-    def add(self, verdicts: dict, matches=()) -> None:
-        """One part's verdicts (promise id -> Verdict) and matches of stored records."""
-        self.add_rows(*snapshot_rows(verdicts, matches))
-
-    def add_rows(self, results: list, matches: list) -> None:
-        """One part's rows as ``snapshot_rows`` makes them (a worker process of a
-        parallel audit sends these rather than the verdicts)."""
+    def add(self, results: list, matches: list) -> None:
+        """One part's rows, as ``snapshot_rows`` makes them from its verdicts and the
+        matches of stored records."""
         counts = self.counts
         for row in results:
             counts[row[1]] = counts.get(row[1], 0) + 1
