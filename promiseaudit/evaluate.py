@@ -404,7 +404,8 @@ def _score(result: SourceResult, gold: dict, found: list) -> None:
             if stated:
                 result.parameter_labelled[name] += 1
                 result.parameter_labelled_ok[name] += same
-            elif value not in (None, False, "", "firm") and name != "strength":
+            elif not (value is None or value is False or value in ("", "firm")) and name != "strength":
+                # (a found 0, "on the day of signature", is a value too: 0 == False)
                 result.parameter_spurious[name] += 1
             if same:
                 result.parameter_ok[name] += 1

@@ -8,6 +8,7 @@ from promiseaudit.extract.dates import (
     detect_locale,
     find_dates,
     find_deadline,
+    series_start,
 )
 
 DOC = date(2027, 1, 12)
@@ -123,6 +124,19 @@ RELATIVE = [
     ("Week 4 -> UI Design - 75% of the UX flow completed", 28, False, "kickoff"),
     ("Weeks 3-4: user acceptance testing", 28, False, "kickoff"),
     ("Month 2 | Go-live of the portal", 60, False, "kickoff"),
+    # A contract's defined dates are events; notice periods count back from the event.
+    ("The Supplier shall hand over the test plan prior to the Site Readiness Date.", 0, False,
+     "site readiness date"),
+    ("Licensor shall deliver the manuals on or before the Final Handback Date to the customer.", 0,
+     False, "final handback date"),
+    ("Ten (10) days before the Cable Landing Date the Contractor shall submit a method statement.",
+     -10, False, "cable landing date"),
+    ("Provider shall return all data within five (5) days of the Termination Date.", 5, False,
+     "termination"),
+    ("Provider will give Client at least sixty (60) days' prior written notice of any fee increase.",
+     -60, False, "fee increase"),
+    ("We will tell you two months in advance regarding any planned migration.", -60, False,
+     "planned migration"),
 ]
 
 
@@ -160,7 +174,22 @@ NO_DEADLINE = [
     "Our team has 25 years of experience.",
     "Up to 3 revisions are included at the end of the design phase.",
     "We will do this before the end of the launch campaign.",
+    "Provider may raise its fees on thirty (30) days' written notice.",
+    "The test plan will be issued by the due date.",
 ]
+
+
+@pytest.mark.parametrize("text", [
+    "Windows will be cleaned once a month.",
+    "The site lead is on site from 7:00 am every weekday.",
+    "You will get a summary from us every Friday.",
+])
+def test_a_schedule_with_no_event_has_no_start_event(text):
+    assert series_start(text)[1] is None
+
+
+def test_a_schedule_after_an_event_starts_at_it():
+    assert series_start("Once deployment is complete, we will hold quarterly reviews.")[1] == "deployment"
 
 
 @pytest.mark.parametrize("sentence", NO_DEADLINE)

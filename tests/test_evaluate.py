@@ -109,3 +109,19 @@ def test_a_folder_without_gold_files_is_an_error_not_a_perfect_score(tmp_path):
     (tmp_path / "gold").mkdir()
     with pytest.raises(PromiseAuditError, match=r"no gold files .*did you mean .*gold\?"):
         evaluate(tmp_path)
+
+
+def test_a_found_zero_is_a_spurious_value_where_none_is_labelled():
+    # "at go-live" gives within_days 0; 0 == False must not hide it from the count
+    from types import SimpleNamespace
+
+    from promiseaudit.evaluate import PARAMETERS, SourceResult, _score
+
+    text = "Floor walkers will be available at go-live."
+    found = SimpleNamespace(text=text, category="support", rule="r", reason="", page=1,
+                            **{**{p: None for p in PARAMETERS}, "business_days": False,
+                               "strength": "firm", "within_days": 0, "anchor": "go_live"})
+    result = SourceResult(gold_file="g.json", source="s.md", kind="txt/md")
+    _score(result, {"promises": [gold_item(text, "support")]}, [found])
+    assert result.parameter_spurious["within_days"] == 1
+    assert result.parameter_spurious["anchor"] == 1

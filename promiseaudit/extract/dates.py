@@ -128,6 +128,7 @@ class _Grammar:
     rel_duration: re.Pattern
     lead_before: re.Pattern
     rel_zero: re.Pattern
+    notice: re.Pattern
     anchors: tuple  # (canonical, compiled pattern)
     triggers: frozenset
     strip: tuple
@@ -239,6 +240,11 @@ def _grammar() -> _Grammar:
         r"on\s+from|upon)|(?P<before>before|prior\s+to|ahead\s+of|in\s+advance\s+of|"
         r"preceding|pre))[\s-]+", re.I)
     lead_before = re.compile(lead, re.I)
+    # "at least thirty (30) days' prior written notice of any rate change", "upon 3
+    # months written notice", "six months in advance regarding such changes".
+    notice = re.compile(
+        rf"{dur}\s*(?:\(\d+\)\s*)?(?:(?:prior|advance[d]?|written|formal|clear|'s?)[\s-]+)*"
+        r"(?:(?P<notice>notice|notification)|in\s+advance)\b", re.I)
     rel_zero = re.compile(
         r"(?:^|(?<=[^\w-]))(?P<rel>by\s+no\s+later\s+than|no\s+later\s+than|not\s+later\s+than|"
         r"on\s+or\s+before|in\s+time\s+for|prior\s+to|ahead\s+of|in\s+advance\s+of|"
@@ -254,6 +260,7 @@ def _grammar() -> _Grammar:
         "execution", "executed", "inception", "completion", "notice", "ntp", "shift",
         "day", "before", "prior", "ahead", "advance", "contract", "agreement", "effective",
         "first", "practical", "production", "going", "conversion", "rfs", "ready",
+        "date", "deadline", "termination", "expiration", "expiry", "starting",
     ))
     return _Grammar(
         months=months,
@@ -271,6 +278,7 @@ def _grammar() -> _Grammar:
         rel_duration=rel_duration,
         lead_before=lead_before,
         rel_zero=rel_zero,
+        notice=notice,
         anchors=anchors,
         triggers=frozenset(anc["triggers"]),
         strip=tuple(sorted(anc["strip"], key=len, reverse=True)),
@@ -676,7 +684,8 @@ def series_start(text: str, document_date: date | None = None,
         event = _event_phrase(norm, m.end(), g)
         if event:
             name = _name_event(event[0], g)
-            if name:
+            # "once a month", "from 7:00 am", "from us every Friday" name no event
+            if name and (name in ("signature", "kickoff", "go_live") or _is_event_noun(name)):
                 return None, name
     return None, None
 
@@ -752,7 +761,8 @@ _EVENT_HEADS = frozenset("""notice breach pick-up pickup receipt invoice expiry 
     install build upgrade release deployment rollout roll-out go campaign shoot trial evaluation
     containment remediation notification request report publication submission onboarding fieldwork
     ends starts begins finishes closes opens completes arrives concludes signed launched issued placed
-    accepted awarded executed approved received delivered installed completed""".split())
+    accepted awarded executed approved received delivered installed completed change changes
+    modification modifications increase increases decrease adjustment discontinuation""".split())
 _NOT_EVENT_HEADS = frozenset("""cycle date dates deadline season period year month week day time window end
     rush holidays holiday term quarter half weekend morning evening night moment point stage""".split())
 
@@ -808,12 +818,15 @@ def _relative_at(sentence: str, norm: str, m: re.Match, g: _Grammar) -> Deadline
     unit = m.group("unit").lower()
     anchor = _name_event(event[0], g, clocks=not unit.startswith(("h", "m")) or unit.startswith("mo"))
     days = _duration_days(m)
-    if anchor is None or days is None:
+    if days is None:
         return None
     if service_window and anchor not in ("signature", "kickoff", "go_live"):
         return None
-    if anchor not in ("signature", "kickoff", "go_live") and not _is_event_noun(anchor):
-        return None
+    if anchor is None or anchor not in ("signature", "kickoff", "go_live") and not _is_event_noun(anchor):
+        defined = _defined_date(sentence, m.end())
+        if defined is None:
+            return None
+        anchor, event = defined[0], (event[0], defined[1])
     if m.group("unit").lower().startswith("h") and anchor not in ("signature", "kickoff",
                                                                    "go_live"):
         return None  # "within 24 hours of an alarm" is a response time
@@ -835,6 +848,12 @@ def _relative(sentence: str, norm: str, g: _Grammar,
             found = _relative_at(sentence, norm, m, g)
             if found is not None:
                 return found
+        if words & _NOTICE_WORDS:
+            for pos in sorted(starts):
+                m = g.notice.match(norm, pos)
+                found = _notice_at(sentence, norm, m, g) if m else None
+                if found is not None:
+                    return found
     if words & g.anchor_words:
         for m in g.rel_zero.finditer(norm):
             event = _event_phrase(norm, m.end(), g)
@@ -849,11 +868,62 @@ def _relative(sentence: str, norm: str, g: _Grammar,
             if anchor is None and rel in ("before", "prior to", "ahead of", "in advance of") \
                     and not any(d.start < event[1] and m.end() < d.end for d in dates):
                 anchor = _free_zero_event(event[0], g)
+            if anchor is None and rel != "by":
+                defined = _defined_date(sentence, m.end())
+                if defined is not None:
+                    anchor, event = defined[0], (event[0], defined[1])
             if anchor is None:
                 continue
             start, end = m.start("rel"), event[1]
             return Deadline(None, 0, False, anchor, start, end, sentence[start:end])
     return None
+
+
+# A contract's defined dates are events: "prior to the System Completion Date", "on or
+# before the RFPA Date", "within 30 days following the Election Deadline".
+_DEFINED_DATE = re.compile(r"\s*(?:the\s+|each\s+|such\s+)?(?P<name>(?:[A-Z][\w&'/-]*\s+){1,4}"
+                           r"(?:Date|Deadline))\b")
+_ENDINGS = ("termination", "expiration", "expiry")
+
+
+def _defined_date(sentence: str, pos: int) -> tuple[str, int] | None:
+    """The defined date named at ``pos``: (name, end offset) ("the System Completion
+    Date" -> "system completion date"; "the Termination Date" -> "termination"), or None."""
+    m = _DEFINED_DATE.match(sentence, pos)
+    if not m:
+        return None
+    words = m.group("name").lower().split()
+    return ("termination" if words[0] in _ENDINGS else " ".join(words)), m.end()
+
+
+_NOTICE_WORDS = frozenset(("notice", "notification", "advance"))
+_NOTICE_EVENT = re.compile(r"(?:\s+to\s+(?:the\s+)?[\w'-]+(?:\s+[\w'-]+)?)?\s*,?\s*(?:of|before|"
+                           r"prior\s+to|ahead\s+of|regarding|concerning|in\s+respect\s+of)\s+", re.I)
+
+
+def _notice_at(sentence: str, norm: str, m: re.Match, g: _Grammar) -> Deadline | None:
+    """A notice period matched at ``m`` ("at least 30 days' written notice of any rate
+    change"): N days before the event it gives notice of. None when it names no event."""
+    days = _duration_days(m)
+    if days is None or m.group("z") is not None:
+        return None
+    rel = _NOTICE_EVENT.match(norm, m.end())
+    if not rel:
+        return None
+    defined = _defined_date(sentence, rel.end())
+    event = _event_phrase(norm, rel.end(), g)
+    anchor = None
+    if defined is not None:
+        anchor, event = defined[0], (defined[0], defined[1])
+    elif event is not None:
+        anchor = _name_event(event[0], g, clocks=True)
+        if anchor is not None and anchor not in ("signature", "kickoff", "go_live") \
+                and not _is_event_noun(anchor):
+            anchor = None
+    if anchor is None:
+        return None
+    end = event[1] if event else rel.end()
+    return Deadline(None, -days[0], days[1], anchor, m.start(), end, sentence[m.start():end])
 
 
 def _lexicon_head(phrase: str, pattern: re.Pattern) -> bool:

@@ -44,7 +44,8 @@ _WORD_NUMBERS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
 _DATEISH = re.compile(
     r"\d|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|q[1-4]|quarter|week|weeks|month|months|day|days|"
     r"year|years|before|after|go-?live|launch|kick-?off|signature|signing|handover|end of|start of|"
-    r"beginning of|mid|tomorrow|fortnight)", re.I)
+    r"beginning of|mid|tomorrow|fortnight|prior|upon|date|deadline|termination|expiration|expiry|"
+    r"execution|hereof)", re.I)
 
 
 _COUNT_TARGET = re.compile(
