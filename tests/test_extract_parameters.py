@@ -151,3 +151,12 @@ def test_a_warranty_field_in_months_is_how_long_it_covers():
     assert (p.threshold, p.threshold_unit, p.direction) == (12, "month", "at_least")
     p = parameters_for("Defect fix time: 2 business days", "warranty")
     assert (p.threshold, p.threshold_unit, p.direction) == (2, "business_day", "at_most")
+
+
+def test_a_notice_within_whole_days_of_hours_after_an_event_is_a_deadline():
+    p = parameters_for("We will inform you within 48 hours of the notification of any inspection.", "check_in")
+    assert (p.within_days, p.anchor) == (2, "notification of any inspection")
+    # the same words are a response time in a service level, and 4 hours is no whole day
+    assert parameters_for("We will respond within 48 hours of the notification of any fault.",
+                          "service_level").within_days is None
+    assert parameters_for("We will notify you within 4 hours of any outage.", "check_in").within_days is None

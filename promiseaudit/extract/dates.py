@@ -787,7 +787,8 @@ def _is_event_noun(name: str) -> bool:
 _FIRST = re.compile(r"\bfirst\s", re.I)
 
 
-def _relative_at(sentence: str, norm: str, m: re.Match, g: _Grammar) -> Deadline | None:
+def _relative_at(sentence: str, norm: str, m: re.Match, g: _Grammar,
+                 hours_after_events: bool = False) -> Deadline | None:
     """A duration + relation matched at ``m``: the deadline it makes, if any."""
     window_start = max(0, m.start() - 40)
     lead_m = g.lead_before.search(norm, window_start, m.start())
@@ -816,7 +817,8 @@ def _relative_at(sentence: str, norm: str, m: re.Match, g: _Grammar) -> Deadline
     if event is None:
         return None
     unit = m.group("unit").lower()
-    anchor = _name_event(event[0], g, clocks=not unit.startswith(("h", "m")) or unit.startswith("mo"))
+    anchor = _name_event(event[0], g, clocks=not unit.startswith(("h", "m")) or unit.startswith("mo")
+                         or hours_after_events)
     days = _duration_days(m)
     if days is None:
         return None
@@ -828,7 +830,7 @@ def _relative_at(sentence: str, norm: str, m: re.Match, g: _Grammar) -> Deadline
             return None
         anchor, event = defined[0], (event[0], defined[1])
     if m.group("unit").lower().startswith("h") and anchor not in ("signature", "kickoff",
-                                                                   "go_live"):
+                                                                   "go_live") and not hours_after_events:
         return None  # "within 24 hours of an alarm" is a response time
     start = lead_m.start("lead") if lead_m and lead not in ("the", "for", "during") else m.start()
     end = event[1]
@@ -837,7 +839,7 @@ def _relative_at(sentence: str, norm: str, m: re.Match, g: _Grammar) -> Deadline
 
 
 def _relative(sentence: str, norm: str, g: _Grammar,
-              dates: list[DateMatch] = ()) -> Deadline | None:
+              dates: list[DateMatch] = (), hours_after_events: bool = False) -> Deadline | None:
     words = _words(norm)
     if words & g.duration_words:
         starts = number_starts(norm) + [m.end() for m in _FIRST.finditer(norm)]
@@ -845,7 +847,7 @@ def _relative(sentence: str, norm: str, g: _Grammar,
             m = g.rel_duration.match(norm, pos)
             if m is None:
                 continue
-            found = _relative_at(sentence, norm, m, g)
+            found = _relative_at(sentence, norm, m, g, hours_after_events)
             if found is not None:
                 return found
         if words & _NOTICE_WORDS:
@@ -981,7 +983,7 @@ def _cue_start(norm: str, m: DateMatch, g: _Grammar) -> int:
 
 
 def find_deadline(sentence: str, document_date: date | None = None,
-                  locale: str | None = None) -> Deadline | None:
+                  locale: str | None = None, hours_after_events: bool = False) -> Deadline | None:
     """The deadline a sentence promises, or None.
 
     A relative deadline needs an event ("within 45 days of contract signature",
@@ -993,6 +995,9 @@ def find_deadline(sentence: str, document_date: date | None = None,
     sentence (str): one sentence, bullet or table row.
     document_date (date | None): the proposal's date, for year-less dates and "Q2".
     locale (str | None): "en-US" or "en-GB", for numeric dates.
+    hours_after_events (bool): whole days written as hours after any event ("notify
+        you within 48 hours of the inspection") are a deadline too, for notices; else
+        only after signature, kickoff or go-live (elsewhere they are response times).
     RETURNS (Deadline | None): the deadline; both ``due`` and ``within_days`` are set
         when the sentence gives a relative deadline and a firm date ("and no later
         than 30 June 2027").
@@ -1006,7 +1011,7 @@ def find_deadline(sentence: str, document_date: date | None = None,
         offset = _offset_deadline(sentence, norm, g)  # "Go-live + 10 business days"
         if offset is not None:
             return offset
-    relative = _relative(sentence, norm, g, matches)
+    relative = _relative(sentence, norm, g, matches, hours_after_events)
     if relative is not None:
         outside = [m for m in matches
                    if not (relative.start <= m.start < relative.end)

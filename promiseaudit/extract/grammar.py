@@ -39,6 +39,12 @@ class UnitReading:
         return find_deadline(self.text, self.document_date, self.locale)
 
     @cached_property
+    def notice_deadline(self) -> Optional[Deadline]:
+        """The deadline of a notice, where whole days written as hours after any event
+        count ("inform you within 48 hours of the inspection")."""
+        return find_deadline(self.text, self.document_date, self.locale, hours_after_events=True)
+
+    @cached_property
     def threshold(self) -> Optional[Threshold]:
         return find_threshold(self.text)
 

@@ -151,6 +151,8 @@ def parameters_for(text: str, category: str, lead_in: str = "", document_date: O
     main = read_unit(main_text, document_date, locale)
     lead = read_unit(lead_in, document_date, locale)
     deadline = main.deadline if _DATEISH.search(main_text) else None
+    if deadline is None and category == "check_in" and _DATEISH.search(main_text):
+        deadline = main.notice_deadline  # notices have no response times
     if deadline is None and condition:
         # "If we miss the October 1 go-live date, ..." promises something about that date;
         # a relative period in a condition ("notify us within 30 days") is the customer's.
