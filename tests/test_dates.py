@@ -137,6 +137,15 @@ RELATIVE = [
      -60, False, "fee increase"),
     ("We will tell you two months in advance regarding any planned migration.", -60, False,
      "planned migration"),
+    # The event is the phrase's head: a task order's conclusion is no order; plural
+    # changes and "of this Agreement" are trimmed from the event's own words.
+    ("Two weeks prior to task order conclusion, we will provide a transition plan.", -14, False,
+     "task order conclusion"),
+    ("Training will run two weeks before the first wave cut-over.", -14, False, "go_live"),
+    ("Provider will give 30 days' written notice of any tariff changes.", -30, False, "tariff change"),
+    ("Within ten (10) days following the termination of this Agreement, Provider shall return all "
+     "records.", 10, False, "termination"),
+    ("The portal will be live within three (3) months of the date hereof.", 90, False, "signature"),
 ]
 
 

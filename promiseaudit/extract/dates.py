@@ -586,7 +586,7 @@ def _name_event(phrase: str, g: _Grammar, clocks: bool = False) -> str | None:
     labelling guide has it; a service level on the same words still wins later.
     """
     for canonical, pattern in g.anchors:
-        if pattern.search(phrase):
+        if pattern.search(phrase) and (_names_head(phrase, pattern) or _lexicon_head(phrase, pattern)):
             return canonical
     tokens = phrase.split()
     if not clocks and any(t in g.triggers or t.rstrip("s") in g.triggers
@@ -610,10 +610,18 @@ def _name_event(phrase: str, g: _Grammar, clocks: bool = False) -> str | None:
     words = words[:6]
     while words and words[-1] in ("of", "the", "a", "an", "such", "any", "said", "each"):
         words = words[:-1]
+    if words[-3:-1] in (["of", "this"], ["of", "the"]) and words[-1] in ("agreement", "contract"):
+        words = words[:-3]  # "termination of this Agreement": the termination
+    if len(words) > 1 and words[-1] in _PLURAL_EVENTS:
+        words = words[:-1] + [words[-1][:-1]]  # "any rate changes": a rate change
     text = " ".join(words).strip(" '")
     if text.endswith("'s"):
         text = text[:-2]
     return text or None
+
+
+_PLURAL_EVENTS = frozenset(("changes", "increases", "modifications", "adjustments", "updates",
+                            "releases", "requests", "claims", "notices", "orders"))
 
 
 def event_at(text: str, pos: int) -> str | None:
@@ -926,6 +934,24 @@ def _notice_at(sentence: str, norm: str, m: re.Match, g: _Grammar) -> Deadline |
         return None
     end = event[1] if event else rel.end()
     return Deadline(None, -days[0], days[1], anchor, m.start(), end, sentence[m.start():end])
+
+
+_GENERIC_HEADS = frozenset(("meeting", "date", "day", "call", "session", "event", "milestone",
+                            "ceremony", "phase", "stage"))
+
+
+def _names_head(phrase: str, pattern: re.Pattern) -> bool:
+    """Whether the event ``pattern`` names is the phrase's head: its last word before any
+    "of" ("the first wave cut-over", "execution of this agreement"), not a modifier
+    ("task order conclusion" is a conclusion, no order). Phrases that open with the
+    event ("launch we'll ...", cut too late) are ``_lexicon_head``'s."""
+    head = phrase.split(" of ")[0].rstrip(" '")
+    words = head.split()
+    while len(words) > 1 and words[-1] in _GENERIC_HEADS:
+        words = words[:-1]  # "the kick-off meeting", "the project start date"
+    head = " ".join(words)
+    return any(m.end() == len(head) for m in pattern.finditer(head)) or \
+        any(m.end() == len(phrase) for m in pattern.finditer(phrase))
 
 
 def _lexicon_head(phrase: str, pattern: re.Pattern) -> bool:
