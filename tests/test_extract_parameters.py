@@ -160,3 +160,13 @@ def test_a_notice_within_whole_days_of_hours_after_an_event_is_a_deadline():
     assert parameters_for("We will respond within 48 hours of the notification of any fault.",
                           "service_level").within_days is None
     assert parameters_for("We will notify you within 4 hours of any outage.", "check_in").within_days is None
+
+
+def test_a_service_level_counted_from_each_event_is_a_turnaround_not_a_deadline():
+    p = parameters_for("Provider shall repair each returned unit within ten (10) days of receipt of the RMA.",
+                       "service_level")
+    assert (p.threshold, p.threshold_unit, p.direction, p.within_days) == (10, "day", "at_most", None)
+    # a delivery on the same words keeps its deadline
+    p = parameters_for("Provider shall ship the unit within ten (10) days of receipt of the order form.",
+                       "delivery")
+    assert p.within_days == 10 and p.threshold is None

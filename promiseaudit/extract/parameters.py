@@ -197,6 +197,14 @@ def parameters_for(text: str, category: str, lead_in: str = "", document_date: O
         else:
             level = None
 
+    if level is None and category == "service_level" and deadline is not None and deadline.due is None \
+            and deadline.within_days is not None and deadline.within_days > 0 \
+            and deadline.anchor not in ("signature", "kickoff", "go_live"):
+        # "complete each job within 14 days of receiving the files": a turnaround each
+        # time the event happens, a measured level and not one deadline
+        level = _Level(float(deadline.within_days), "business_day" if deadline.business_days else "day",
+                       "at_most", deadline.start, deadline.end)
+        deadline = None
     if level is None and category in _LEVEL_CATEGORIES:
         level = _field_level(main_text, category)
     if category == "service_level":
