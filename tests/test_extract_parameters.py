@@ -170,3 +170,11 @@ def test_a_service_level_counted_from_each_event_is_a_turnaround_not_a_deadline(
     p = parameters_for("Provider shall ship the unit within ten (10) days of receipt of the order form.",
                        "delivery")
     assert p.within_days == 10 and p.threshold is None
+
+
+def test_money_paid_out_on_a_schedule_recurs_but_a_discount_does_not():
+    assert parameters_for("Provider shall remit 10% of the referral fees to Partner each calendar month.",
+                          "pricing").recurrence == "monthly"
+    assert parameters_for("A late fee of 5% shall be paid to the Customer each month until the fault is fixed.",
+                          "pricing").recurrence == "monthly"
+    assert parameters_for("Annual licences are discounted by 10%.", "pricing").recurrence is None

@@ -34,6 +34,8 @@ from .quantities import find_bare_level
 
 QUANTITY_CATEGORIES = ("delivery", "training", "support")
 THRESHOLD_FIRST = ("support", "service_level", "warranty", "pricing")
+# Money the seller pays out on a schedule ("remit 10% of the hosting fees monthly").
+_PAID_OUT = re.compile(r"\b(?:remit\w*|paid\s+to|pay\s+to|refund\w*|rebate\w*)\b", re.I)
 _INCREASE = re.compile(r"\b(?:increase|increases|rise|rises|escalat\w*|uplift)\b", re.I)
 _NUMBERISH = re.compile(r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|"
                         r"thirty|forty|sixty|ninety|hundred|next|same)\b", re.I)
@@ -231,7 +233,7 @@ def parameters_for(text: str, category: str, lead_in: str = "", document_date: O
         out.threshold = level.threshold
         out.threshold_unit = level.unit
         out.direction = level.direction
-    if category != "warranty" and (category != "pricing" or _INCREASE.search(text)):
+    if category != "warranty" and (category != "pricing" or _INCREASE.search(text) or _PAID_OUT.search(text)):
         out.recurrence = main.recurrence
         if out.recurrence is None and fragment and lead_in:
             out.recurrence = lead.recurrence
