@@ -143,6 +143,8 @@ QUANTITIES = [
     ("Our crew will refurbish 18 HR and finance workstations.", 18, "workstation"),
     ("We will provide 1.5 FTE analysts.", 1.5, "analyst"),
     ("We will deliver One Platform licences to 3 sites.", 3, "site"),
+    # a number in words after a party's name is a count, not a model number
+    ("Vendor shall provide to ACME two copies of the manuals.", 2, "copy"),
 ]
 
 
@@ -184,6 +186,8 @@ NO_QUANTITY = [
     "4.4 First-fix services shall be completed by May.",
     "2.2 Garden beds",
     "Fit-out of Level 4, One Wapping Wharf, Bristol.",
+    "The Commerce One product manager shall be named.",
+    "We will upgrade to Windows 11 next year.",
 ]
 
 

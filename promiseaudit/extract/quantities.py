@@ -380,8 +380,9 @@ _CAPITAL_OK = frozenset((
 ))
 
 
-def _skip_for_prefix(text: str, start: int, g: _QGrammar) -> bool:
-    """True when the word before the number names a thing ('Phase 2', 'Windows 11')."""
+def _skip_for_prefix(text: str, start: int, g: _QGrammar, in_words: bool = False) -> bool:
+    """True when the word before the number names a thing ('Phase 2', 'Windows 11').
+    A number in words after a name is a count ("provide to TAG one copy")."""
     before = text[:start]
     prev = re.search(r"([A-Za-z][\w.&-]*)\W{0,2}$", before)
     if not prev:
@@ -390,7 +391,7 @@ def _skip_for_prefix(text: str, start: int, g: _QGrammar) -> bool:
     low = word.lower().rstrip(".")
     if low in g.label_words:
         return True
-    if word[0].isupper() and low not in _CAPITAL_OK:
+    if word[0].isupper() and low not in _CAPITAL_OK and not in_words:
         lead = before[:prev.start()]
         if lead.strip(" \t\n-*•·|:>([\"'") == "" or re.search(r"[.:;|•]\s*$", lead):
             return False  # a capitalised first word ("Provide 3 sessions")
@@ -454,7 +455,8 @@ def find_quantity(sentence: str) -> Quantity | None:
                 norm[:m.start()].strip(" \t-*•|>#(\"'") and \
                 re.match(r"\s+[A-Z]", norm[m.end():]):
             continue  # "One Wapping Wharf": part of a name
-        if _skip_for_prefix(norm, m.start(), g) or _LIMIT_BEFORE.search(norm[:m.start()]):
+        if _skip_for_prefix(norm, m.start(), g, number_text[0].islower()) or \
+                _LIMIT_BEFORE.search(norm[:m.start()]):
             continue
         head = _counted_noun(masked, m.end(), value, number_text, g)
         if head is None:
