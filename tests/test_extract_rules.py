@@ -379,3 +379,11 @@ def test_issue_8_hedge_scope_is_its_clause(nlp, sentence, strength):
 def test_issue_8_negation_scope_is_its_clause(nlp, sentence, promised):
     found = [p for p in run(nlp, sentence) if sentence[:20] in p.text]
     assert bool(found) == promised, [(p.text, p.rule) for p in found]
+
+
+def test_list_items_are_under_their_lead_ins_condition(nlp):
+    body = ("## Managed hosting\n\nIf your plan includes managed hosting, we will provide:\n\n"
+            "- Weekly installation of security patches\n- Monthly backup restore tests\n")
+    items = [p for p in run(nlp, body) if "patches" in p.text or "restore tests" in p.text]
+    assert len(items) == 2
+    assert {p.condition for p in items} == {"If your plan includes managed hosting"}

@@ -440,6 +440,13 @@ class CommitmentJudge:
         conditions = classify.conditions_of(text, cues)
         cond = conditions[0] if conditions else None
         judgement.condition = text[cond[0]:cond[1]].strip() if cond else None
+        if cond is None and unit.kind == "item" and lead is not None:
+            # "If your plan includes hosting, we will: - patch weekly; - ...": each item
+            # is under the lead-in's condition
+            lead_conditions = classify.conditions_of(lead.text, lead_cues)
+            if lead_conditions:
+                start, end = lead_conditions[0]
+                judgement.condition = lead.text[start:end].strip()
         judgement.condition_span = cond
         judgement.other_conditions = tuple(conditions[1:])
         strength, hedges = classify.strength_of(cues, judgement.anchor, cond, text)
