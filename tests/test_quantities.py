@@ -242,6 +242,10 @@ THRESHOLDS = [
     ("We expect to reach at least 2.5 million listeners.", 2500000, "listener", "at_least"),
     ("The ticket backlog is kept below 50 open tickets.", 50, "ticket", "at_most"),
     ("A project manager will be named within 36 hours of signing.", 36, "hour", "at_most"),
+    # a measured time stated with a copula or a range, and a time given to cure
+    ("Standard turnaround is three to five business days.", 5, "business_day", "at_most"),
+    ("Replacement time shall be 7 days from receipt of the unit.", 7, "day", "at_most"),
+    ("Provider shall have fifteen (15) days to correct the defect.", 15, "day", "at_most"),
 ]
 
 

@@ -133,7 +133,7 @@ _RESPONSE_NOUNS = (
 _MEASURE_NOUNS = (
     r"response|resolution|fix|repair|turnaround|turn-around|restoration|load|page[- ]load|"
     r"latency|wait|waiting|queue|answer|recovery|rto|rpo|processing|delivery|dispatch|"
-    r"attendance|arrival|callback|call-back|acknowledge?ment|reaction|lead"
+    r"attendance|arrival|callback|call-back|acknowledge?ment|reaction|lead|replacement"
 )
 _NEGATIVE_METRICS = (
     r"downtime|error|errors|defect|defects|loss|abandon\w*|churn|failure|failures|"
@@ -217,8 +217,13 @@ def _grammar() -> _QGrammar:
             re.I)),
         ("noun", re.compile(
             rf"(?:{_MEASURE_NOUNS})\s+(?:(?:time|times|target|sla|objective)\s+){{0,2}}"
-            rf"(?:\([A-Za-z]+\)\s+)?(?:of\s+|is\s+|will\s+be\s+|:\s*|=\s*)?{n}[\s-]*{tunit}",
+            rf"(?:\([A-Za-z]+\)\s+)?(?:of\s+|is\s+|are\s+|(?:will|shall|must)\s+be\s+|:\s*|=\s*)?"
+            rf"(?:{num}\s*(?:-|to)\s*)?{n}[\s-]*{tunit}",  # "turnaround is three to five days": 5
             re.I)),
+        # "Vendor shall have fifteen (15) days to correct the defect"
+        ("cure", re.compile(
+            rf"(?<![\w-])(?:shall|will|would)\s+have\s+{n}\s*{tunit}\s+(?:in\s+which\s+|within\s+which\s+)?"
+            r"to\s+(?:correct|cure|fix|remedy|repair|resolve|replace|respond|restore|rectify)\b", re.I)),
         ("next_day", re.compile(
             r"(?<![\w-])(?:next|same)[\s-]+(?P<bus>business|working)?[\s-]*day\b", re.I)),
         ("sub", re.compile(r"(?<![\w-])sub-?(?P<unit>second|minute|millisecond)\b", re.I)),
