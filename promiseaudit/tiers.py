@@ -63,10 +63,16 @@ def named_tier(text: str) -> Optional[int]:
     m = _NUMBERED.search(text)
     if m:
         return int(m.group(1))
-    for word, level in _WORD_LEVELS:
-        if re.search(rf"\b{word}(?:{_TIER_NOUN})", text, re.I):
+    if not _ANY_TIER_WORD.search(text):
+        return None
+    for pattern, level in _TIER_RE:
+        if pattern.search(text):
             return level
     return None
+
+
+_TIER_RE = tuple((re.compile(rf"\b{word}(?:{_TIER_NOUN})", re.I), level) for word, level in _WORD_LEVELS)
+_ANY_TIER_WORD = re.compile(rf"\b(?:{'|'.join(word for word, _ in _WORD_LEVELS)})", re.I)
 
 
 # --- what is measured ----------------------------------------------------------------------

@@ -1089,10 +1089,12 @@ def _offset_days(m: re.Match) -> int:
 
 
 def _offset_deadline(sentence: str, norm: str, g: _Grammar) -> Deadline | None:
+    if not any(ch.isdigit() for ch in norm):
+        return None  # each form below counts from a figure
     m = _ARO.search(norm)
     if m:
         return Deadline(None, _offset_days(m), bool(m.group("bus")), "signature", m.start(), m.end(), sentence[m.start():m.end()])
-    m = _EVENT_PLUS.search(norm)
+    m = _EVENT_PLUS.search(norm) if "+" in norm else None
     if m:
         words = m.group("event").lower().split()[-3:]
         anchor = None

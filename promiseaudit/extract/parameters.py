@@ -43,6 +43,7 @@ _PERIOD_IN = re.compile(r"(?P<n>\d+(?:\.\d+)?|one|two|three|four|five|six|seven|
                         r"eighteen|twenty-four|thirty-six)\s*(?:\(\d+\)\s*)?-?\s*(?P<unit>day|week|month|year)s?\b", re.I)
 _WORD_NUMBERS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
                  "ten": 10, "eleven": 11, "twelve": 12, "eighteen": 18, "twenty-four": 24, "thirty-six": 36}
+_HOURS = re.compile(r"\bh(?:ou)?rs?\b", re.I)
 _DATEISH = re.compile(
     r"\d|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|q[1-4]|quarter|week|weeks|month|months|day|days|"
     r"year|years|before|after|go-?live|launch|kick-?off|signature|signing|handover|end of|start of|"
@@ -150,10 +151,10 @@ def parameters_for(text: str, category: str, lead_in: str = "", document_date: O
     main_text = _blank(text, condition)
     for span in other_conditions:
         main_text = _blank(main_text, span)
-    main = read_unit(main_text, document_date, locale)
+    main = whole if main_text == text else read_unit(main_text, document_date, locale)
     lead = read_unit(lead_in, document_date, locale)
     deadline = main.deadline if _DATEISH.search(main_text) else None
-    if deadline is None and category == "check_in" and _DATEISH.search(main_text):
+    if deadline is None and category == "check_in" and _HOURS.search(main_text):
         deadline = main.notice_deadline  # notices have no response times
     if deadline is None and condition:
         # "If we miss the October 1 go-live date, ..." promises something about that date;
