@@ -85,3 +85,13 @@ def test_no_due_date_and_no_named_event():
     assert due == date(2027, 2, 14)
     assert basis == ("30 days after signature (2027-01-15; the proposal names no event, so "
                      "signature is used)")
+
+
+def test_days_after_termination_count_from_the_contracts_recorded_end():
+    p = promise("Provider shall return all data within 30 days of the Termination Date.", within_days=30,
+                anchor="termination")
+    assert resolve_due(p, DEAL, AuditSettings()) == (
+        date(2028, 3, 1), "30 days after the end of the contract (2028-01-31, the deal's end date)")
+    open_ended = Deal("D-1002", "Acme", "Dana Whitfield", signed_on=date(2027, 1, 15))
+    due, why = resolve_due(p, open_ended, AuditSettings())
+    assert due is None and "--ends YYYY-MM-DD" in why

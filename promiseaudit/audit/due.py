@@ -33,6 +33,9 @@ def anchor_date(deal: Optional[Deal], anchor: str) -> tuple:
     known = deal.event(anchor)
     if known is not None:
         return known[0], label, f", {known[1]}"
+    if anchor == "termination" and deal.ends_on is not None:
+        # "return all data within 30 days of termination": the contract's recorded end
+        return deal.ends_on, "the end of the contract", ", the deal's end date"
     return None, label, ""
 
 
@@ -41,6 +44,9 @@ def unknown_anchor(deal: Optional[Deal], anchor: str) -> str:
     label = _EVENT.get(anchor, anchor.replace("_", " "))
     if deal is None:
         return f"{label} date not recorded (the deal is not in the ledger)"
+    if anchor == "termination":
+        return (f"the contract's end is not recorded (record it with `promiseaudit deals set "
+                f"{deal.deal_id} --ends YYYY-MM-DD`)")
     if anchor not in _EVENT:
         return (f"{label} date not recorded (record it with `promiseaudit deals set "
                 f"{deal.deal_id} --event \"{label}=YYYY-MM-DD\"`)")
