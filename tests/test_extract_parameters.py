@@ -178,3 +178,9 @@ def test_money_paid_out_on_a_schedule_recurs_but_a_discount_does_not():
     assert parameters_for("A late fee of 5% shall be paid to the Customer each month until the fault is fixed.",
                           "pricing").recurrence == "monthly"
     assert parameters_for("Annual licences are discounted by 10%.", "pricing").recurrence is None
+
+
+def test_a_check_in_counts_its_contacts_not_who_attends():
+    p = parameters_for("Our engineer will make three site visits before go-live.", "check_in")
+    assert (p.quantity, p.unit) == (3, "visit")
+    assert parameters_for("We will hold a review with 3 of your store managers.", "check_in").quantity is None

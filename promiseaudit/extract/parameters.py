@@ -32,7 +32,7 @@ from ..tiers import named_tier, promise_is_about_incidents, promise_measures, ti
 from .grammar import read_unit
 from .quantities import find_bare_level
 
-QUANTITY_CATEGORIES = ("delivery", "training", "support")
+QUANTITY_CATEGORIES = ("delivery", "training", "support", "check_in")
 THRESHOLD_FIRST = ("support", "service_level", "warranty", "pricing")
 # Money the seller pays out on a schedule ("remit 10% of the hosting fees monthly").
 _PAID_OUT = re.compile(r"\b(?:remit\w*|paid\s+to|pay\s+to|refund\w*|rebate\w*)\b", re.I)
@@ -218,6 +218,8 @@ def parameters_for(text: str, category: str, lead_in: str = "", document_date: O
         level = None  # "8% off the list prices": a discount, not a measured level or a price hold
 
     quantity = main.quantity if category in QUANTITY_CATEGORIES else None
+    if quantity is not None and category == "check_in" and quantity.unit not in _CONTACTS:
+        quantity = None  # "a review with 3 of your store managers": who attends, not how many reviews
     if quantity is not None and _overlap(quantity, level):
         if category == "support":
             quantity = None
@@ -271,6 +273,10 @@ def _schedule(out: Parameters, whole) -> None:
         out.anchor, out.within_days = event, 0
 
 
+# What a check-in counts: "two site visits", "3 community calls", "one restore test".
+_CONTACTS = frozenset(("call", "meeting", "visit", "review", "check-in", "checkin", "workshop", "session",
+                       "demo", "demonstration", "briefing", "report", "presentation", "inspection",
+                       "audit", "test", "survey", "update", "newsletter", "webinar"))
 _LEVEL_CATEGORIES = ("service_level", "support", "warranty")
 # What a column or field holding a bare time or level measures ("Response time", "Target
 # resolution", "Uptime"), and a row or field named for a priority tier ("P1", "Severity 2").
