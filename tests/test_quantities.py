@@ -145,6 +145,7 @@ QUANTITIES = [
     ("We will deliver One Platform licences to 3 sites.", 3, "site"),
     # a number in words after a party's name is a count, not a model number
     ("Vendor shall provide to ACME two copies of the manuals.", 2, "copy"),
+    ("We will run two (2) restore tests annually.", 2, "test"),
 ]
 
 

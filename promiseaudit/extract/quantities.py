@@ -473,6 +473,8 @@ def find_quantity(sentence: str) -> Quantity | None:
     return None
 
 
+_AFTER_NOUN_ADVERBS = frozenset(("annually", "monthly", "weekly", "daily", "quarterly", "yearly", "biweekly",
+                                 "fortnightly", "hourly", "nightly", "promptly", "immediately", "only"))
 _YEAR = re.compile(r"(?:19|20)\d\d")
 _SECTION_NUMBER = re.compile(r"\d+(?:\.\d+)+\.?\s")
 _DOTTED_THOUSANDS = re.compile(r"\d{1,3}(?:\.\d{3})+")
@@ -521,6 +523,8 @@ def _counted_noun(text: str, pos: int, value: float, number_text: str,
             continue
         if low in g.stops and not (low in g.late_stops and not words):
             break
+        if words and low in _AFTER_NOUN_ADVERBS:
+            break  # "one (1) test annually": the test is counted
         words.append((word, t.end(1)))
         pos = t.end()
         if word[0].isupper() and not word.isupper():
