@@ -156,3 +156,22 @@ def test_stricter_settings_leave_more_unmatched():
     assert one(r).promise_id == "N-ADM"
     strict = AuditSettings(min_match_score=0.95)
     assert one(r, settings=strict).promise_id is None
+
+
+def test_a_shared_cache_tells_requests_from_incidents_by_record_type():
+    """The cache of an audit run deal by deal keeps whether a wording is a request; the
+    same words with another record type are judged on their own."""
+    from promiseaudit.audit.match import MatchCache, Matcher
+
+    opened = datetime(2027, 5, 3, 9, 0)
+    records = [rec(i, date(2027, 5, 3), "Gateway at site 4 not working", "support",
+                   record_type=kind, opened_at=opened, resolved_at=datetime(2027, 5, 4, 9, 0))
+               for i, kind in enumerate(["Service request", "Incident", "Service request"])]
+    fresh = [Matcher(PROMISES, DEALS).match(r, r.id) for r in records]
+    cache = MatchCache()
+    shared = [Matcher(PROMISES, DEALS, cache=cache).match(r, r.id) for r in records]
+    assert shared == fresh
+    assert fresh[0].candidates != fresh[1].candidates  # a request is not a failed gateway
+    assert len(cache.requests) == 2
+    cache.trim(limit=0)
+    assert cache.requests == {} and cache.words == {} and cache.levels == {}

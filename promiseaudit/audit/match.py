@@ -114,7 +114,7 @@ def affinity(record_category: str, promise_category: str) -> float:
 
 class _Cand:
     __slots__ = ("promise", "pid", "tokens", "due", "recurring", "timed", "priority",
-                 "generic", "measured")
+                 "generic", "measured", "incidents", "availability")
 
     def __init__(self, promise: Promise, tokens_: dict, due: Optional[date]):
         self.promise = promise
@@ -126,33 +126,39 @@ class _Cand:
         self.priority = promise.tier
         self.generic = bool(_GENERIC & tokens_.keys())
         self.measured = promise.threshold is not None
+        self.incidents = bool(promise.about_incidents)
+        self.availability = promise.measures == "availability"
 
 
 class _DealIndex:
-    __slots__ = ("deal", "stop", "cands", "timed", "by_category", "cache")
+    __slots__ = ("deal", "stop", "cands", "timed", "incidents", "by_category", "cache")
 
     def __init__(self, deal, stop, cands):
         self.deal, self.stop, self.cands = deal, stop, cands
         self.timed = [c for c in cands if c.timed]
+        self.incidents = any(c.incidents for c in cands)
         self.by_category: dict = {}
         self.cache: dict = {}
 
 
 class MatchCache:
-    """What matching learns about wordings (their words, a record's priority tier), kept
-    across the Matchers of one audit run deal by deal; ``trim`` bounds it."""
+    """What matching learns about wordings (their words, a record's priority tier,
+    whether a ticket is a request rather than an incident), kept across the Matchers of
+    one audit run deal by deal; ``trim`` bounds it."""
 
-    __slots__ = ("words", "levels")
+    __slots__ = ("words", "levels", "requests")
 
     def __init__(self):
         self.words: dict = {}
         self.levels: dict = {}
+        self.requests: dict = {}
 
     def trim(self, limit: int = 200_000) -> None:
         """Forget everything once more than ``limit`` wordings are kept."""
-        if len(self.words) + len(self.levels) > limit:
+        if len(self.words) + len(self.levels) + len(self.requests) > limit:
             self.words.clear()
             self.levels.clear()
+            self.requests.clear()
 
 
 class Matcher:
@@ -167,6 +173,7 @@ class Matcher:
         cache = cache if cache is not None else MatchCache()
         self._words = cache.words
         self._levels = cache.levels
+        self._requests = cache.requests
         by_deal: dict = {}
         for p in sorted((p for p in promises if p.review_state != "rejected"),
                         key=lambda p: p.id or ""):
@@ -197,7 +204,8 @@ class Matcher:
         return _DealIndex(deal, stop, cands)
 
     def _for_category(self, index: _DealIndex, category: str) -> tuple:
-        """(candidates with their category fit, word weights) for a record category."""
+        """(candidates with their category fit, word weights) for a record category: a
+        word weighs 1 / the number of those candidates that contain it."""
         got = index.by_category.get(category)
         if got is None:
             fits = [(c, affinity(category, c.promise.category)) for c in index.cands]
@@ -206,7 +214,7 @@ class Matcher:
             for c, _ in fits:
                 for t in c.tokens:
                     df[t] = df.get(t, 0) + 1
-            got = index.by_category[category] = (fits, df)
+            got = index.by_category[category] = (fits, {t: 1.0 / n for t, n in df.items()})
         return got
 
     def _level(self, d: Delivery):
@@ -214,6 +222,14 @@ class Matcher:
         got = self._levels.get(key, -1)
         if got == -1:
             got = self._levels[key] = tier_of(d)
+        return got
+
+    def _request(self, d: Delivery) -> bool:
+        """Whether a ticket is a question or a request, not an incident (by wording)."""
+        key = (d.record_type, d.description)
+        got = self._requests.get(key)
+        if got is None:
+            got = self._requests[key] = is_request_not_incident(d.record_type, d.description)
         return got
 
     # --- shared help-desk tickets -------------------------------------------------------
@@ -226,7 +242,7 @@ class Matcher:
         if index is None or not index.timed:
             return []
         level = self._level(d)
-        request = is_request_not_incident(d.record_type, d.description)
+        request = self._request(d)
         words = None
         out = []
         for c in index.timed:
@@ -234,7 +250,7 @@ class Matcher:
                 continue
             if c.priority is not None and level is not None and c.priority != level:
                 continue
-            if request and c.promise.about_incidents:
+            if request and c.incidents:
                 continue
             if not c.generic and c.priority is None:
                 if words is None:
@@ -281,32 +297,39 @@ class Matcher:
         if not fits:
             return _made(delivery_id, None, 0.0, f"no promise of deal {d.deal_id} in category "
                                                  f"{d.category} or a related one")
-        # Fast path: only the best and the runner-up matter for a clear match.
+        # Each candidate is scored once; only the best and the runner-up matter for a
+        # clear match, and only then are the scores ranked.
         day, s, level = d.delivered_on, self.settings, self._level(d)
+        request = self._request(d) if index.incidents else False
         best, runner, top = -1.0, 0.0, None
-        for fit in fits:
-            score = fit[2] + W_DATE * _date_fit(fit[0], day) + _fit(fit[0], d, level)
-            score = min(1.0, max(0.0, score))
+        scored = []
+        for c, aff, base, shared in fits:
+            score = base + W_DATE * _date_fit(c, day) + _fit(c, d, level, request)
+            scored.append((min(1.0, max(0.0, score)), c, aff, shared))
+        for t in scored:
+            score = t[0]
             if score > best:
-                best, runner, top = score, max(best, runner), fit
+                best, runner, top = score, max(best, runner), t
             elif score > runner:
                 runner = score
         if best >= s.min_match_score and best - runner >= s.min_match_lead - 1e-9:
-            c, aff, _, shared = top
+            _, c, aff, shared = top
             return _made(delivery_id, c.pid, round(best, 3), _reason(c, aff, shared, d))
-        return self._decide(self._score(fits, d), d, delivery_id)
+        scored.sort(key=lambda t: (-t[0], t[1].pid))
+        return self._decide(scored, d, delivery_id)
 
     def _text_fits(self, index: _DealIndex, d: Delivery) -> list:
         """[(candidate, category fit, wording score, shared words)], cached per wording."""
         key = (d.category, d.description)
         got = index.cache.get(key)
         if got is None:
-            fits, df = self._for_category(index, d.category)
+            fits, weights = self._for_category(index, d.category)
             words = self._tokens(d.description, index.stop)
             got = []
             for c, aff in fits:
-                shared = [t for t in words if t in c.tokens]
-                weight = sum(1.0 / df[t] for t in shared)
+                shared = ([] if words.keys().isdisjoint(c.tokens) else
+                          [t for t in words if t in c.tokens])
+                weight = sum(weights[t] for t in shared)
                 cover = len(shared) / len(words) if words else 0.0
                 text = 0.6 * (1.0 - 0.5 ** weight) + 0.4 * cover
                 got.append((c, aff, W_CATEGORY * aff + W_TEXT * text,
@@ -314,17 +337,9 @@ class Matcher:
             index.cache[key] = got
         return got
 
-    def _score(self, fits: list, d: Delivery) -> list:
-        """[(score, candidate, category fit, shared words)], best first."""
-        day, level = d.delivered_on, self._level(d)
-        out = []
-        for c, aff, base, shared in fits:
-            score = base + W_DATE * _date_fit(c, day) + _fit(c, d, level)
-            out.append((min(1.0, max(0.0, score)), c, aff, shared))
-        out.sort(key=lambda t: (-t[0], t[1].pid))
-        return out
-
     def _decide(self, scored: list, d: Delivery, delivery_id: int) -> Match:
+        """The match of a record with no clear best candidate: scored is [(score,
+        candidate, category fit, shared words)], best first."""
         s = self.settings
         best, c, aff, shared = scored[0]
         runner = scored[1][0] if len(scored) > 1 else 0.0
@@ -364,13 +379,14 @@ def _date_fit(c: _Cand, day: Optional[date]) -> float:
     return max(0.2, 1.0 - gap / 90.0)
 
 
-def _fit(c: _Cand, d: Delivery, level) -> float:
+def _fit(c: _Cand, d: Delivery, level, request: bool) -> float:
     """What the measurement and the tier add: a record of another tier than the promise
-    names, or measuring something else, rules the promise out."""
+    names, or measuring something else, rules the promise out. request: the record is
+    a question or a request, not an incident (``Matcher._request``)."""
     adjust = 0.0 if d.value is None else _kind_fit(c, d)
-    if c.promise.about_incidents and is_request_not_incident(d.record_type, d.description):
+    if c.incidents and request:
         return -1.0  # a question or a service request is not an incident or a repair
-    if d.value is None and d.opened_at is not None and c.promise.measures == "availability":
+    if d.value is None and d.opened_at is not None and c.availability:
         return -1.0  # a ticket is not an availability figure
     if level is not None and c.priority is not None:
         adjust += W_TIER if level == c.priority else -1.0

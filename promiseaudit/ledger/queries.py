@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import json
-from dataclasses import replace
+from dataclasses import fields, replace
 from datetime import date, datetime
 from typing import Iterable, Optional
 
@@ -31,45 +31,32 @@ def deal_from_row(row: dict) -> Deal:
     )
 
 
-def promise_from_row(row: dict, source: str = "") -> Promise:
-    return Promise(
-        id=row["id"],
-        deal_id=row["deal_id"],
-        document_id=row["document_id"],
-        text=row["quote"],
-        source=source,
-        page=row["page"],
-        start=row["start"],
-        end=row["end"],
-        category=row["category"],
-        due=_d(row["due"]),
-        within_days=row["within_days"],
-        business_days=bool(row["business_days"]),
-        anchor=row["anchor"],
-        recurrence=row["recurrence"],
-        quantity=row["quantity"],
-        unit=row["unit"],
-        threshold=row["threshold"],
-        threshold_unit=row["threshold_unit"],
-        direction=row["direction"],
-        strength=row["strength"],
-        condition=row["condition"],
-        rule=row["rule"],
-        confidence=row["confidence"],
-        reason=row["reason"],
-        extractor_version=row["extractor_version"],
-        series_end=row["series_end"],
-        names_go_live=bool(row["names_go_live"]),
-        tier=row["tier"],
-        measures=row["measures"],
-        about_incidents=bool(row["about_incidents"]),
-        series_start=_d(row["series_start"]),
-        period_due_days=row["period_due_days"],
-        period_due_from=row["period_due_from"],
-        period_due_business=bool(row["period_due_business"]),
-        action=row["action"],
-        review_state=row["review_state"],
-    )
+# The columns a Promise is read from, in the order of its fields ("quote" is its text,
+# the document's name its source), and the fields stored as text dates or 0/1 flags.
+_PROMISE_COLUMNS = tuple((f.name, {"text": "quote", "source": "_source"}.get(f.name, f.name))
+                         for f in fields(Promise))
+_PROMISE_SQL = ", ".join(f'd.name AS _source' if col == "_source" else f'p."{col}"'
+                         for _, col in _PROMISE_COLUMNS)
+_PROMISE_FIELDS = tuple(name for name, _ in _PROMISE_COLUMNS)
+_PROMISE_DATES = tuple(i for i, (name, _) in enumerate(_PROMISE_COLUMNS)
+                       if name in ("due", "series_start"))
+_PROMISE_FLAGS = tuple(i for i, (name, _) in enumerate(_PROMISE_COLUMNS)
+                       if name in ("business_days", "names_go_live", "about_incidents",
+                                   "period_due_business"))
+
+
+def _promise(values) -> Promise:
+    """The Promise of one row of ``_PROMISE_SQL``. A frozen dataclass's __init__ sets
+    each of its 36 fields through object.__setattr__, most of the time of loading a
+    large ledger's promises; filling __dict__ in field order gives the same object."""
+    values = list(values)
+    for i in _PROMISE_DATES:
+        values[i] = _d(values[i])
+    for i in _PROMISE_FLAGS:
+        values[i] = bool(values[i])
+    p = object.__new__(Promise)
+    p.__dict__.update(zip(_PROMISE_FIELDS, values))
+    return p
 
 
 def _dismissal(at, by, reason) -> Optional[str]:
@@ -152,10 +139,7 @@ def promises(db, deal_id: Optional[str] = None, states: Optional[Iterable[str]] 
     deal_range (tuple): (first, last) deal id, both included, for reading a ledger a
         slice of deals at a time.
     """
-    sql = (
-        "select p.*, d.name as _source from promises p join documents d "
-        "on d.id = p.document_id"
-    )
+    sql = f"select {_PROMISE_SQL} from promises p join documents d on d.id = p.document_id"
     where, params = _deal_filter("p.deal_id", deal_id, deal_range)
     if states is not None:
         states = list(states)
@@ -164,19 +148,13 @@ def promises(db, deal_id: Optional[str] = None, states: Optional[Iterable[str]] 
     if where:
         sql += " where " + " and ".join(where)
     sql += " order by p.deal_id, p.document_id, p.page, p.start, p.id"
-    cursor = db.execute(sql, params)
-    cols = [c[0] for c in cursor.description]
-    out = []
-    for values in cursor:
-        row = dict(zip(cols, values))
-        out.append(promise_from_row(row, source=row["_source"]))
-    return out
+    return [_promise(values) for values in db.execute(sql, params)]
 
 
 def get_promise(db, promise_id: str) -> Promise:
     """One promise by id; LedgerError with the way to find ids when unknown."""
     row = db.execute(
-        "select p.*, d.name as _source from promises p join documents d "
+        f"select {_PROMISE_SQL} from promises p join documents d "
         "on d.id = p.document_id where p.id = ?",
         [promise_id],
     ).fetchone()
@@ -185,9 +163,7 @@ def get_promise(db, promise_id: str) -> Promise:
             f"No promise '{promise_id}' in the ledger; "
             "find promise ids with `promiseaudit audit` or `promiseaudit export`"
         )
-    cols = [c[1] for c in db.execute("pragma table_info(promises)").fetchall()] + ["_source"]
-    data = dict(zip(cols, row))
-    return promise_from_row(data, source=data["_source"])
+    return _promise(row)
 
 
 _DELIVERY_COLUMNS = ("id", "deal_id", "category", "delivered_on", "description", "quantity",

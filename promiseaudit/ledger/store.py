@@ -540,14 +540,16 @@ def edit_promise(db, promise_id_: str, field_: str, value, who: str) -> None:
     record_change(db, who, "edit", "promise", promise_id_, field_, row[field_], new)
 
 
+# json.dumps with options builds an encoder per call, which a million verdicts notice.
+_encode_snapshot = json.JSONEncoder(separators=(",", ":"), default=str).encode
+
+
 def _snapshot_json(v) -> str:
     """What a snapshot keeps of a verdict: the decision and its figures. Evidence and
     per-period detail are not copied; the same ledger and as-of date recompute them."""
-    return json.dumps(
+    return _encode_snapshot(
         {"reason": v.reason, "due_basis": v.due_basis, "days_late": v.days_late,
-         "figures": v.figures, "evidence": [e.delivery_id for e in v.evidence]},
-        separators=(",", ":"), default=str,
-    )
+         "figures": v.figures, "evidence": [e.delivery_id for e in v.evidence]})
 
 
 def store_audit_run(db, as_of: date, settings: dict, verdicts: dict, matches=()) -> int:
