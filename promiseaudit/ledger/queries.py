@@ -301,18 +301,25 @@ def matches(db, run_id: Optional[int] = None) -> list[dict]:
     return list(db["matches"].rows_where("run_id = ?", [run_id], order_by="delivery_id, id"))
 
 
-def documents(db, deal_id: Optional[str] = None) -> list[DocumentInfo]:
-    """Every document the ledger has seen, with its read outcome and promise count."""
+def documents(db, deal_id: Optional[str] = None,
+              deal_ids: Optional[Iterable[str]] = None) -> list[DocumentInfo]:
+    """Every document the ledger has seen, with its read outcome and promise count.
+    deal_ids: only the documents of these deals ("" for those of no deal)."""
     sql = (
         "select d.*, (select count(*) from promises p where p.document_id = d.id) as n, "
         "(select name from documents later where later.supersedes = d.id "
         " order by later.id desc limit 1) as replaced_by "
         "from documents d"
     )
-    params = []
+    params: list = []
     if deal_id is not None:
         sql += " where d.deal_id = ?"
         params.append(deal_id)
+    elif deal_ids is not None:
+        ids = sorted(set(deal_ids))
+        sql += " where (d.deal_id in ({}){})".format(
+            ",".join("?" * len(ids)), " or d.deal_id is null" if "" in ids else "")
+        params.extend(ids)
     sql += " order by d.id"
     cursor = db.execute(sql, params)
     cols = [c[0] for c in cursor.description]

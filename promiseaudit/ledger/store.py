@@ -550,7 +550,23 @@ def _snapshot_json(v) -> str:
     )
 
 
-def store_audit_run(db, as_of: date, settings: dict, verdicts: dict, matches=()) -> int:
+def ledger_version(db) -> int:
+    """How many times the ledger changed in a way an audit could see (see migration
+    0013): a stored audit is up to date while this equals the version it read."""
+    return db.execute("SELECT version FROM ledger_state WHERE id = 1").fetchone()[0]
+
+
+def start_audit(db) -> int:
+    """Note that an audit is reading the ledger from now on, so the next change moves
+    the version on. RETURNS the version the audit reads."""
+    with db.atomic():
+        db.execute("UPDATE ledger_state SET audited = 1 WHERE id = 1")
+    return ledger_version(db)
+
+
+def store_audit_run(db, as_of: date, settings: dict, verdicts: dict, matches=(),
+                    weeks: Optional[dict] = None, version: Optional[int] = None,
+                    confirmed_only: Optional[bool] = None) -> int:
     """Store one audit as a snapshot: counts by status, every verdict, and every match.
 
     matches: the audit's Match objects for stored delivery records. A help-desk ticket
@@ -560,15 +576,12 @@ def store_audit_run(db, as_of: date, settings: dict, verdicts: dict, matches=())
     counts: dict[str, int] = {}
     for v in verdicts.values():
         counts[v.status] = counts.get(v.status, 0) + 1
-    run_id = db["audit_runs"].insert(
-        {"as_of": as_of.isoformat(), "run_at": now(),
-         "settings": json.dumps(settings, sort_keys=True, default=str),
-         "counts": json.dumps(dict(sorted(counts.items())))}
-    ).last_pk
+    run_id = _insert_run(db, as_of, settings, counts, version, confirmed_only)
+    weeks = weeks or {}
     db.conn.executemany(
-        "insert into audit_results (run_id, promise_id, status, due, rule, verdict) "
-        "values (?, ?, ?, ?, ?, ?)",
-        ((run_id, pid, v.status, iso(v.due), v.rule, _snapshot_json(v))
+        "insert into audit_results (run_id, promise_id, status, due, rule, verdict, week) "
+        "values (?, ?, ?, ?, ?, ?, ?)",
+        ((run_id, pid, v.status, iso(v.due), v.rule, _snapshot_json(v), weeks.get(pid))
          for pid, v in sorted(verdicts.items())),
     )
     db.conn.executemany(
@@ -579,10 +592,24 @@ def store_audit_run(db, as_of: date, settings: dict, verdicts: dict, matches=())
     return run_id
 
 
-def snapshot_rows(verdicts: dict, matches=()) -> tuple:
+def _insert_run(db, as_of: date, settings: dict, counts: dict, version: Optional[int],
+                confirmed_only: Optional[bool]) -> int:
+    return db["audit_runs"].insert(
+        {"as_of": as_of.isoformat(), "run_at": now(),
+         "settings": json.dumps(settings, sort_keys=True, default=str),
+         "counts": json.dumps(dict(sorted(counts.items()))),
+         "ledger_version": version,
+         "confirmed_only": None if confirmed_only is None else int(confirmed_only)}
+    ).last_pk
+
+
+def snapshot_rows(verdicts: dict, matches=(), weeks: Optional[dict] = None) -> tuple:
     """(result rows, match rows) of a snapshot for some verdicts (promise id -> Verdict)
-    and the matches of stored records, as ``SnapshotStage`` stages them."""
-    results = [(pid, v.status, iso(v.due), v.rule, _snapshot_json(v)) for pid, v in verdicts.items()]
+    and the matches of stored records, as ``SnapshotStage`` stages them. weeks: promise
+    id -> the verdict's week digest (``audit.week.week_digest``)."""
+    weeks = weeks or {}
+    results = [(pid, v.status, iso(v.due), v.rule, _snapshot_json(v), weeks.get(pid))
+               for pid, v in verdicts.items()]
     return results, [row[1:] for row in _match_rows(None, matches)]
 
 
@@ -606,7 +633,7 @@ class SnapshotStage:
         db.execute("DROP TABLE IF EXISTS temp.stage_results")
         db.execute("DROP TABLE IF EXISTS temp.stage_matches")
         db.execute("CREATE TEMP TABLE stage_results (promise_id TEXT, status TEXT, due TEXT, "
-                   "rule TEXT, verdict TEXT)")
+                   "rule TEXT, verdict TEXT, week TEXT)")
         db.execute("CREATE TEMP TABLE stage_matches (seq INTEGER PRIMARY KEY, "
                    "delivery_id INTEGER, promise_id TEXT, kind TEXT, score REAL, "
                    "reason TEXT, rule_id INTEGER, candidates TEXT)")
@@ -626,25 +653,23 @@ class SnapshotStage:
         if not (self._results or self._matches):
             return
         with self.db.atomic():
-            self.db.conn.executemany("insert into temp.stage_results values (?, ?, ?, ?, ?)",
+            self.db.conn.executemany("insert into temp.stage_results values (?, ?, ?, ?, ?, ?)",
                                      self._results)
             self.db.conn.executemany(
                 "insert into temp.stage_matches (delivery_id, promise_id, kind, score, reason, "
                 "rule_id, candidates) values (?, ?, ?, ?, ?, ?, ?)", self._matches)
         self._results, self._matches = [], []
 
-    def publish(self, as_of: date, settings: dict) -> int:
-        """Store the snapshot in the ledger. RETURNS the run id."""
+    def publish(self, as_of: date, settings: dict, version: Optional[int] = None,
+                confirmed_only: bool = False) -> int:
+        """Store the snapshot in the ledger. version: the ledger version the audit read
+        (``start_audit``). RETURNS the run id."""
         self.flush()
         db = self.db
         with db.atomic():
-            run_id = db["audit_runs"].insert(
-                {"as_of": as_of.isoformat(), "run_at": now(),
-                 "settings": json.dumps(settings, sort_keys=True, default=str),
-                 "counts": json.dumps(dict(sorted(self.counts.items())))}
-            ).last_pk
+            run_id = _insert_run(db, as_of, settings, self.counts, version, confirmed_only)
             db.execute("insert into audit_results (run_id, promise_id, status, due, rule, "
-                       "verdict) select ?, promise_id, status, due, rule, verdict "
+                       "verdict, week) select ?, promise_id, status, due, rule, verdict, week "
                        "from temp.stage_results order by promise_id", [run_id])
             db.execute("insert into matches (run_id, delivery_id, promise_id, kind, score, "
                        "reason, rule_id, candidates) select ?, delivery_id, promise_id, kind, "

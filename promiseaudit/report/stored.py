@@ -1,0 +1,226 @@
+"""A report's figures read from a stored audit (``report --from-audit``), in SQL, so a
+ledger of a million promises is never held in memory.
+
+``StoredAudit`` answers what the views ask of a report's promises: counts by deal, kind,
+status and review, the first promises of a list in the report's order, and the audits
+of the few deals whose promises are shown (``audit_deals``, given by the caller: the
+report stage does not audit).
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Callable, Iterable, Optional
+
+from ..audit.contact import last_contact
+from ..ledger import queries
+from .formatting import NOT_RECORDED, STATUS_ORDER
+
+ROWS = "temp.report_rows"
+
+
+@dataclass
+class StoredAudit:
+    """One stored audit run, as a report reads it.
+
+    run: the audit_runs row (``counts`` decoded). previous: the run "what changed"
+    compares with, or None. history: ((day, counts), ...) one point per as-of date up to
+    this run's. earlier_runs: ((day, run id), ...) the latest run of each earlier date.
+    audit_deals: deal ids -> their ``DealAudit``s, audited again as of the run's date.
+    """
+
+    db: object
+    run: dict
+    deals: dict
+    audit_deals: Callable[[list], Iterable]
+    previous: Optional[dict] = None
+    history: tuple = ()
+    earlier_runs: tuple = ()
+    _scope: tuple = field(default=None, repr=False)
+
+    @property
+    def as_of(self) -> date:
+        return date.fromisoformat(self.run["as_of"])
+
+    @property
+    def has_status_history(self) -> bool:
+        """Whether any promise has a status in this run or an earlier one (the in-memory
+        report's ``status_history`` is then not empty)."""
+        return bool(self.run["counts"]) or any(c for _, c in self.history)
+
+    def select(self, deal_ids: Optional[set] = None, since: Optional[date] = None) -> None:
+        """Gather the report's promises (of ``deal_ids`` when given, due on or after
+        ``since`` when given) in a temporary table, with what orders them."""
+        if self._scope == (frozenset(deal_ids) if deal_ids is not None else None, since):
+            return
+        db = self.db
+        keys = sorted({_key(d.customer) for d in self.deals.values()} | {_key(None)})
+        rank = {k: i for i, k in enumerate(keys)}
+        db.execute("DROP TABLE IF EXISTS temp.report_deals")
+        db.execute("CREATE TEMP TABLE report_deals (deal_id TEXT PRIMARY KEY, crank INTEGER, "
+                   "chosen INTEGER)")
+        db.conn.executemany("INSERT INTO temp.report_deals VALUES (?, ?, ?)",
+                            ((d.deal_id, rank[_key(d.customer)],
+                              int(deal_ids is None or d.deal_id in deal_ids))
+                             for d in self.deals.values()))
+        order = " ".join(f"WHEN '{s}' THEN {n}" for s, n in STATUS_ORDER.items())
+        where, params = ["r.run_id = ?", "p.review_state != 'rejected'"], [self.run["id"]]
+        if deal_ids is not None:
+            where.append("t.chosen = 1")
+        if since is not None:
+            where.append("coalesce(r.due, p.due) >= ?")
+            params.append(since.isoformat())
+        prev = self.previous["id"] if self.previous else -1
+        db.execute(f"DROP TABLE IF EXISTS {ROWS}")
+        db.execute(
+            f"CREATE TEMP TABLE report_rows AS SELECT r.promise_id AS id, p.deal_id AS deal_id, "
+            f"r.status AS status, CASE r.status {order} ELSE 99 END AS srank, "
+            f"coalesce(r.due, p.due) AS due, coalesce(t.crank, {rank[_key(None)]}) AS crank, "
+            f"p.category AS category, p.review_state = 'candidate' AS cand, r.week AS week, "
+            f"pr.status AS prev "
+            f"FROM audit_results r JOIN promises p ON p.id = r.promise_id "
+            f"LEFT JOIN temp.report_deals t ON t.deal_id = p.deal_id "
+            f"LEFT JOIN audit_results pr ON pr.run_id = {int(prev)} AND pr.promise_id = r.promise_id "
+            f"WHERE {' AND '.join(where)}", params)
+        self._scope = (frozenset(deal_ids) if deal_ids is not None else None, since)
+
+    def groups(self) -> list:
+        """(deal id, kind, status, unreviewed, count) of the selected promises."""
+        return self.db.execute(f"SELECT deal_id, category, status, cand, count(*) FROM {ROWS} "
+                               "GROUP BY deal_id, category, status, cand").fetchall()
+
+    def count(self, where: str = "1", params=()) -> int:
+        return self.db.execute(f"SELECT count(*) FROM {ROWS} WHERE {where}", list(params)).fetchone()[0]
+
+    def first(self, where: str, params=(), limit: int = 0, order: str = "") -> list:
+        """The ids of the first ``limit`` selected promises matching ``where``, in the
+        report's order (status, due date, customer, deal, id) unless ``order`` says."""
+        order = order or "srank, due IS NULL, due, crank, deal_id, id"
+        return [r[0] for r in self.db.execute(
+            f"SELECT id FROM {ROWS} WHERE {where} ORDER BY {order} LIMIT ?",
+            [*params, limit]).fetchall()]
+
+    def rows(self, sql: str, params=()) -> list:
+        """Any query over the selected promises (the table is ``report_rows``)."""
+        return self.db.execute(sql.replace("report_rows", ROWS), list(params)).fetchall()
+
+    def filtered_history(self) -> tuple:
+        """Counts by status per audit date of the selected promises: the earlier runs'
+        statuses of the promises selected now, then this run's."""
+        out = []
+        for day, run_id in self.earlier_runs:
+            counts = dict(self.db.execute(
+                f"SELECT h.status, count(*) FROM audit_results h JOIN {ROWS} c ON c.id = h.promise_id "
+                "WHERE h.run_id = ? GROUP BY h.status ORDER BY h.status", [run_id]).fetchall())
+            if counts:
+                out.append((day, counts))
+        now = dict(self.db.execute(f"SELECT status, count(*) FROM {ROWS} GROUP BY status "
+                                   "ORDER BY status").fetchall())
+        if now:
+            out.append((self.as_of, now))
+        return tuple(out)
+
+    def audited(self, ids: Iterable[str]) -> dict:
+        """promise id -> (Promise, Verdict) of the promises ``ids``, their deals audited
+        again as of the run's date (the verdicts the stored ones were made from)."""
+        wanted = set(ids)
+        if not wanted:
+            return {}
+        deals = sorted({r[0] for r in self._deals_of(wanted)})
+        out = {}
+        for part in self.audit_deals(deals):
+            for p in part.promises:
+                if p.id in wanted and p.id in part.verdicts:
+                    out[p.id] = (p, part.verdicts[p.id])
+        return out
+
+    def _deals_of(self, ids: set) -> list:
+        found = []
+        ids = sorted(ids)
+        for i in range(0, len(ids), 500):
+            chunk = ids[i:i + 500]
+            found += self.db.execute(f"SELECT DISTINCT deal_id FROM {ROWS} WHERE id IN "
+                                     f"({','.join('?' * len(chunk))})", chunk).fetchall()
+        return found
+
+    def deal_promises(self, deal_ids: Iterable[str], category: str) -> dict:
+        """promise id -> (Promise, Verdict) of every selected promise of one kind of the
+        deals ``deal_ids``."""
+        deal_ids = sorted(set(deal_ids))
+        ids = []
+        for i in range(0, len(deal_ids), 500):
+            chunk = deal_ids[i:i + 500]
+            ids += [r[0] for r in self.db.execute(
+                f"SELECT id FROM {ROWS} WHERE category = ? AND deal_id IN "
+                f"({','.join('?' * len(chunk))})", [category, *chunk]).fetchall()]
+        return self.audited(ids)
+
+    def documents(self, deal_ids: Optional[set], limit: int) -> tuple:
+        """(the documents of the first deals, enough for ``limit`` rows in the report's
+        order; how many documents; how many were not read) of ``deal_ids`` (None: all)."""
+        where, params = "", []
+        if deal_ids is not None:
+            where = ("WHERE deal_id IN (SELECT deal_id FROM temp.report_deals WHERE chosen = 1)")
+        per_deal = self.db.execute(
+            f"SELECT coalesce(deal_id, ''), count(*), sum(outcome != 'parsed') FROM documents "
+            f"{where} GROUP BY 1 ORDER BY 1", params).fetchall()
+        total = sum(r[1] for r in per_deal)
+        unread = sum(r[2] for r in per_deal)
+        first, n = [], 0
+        for deal_id, count, _ in per_deal:
+            if n >= limit:
+                break
+            first.append(deal_id)
+            n += count
+        docs = queries.documents(self.db, deal_ids=first) if first else []
+        return docs, total, unread
+
+    def last_contact_days(self, deal_ids: Iterable[str]) -> dict:
+        """deal id -> the day of its last recorded contact as of the run's date (see
+        ``audit.contact.contact_of``), for the deals that have one."""
+        as_of = self.as_of.isoformat()
+        undone = [r[0] for r in self.db.execute("SELECT id FROM imports WHERE undone_at IS NOT NULL")]
+        skip = (f" AND (import_id IS NULL OR import_id NOT IN ({','.join('?' * len(undone))}))"
+                if undone else "")
+        out = {}
+        wanted = set(deal_ids)
+        for deal_id, a, b in self.db.execute(
+                "SELECT deal_id, max(CASE WHEN category IN ('check_in', 'training') "
+                "AND delivered_on <= ? THEN delivered_on END), "
+                "max(CASE WHEN responded_at IS NOT NULL AND substr(responded_at, 1, 10) <= ? "
+                "THEN substr(responded_at, 1, 10) END) "
+                f"FROM deliveries WHERE dismissed_at IS NULL{skip} GROUP BY deal_id",
+                [as_of, as_of, *undone]):
+            if deal_id in wanted and (a or b):
+                out[deal_id] = date.fromisoformat(max(x for x in (a, b) if x))
+        return out
+
+    def last_contact(self, deal_id: str):
+        """``audit.contact.last_contact`` of one deal, from its records."""
+        return last_contact(deal_id, queries.deliveries(self.db, deal_id=deal_id), self.as_of)
+
+    def week(self, promise_id: str) -> dict:
+        row = self.db.execute(f"SELECT week FROM {ROWS} WHERE id = ?", [promise_id]).fetchone()
+        return json.loads(row[0]) if row and row[0] else {}
+
+    def gone_count(self) -> int:
+        """Promises of the previous run that this run no longer audits (or that were
+        rejected since)."""
+        if not self.previous:
+            return 0
+        return self.db.execute(
+            "SELECT count(*) FROM audit_results pr WHERE pr.run_id = ? AND NOT EXISTS ("
+            "SELECT 1 FROM audit_results r JOIN promises p ON p.id = r.promise_id "
+            "WHERE r.run_id = ? AND r.promise_id = pr.promise_id AND p.review_state != 'rejected')",
+            [self.previous["id"], self.run["id"]]).fetchone()[0]
+
+    def close(self) -> None:
+        self.db.execute(f"DROP TABLE IF EXISTS {ROWS}")
+        self.db.execute("DROP TABLE IF EXISTS temp.report_deals")
+        self._scope = None
+
+
+def _key(customer: Optional[str]) -> str:
+    """How the report sorts a customer's name."""
+    return (customer or NOT_RECORDED).casefold()
