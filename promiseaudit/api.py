@@ -855,8 +855,13 @@ def stored_run(db, as_of: date, settings=None, confirmed_only: bool = False) -> 
     if not runs:
         raise LedgerError(f"No audit is stored as of {day}; {rerun} first (each night, say), "
                           "then make the report again, or leave out --from-audit to audit now")
+    runs = [r for r in runs if r["ledger_version"] is not None]
+    if not runs:
+        raise LedgerError(f"The audit stored as of {day} was kept by a report or by an older "
+                          f"promiseaudit, so it cannot be checked against the ledger; {rerun} "
+                          "first, then make the report again")
     same = [r for r in runs if r["settings"] == wanted
-            and r["confirmed_only"] is not None and bool(r["confirmed_only"]) == confirmed_only]
+            and bool(r["confirmed_only"]) == confirmed_only]
     if not same:
         raise LedgerError(f"The audit stored as of {day} was made with other options than this "
                           "report (--at-risk-days, --window, --holidays, --confirmed-only); "

@@ -157,3 +157,43 @@ def test_the_random_ledger_fills_every_list(random_ledger):
     manager = manager_context_stored(src, ReportFilters(quiet_days=3), fmt, limit=1)
     assert manager["broken"]["count"] > 1 and manager["others_count"] > 1
     assert manager["quiet_count"] > 1
+
+
+@pytest.fixture
+def ledger_file(tmp_path):
+    path = tmp_path / "sample.db"
+    build_sample_ledger(open_ledger(str(path)))
+    return str(path)
+
+
+def test_cli_report_from_audit_after_the_nightly_audit(ledger_file, tmp_path, runner):
+    from promiseaudit.cli import main
+
+    def run(*args):
+        return runner.invoke(main, ["--db", ledger_file, *args])
+
+    refused = run("report", "--from-audit", "--as-of", "2027-05-16", "-o", str(tmp_path / "r.html"))
+    assert refused.exit_code == 1
+    assert refused.stderr == ("Error: No audit is stored as of 2027-05-16; run `promiseaudit audit "
+                              "--as-of 2027-05-16` first (each night, say), then make the report "
+                              "again, or leave out --from-audit to audit now\n")
+    assert not (tmp_path / "r.html").exists()
+    assert run("audit", "--as-of", "2027-05-16").exit_code == 0
+    for args, name in ((["report"], "r.html"), (["report", "weekly"], "w.html")):
+        done = run(*args, "--from-audit", "--as-of", "2027-05-16", "-o", str(tmp_path / name))
+        assert done.exit_code == 0, done.output
+        fresh = run(*args, "--as-of", "2027-05-16", "-o", str(tmp_path / f"fresh-{name}"))
+        assert fresh.exit_code == 0, fresh.output
+        assert without_note((tmp_path / name).read_text(encoding="utf-8")) == (
+            tmp_path / f"fresh-{name}").read_text(encoding="utf-8")
+    mailed = run("report", "weekly", "--from-audit", "--as-of", "2027-05-16", "--email",
+                 str(tmp_path / "w.eml"), "--from", "a@example.com")
+    assert mailed.exit_code == 2
+    assert mailed.stderr.endswith("Error: --from-audit writes the weekly report as a web page "
+                                  "only; leave it out to e-mail the report with --email or "
+                                  "--smtp\n")
+    assert run("deals", "set", "D-1001", "--rep", "Ana").exit_code == 0
+    stale = run("report", "--from-audit", "--as-of", "2027-05-16", "-o", str(tmp_path / "r.html"))
+    assert stale.exit_code == 1
+    assert stale.stderr.startswith("Error: The ledger has changed since the audit as of "
+                                   "2027-05-16 was stored (")
