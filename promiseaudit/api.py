@@ -612,15 +612,18 @@ def iter_audit(db, as_of: date, settings=None, confirmed_only: bool = False,
     states = ["confirmed", "superseded"] + ([] if confirmed_only else ["candidate"])
     deals = queries.deals(db) if deals is None else deals
     waivers, rules = context if context is not None else audit_context(db, as_of)
+    # Deals named by the caller may lie anywhere in the ledger: they are read by name,
+    # not as the slice from the first to the last.
+    by_name = ids is not None
     if ids is None:
         ids = [deal_id] if deal_id is not None else queries.deal_ids(db)
     cache = MatchCache()
     with paused_gc():
         for i in range(0, len(ids), DEALS_PER_READ):
             chunk = ids[i:i + DEALS_PER_READ]
-            span = (chunk[0], chunk[-1])
-            promises = _by_deal(queries.promises(db, states=states, deal_range=span))
-            records = _by_deal(queries.deliveries(db, deal_range=span))
+            where = {"deal_ids": chunk} if by_name else {"deal_range": (chunk[0], chunk[-1])}
+            promises = _by_deal(queries.promises(db, states=states, **where))
+            records = _by_deal(queries.deliveries(db, **where))
             for d in chunk:
                 ps, rs = promises.pop(d, []), records.pop(d, [])
                 own = {d: deals[d]} if d in deals else {}

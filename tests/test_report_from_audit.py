@@ -35,20 +35,23 @@ def without_note(html: str) -> str:
     return stripped
 
 
-def manager_pair(db, as_of, filters=ReportFilters(), limit=200):
-    fresh = manager_report(api.load_audit_data(db, as_of, save=False), filters, limit=limit)
-    stored = manager_report_stored(api.load_stored_audit(db, as_of), filters, limit=limit)
+def manager_pair(db, as_of, filters=ReportFilters(), limit=200, cards=100):
+    fresh = manager_report(api.load_audit_data(db, as_of, save=False), filters, limit=limit,
+                           cards=cards)
+    stored = manager_report_stored(api.load_stored_audit(db, as_of), filters, limit=limit,
+                                   cards=cards)
     return fresh, stored
 
 
-def weekly_pair(db, as_of, limit=200, quiet_days=30):
+def weekly_pair(db, as_of, limit=200, quiet_days=30, cards=100):
     start, end = week_bounds(as_of)
     data = api.load_audit_data(db, as_of, save=False, previous_before=start - timedelta(days=1),
                                previous_after=start - timedelta(days=7))
     src = api.load_stored_audit(db, as_of, previous_before=start - timedelta(days=1),
                                 previous_after=start - timedelta(days=7))
-    return (weekly_report(data, start, end, limit=limit, quiet_days=quiet_days),
-            weekly_report_stored(src, start, end, limit=limit, quiet_days=quiet_days))
+    return (weekly_report(data, start, end, limit=limit, quiet_days=quiet_days, cards=cards),
+            weekly_report_stored(src, start, end, limit=limit, quiet_days=quiet_days,
+                                 cards=cards))
 
 
 @pytest.mark.parametrize("filters", [
@@ -73,9 +76,9 @@ def test_weekly_report_from_the_stored_audit_is_the_fresh_one(sample, as_of):
 
 @pytest.mark.parametrize("limit", [1, 2, 3])
 def test_cut_lists_are_the_same_either_way(sample, limit):
-    fresh, stored = manager_pair(sample, AS_OF, limit=limit)
+    fresh, stored = manager_pair(sample, AS_OF, limit=limit, cards=limit)
     assert without_note(stored) == fresh
-    fresh, stored = weekly_pair(sample, AS_OF, limit=limit)
+    fresh, stored = weekly_pair(sample, AS_OF, limit=limit, cards=limit)
     assert without_note(stored) == fresh
 
 
@@ -131,11 +134,11 @@ def test_a_random_ledger_gives_the_same_reports_either_way(random_ledger, limit)
     for filters in (ReportFilters(), ReportFilters(rep="ana"), ReportFilters(quiet_days=3),
                     ReportFilters(since=date(2027, 6, 1), rep="Bo"),
                     ReportFilters(customer="customer 3", quiet_days=1)):
-        fresh, stored = manager_pair(db, RANDOM_DAYS[-1], filters, limit)
+        fresh, stored = manager_pair(db, RANDOM_DAYS[-1], filters, limit, cards=limit)
         assert without_note(stored) == fresh, filters
     for day in RANDOM_DAYS:
         for quiet_days in (3, 30):
-            fresh, stored = weekly_pair(db, day, limit, quiet_days)
+            fresh, stored = weekly_pair(db, day, limit, quiet_days, cards=limit)
             assert without_note(stored) == fresh, day
 
 

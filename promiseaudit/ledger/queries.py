@@ -4,7 +4,7 @@ from __future__ import annotations
 import json
 from dataclasses import replace
 from datetime import date, datetime
-from typing import Iterable, Optional
+from typing import Iterable, Optional, Sequence
 
 from ..errors import LedgerError
 from ..models import Deal, Delivery, DocumentInfo, LinkRule, Promise
@@ -137,26 +137,30 @@ def deal_ids(db) -> list[str]:
         "union select deal_id from deliveries order by 1")]
 
 
-def _deal_filter(column: str, deal_id: Optional[str], deal_range: Optional[tuple]) -> tuple:
+def _deal_filter(column: str, deal_id: Optional[str], deal_range: Optional[tuple],
+                 deal_ids: Optional[Sequence[str]] = None) -> tuple:
     if deal_id is not None:
         return [f"{column} = ?"], [deal_id]
     if deal_range is not None:
         return [f"{column} between ? and ?"], list(deal_range)
+    if deal_ids is not None:
+        return [f"{column} in ({','.join('?' * len(deal_ids))})"], list(deal_ids)
     return [], []
 
 
 def promises(db, deal_id: Optional[str] = None, states: Optional[Iterable[str]] = None,
-             deal_range: Optional[tuple] = None) -> list[Promise]:
+             deal_range: Optional[tuple] = None,
+             deal_ids: Optional[Sequence[str]] = None) -> list[Promise]:
     """Promises in id order, with ``source`` set to the document's file name.
 
     deal_range (tuple): (first, last) deal id, both included, for reading a ledger a
-        slice of deals at a time.
+        slice of deals at a time. deal_ids: only these deals' (a few, anywhere in it).
     """
     sql = (
         "select p.*, d.name as _source from promises p join documents d "
         "on d.id = p.document_id"
     )
-    where, params = _deal_filter("p.deal_id", deal_id, deal_range)
+    where, params = _deal_filter("p.deal_id", deal_id, deal_range, deal_ids)
     if states is not None:
         states = list(states)
         where.append("p.review_state in ({})".format(",".join("?" * len(states))))
@@ -198,12 +202,13 @@ _DELIVERY_COLUMNS = ("id", "deal_id", "category", "delivered_on", "description",
 
 
 def deliveries(db, deal_id: Optional[str] = None, include_undone: bool = False,
-               deal_range: Optional[tuple] = None) -> list[Delivery]:
+               deal_range: Optional[tuple] = None,
+               deal_ids: Optional[Sequence[str]] = None) -> list[Delivery]:
     """Delivery records in id order (read as plain tuples: audits load millions).
 
     Records of an undone import are left out unless ``include_undone``; dismissed records
     are included (with ``dismissed`` set), since they are still listed.
-    deal_range (tuple): (first, last) deal id, both included.
+    deal_range (tuple): (first, last) deal id, both included. deal_ids: only these deals'.
     """
     keys, undone = {}, []
     for import_id, key, undone_at in db.execute("select id, export_key, undone_at from imports"):
@@ -211,7 +216,7 @@ def deliveries(db, deal_id: Optional[str] = None, include_undone: bool = False,
         if undone_at:
             undone.append(import_id)
     sql = f"select {', '.join(_DELIVERY_COLUMNS)} from deliveries"
-    where, params = _deal_filter("deal_id", deal_id, deal_range)
+    where, params = _deal_filter("deal_id", deal_id, deal_range, deal_ids)
     if undone and not include_undone:
         where.append("(import_id is null or import_id not in ({}))".format(",".join("?" * len(undone))))
         params.extend(undone)

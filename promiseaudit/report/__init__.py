@@ -25,6 +25,7 @@ from .formatting import (
 )
 from .text import brief_text, weekly_text
 from .views import (
+    CARD_LIMIT,
     LIST_LIMIT,
     QUIET_DAYS,
     ReportFilters,
@@ -139,24 +140,26 @@ def _render(env: Optional[jinja2.Environment], name: str, context: dict) -> str:
 
 def manager_report(data: AuditData, filters: ReportFilters = ReportFilters(),
                    date_format: str = "%Y-%m-%d",
-                   env: Optional[jinja2.Environment] = None, limit: int = LIST_LIMIT) -> str:
+                   env: Optional[jinja2.Environment] = None, limit: int = LIST_LIMIT,
+                   cards: int = CARD_LIMIT) -> str:
     """The manager's audit (HTML): headline figures, kept rate by rep, customer and
     category with a trend, the broken and at-risk promises with their evidence, and the
-    proposals read with their outcome. limit: rows each list shows at most (the rest is
-    counted in a line saying how to see it)."""
+    proposals read with their outcome. limit: rows each table shows at most, cards: how
+    many broken and how many at-risk promises get a card (the rest is counted in a line
+    saying how to see it)."""
     fmt = DateFormatter(date_format)
-    ctx = manager_context(data, filters, fmt, limit)
+    ctx = manager_context(data, filters, fmt, limit, cards)
     return _render(env, "manager.html", ctx)
 
 
 def manager_report_stored(src, filters: ReportFilters = ReportFilters(),
                           date_format: str = "%Y-%m-%d",
                           env: Optional[jinja2.Environment] = None,
-                          limit: int = LIST_LIMIT) -> str:
+                          limit: int = LIST_LIMIT, cards: int = CARD_LIMIT) -> str:
     """``manager_report`` from a stored audit (``api.load_stored_audit``): the same
     report, with a line saying which stored audit it was made from."""
     fmt = DateFormatter(date_format)
-    ctx = manager_context_stored(src, filters, fmt, limit)
+    ctx = manager_context_stored(src, filters, fmt, limit, cards)
     ctx["from_audit"] = stored_note(src)
     return _render(env, "manager.html", ctx)
 
@@ -171,7 +174,7 @@ def weekly_report(data: AuditData, week_start: date, week_end: date,
                   date_format: str = "%Y-%m-%d",
                   env: Optional[jinja2.Environment] = None, rep: Optional[str] = None,
                   for_email: bool = False, quiet_days: int = QUIET_DAYS,
-                  limit: int = LIST_LIMIT) -> str:
+                  limit: int = LIST_LIMIT, cards: int = CARD_LIMIT) -> str:
     """The weekly report (HTML suited to e-mail): what broke this week, what is due or at
     risk in the next two weeks, what was kept, what changed since last week's snapshot.
 
@@ -182,18 +185,19 @@ def weekly_report(data: AuditData, week_start: date, week_end: date,
     """
     fmt = DateFormatter(date_format)
     ctx = weekly_context(data, week_start, week_end, fmt, rep=rep, quiet_days=quiet_days,
-                         limit=limit)
+                         limit=limit, cards=cards)
     ctx["for_email"] = for_email
     return _render(env, "weekly.html", ctx)
 
 
 def weekly_report_stored(src, week_start: date, week_end: date, date_format: str = "%Y-%m-%d",
                          env: Optional[jinja2.Environment] = None,
-                         quiet_days: int = QUIET_DAYS, limit: int = LIST_LIMIT) -> str:
+                         quiet_days: int = QUIET_DAYS, limit: int = LIST_LIMIT,
+                         cards: int = CARD_LIMIT) -> str:
     """``weekly_report`` (for every deal) from a stored audit of the week's as-of date
     (``api.load_stored_audit``), with a line saying which stored audit it was made from."""
     fmt = DateFormatter(date_format)
-    ctx = weekly_context_stored(src, week_start, week_end, fmt, quiet_days, limit)
+    ctx = weekly_context_stored(src, week_start, week_end, fmt, quiet_days, limit, cards)
     ctx["from_audit"] = stored_note(src)
     return _render(env, "weekly.html", ctx)
 

@@ -15,6 +15,7 @@ from typing import Callable, Iterable, Optional
 
 from ..audit.contact import last_contact
 from ..ledger import queries
+from ..models import Verdict
 from .formatting import NOT_RECORDED, STATUS_ORDER
 
 ROWS = "temp.report_rows"
@@ -57,13 +58,22 @@ class StoredAudit:
         db = self.db
         keys = sorted({_key(d.customer) for d in self.deals.values()} | {_key(None)})
         rank = {k: i for i, k in enumerate(keys)}
+        # The breakdowns group by the name shown and list names in their own order.
+        self._names = {}
+        for attr in ("rep", "customer"):
+            names = sorted({_name(d, attr) for d in self.deals.values()} | {NOT_RECORDED},
+                           key=lambda n: (n == NOT_RECORDED, n.casefold(), n))
+            self._names[attr] = names
+        order_of = {attr: {n: i for i, n in enumerate(names)} for attr, names in self._names.items()}
         db.execute("DROP TABLE IF EXISTS temp.report_deals")
         db.execute("CREATE TEMP TABLE report_deals (deal_id TEXT PRIMARY KEY, crank INTEGER, "
-                   "chosen INTEGER)")
-        db.conn.executemany("INSERT INTO temp.report_deals VALUES (?, ?, ?)",
-                            ((d.deal_id, rank[_key(d.customer)],
+                   "rep INTEGER, customer INTEGER, chosen INTEGER)")
+        db.conn.executemany("INSERT INTO temp.report_deals VALUES (?, ?, ?, ?, ?)",
+                            ((d.deal_id, rank[_key(d.customer)], order_of["rep"][_name(d, "rep")],
+                              order_of["customer"][_name(d, "customer")],
                               int(deal_ids is None or d.deal_id in deal_ids))
                              for d in self.deals.values()))
+        none = {attr: order_of[attr][NOT_RECORDED] for attr in order_of}
         order = " ".join(f"WHEN '{s}' THEN {n}" for s, n in STATUS_ORDER.items())
         where, params = ["r.run_id = ?", "p.review_state != 'rejected'"], [self.run["id"]]
         if deal_ids is not None:
@@ -77,6 +87,7 @@ class StoredAudit:
             f"CREATE TEMP TABLE report_rows AS SELECT r.promise_id AS id, p.deal_id AS deal_id, "
             f"r.status AS status, CASE r.status {order} ELSE 99 END AS srank, "
             f"coalesce(r.due, p.due) AS due, coalesce(t.crank, {rank[_key(None)]}) AS crank, "
+            f"coalesce(t.rep, {none['rep']}) AS rep, coalesce(t.customer, {none['customer']}) AS customer, "
             f"p.category AS category, p.review_state = 'candidate' AS cand, r.week AS week, "
             f"pr.status AS prev "
             f"FROM audit_results r JOIN promises p ON p.id = r.promise_id "
@@ -85,10 +96,54 @@ class StoredAudit:
             f"WHERE {' AND '.join(where)}", params)
         self._scope = (frozenset(deal_ids) if deal_ids is not None else None, since)
 
-    def groups(self) -> list:
-        """(deal id, kind, status, unreviewed, count) of the selected promises."""
-        return self.db.execute(f"SELECT deal_id, category, status, cand, count(*) FROM {ROWS} "
-                               "GROUP BY deal_id, category, status, cand").fetchall()
+    def tallies(self) -> list:
+        """(status, unreviewed, count) of the selected promises."""
+        return self.db.execute(f"SELECT status, cand, count(*) FROM {ROWS} "
+                               "GROUP BY status, cand").fetchall()
+
+    def by_category(self) -> list:
+        """(kind, status, unreviewed, count) of the selected promises."""
+        return self.db.execute(f"SELECT category, status, cand, count(*) FROM {ROWS} "
+                               "GROUP BY category, status, cand").fetchall()
+
+    def by_name(self, attr: str, limit: int) -> tuple[list, int]:
+        """((name, status, unreviewed, count) rows of the first ``limit`` reps or customers
+        (``attr``) in the report's order; how many there are) among the selected promises."""
+        first = [r[0] for r in self.db.execute(
+            f"SELECT DISTINCT {attr} FROM {ROWS} ORDER BY 1 LIMIT ?", [limit])]
+        count = self.db.execute(f"SELECT count(DISTINCT {attr}) FROM {ROWS}").fetchone()[0]
+        if not first:
+            return [], count
+        names = self._names[attr]
+        rows = self.db.execute(f"SELECT {attr}, status, cand, count(*) FROM {ROWS} WHERE {attr} <= ? "
+                               f"GROUP BY {attr}, status, cand ORDER BY {attr}", [first[-1]])
+        return [(names[n], status, cand, k) for n, status, cand, k in rows], count
+
+    def stored(self, ids: Iterable[str]) -> dict:
+        """promise id -> (Promise, Verdict, week digest) of the promises ``ids`` as the run
+        stored them: the verdict without its evidence or periods (see ``audit.week``)."""
+        ids = sorted(set(ids))
+        out = {}
+        for i in range(0, len(ids), 500):
+            chunk = ids[i:i + 500]
+            marks = ",".join("?" * len(chunk))
+            cursor = self.db.execute(
+                "SELECT p.*, d.name AS _source, r.status AS _status, r.due AS _due, "
+                "r.rule AS _rule, r.verdict AS _verdict, r.week AS _week FROM promises p "
+                "JOIN documents d ON d.id = p.document_id JOIN audit_results r "
+                f"ON r.promise_id = p.id AND r.run_id = ? WHERE p.id IN ({marks})",
+                [self.run["id"], *chunk])
+            cols = [c[0] for c in cursor.description]
+            for values in cursor:
+                row = dict(zip(cols, values))
+                kept = json.loads(row["_verdict"])
+                verdict = Verdict(row["id"], row["_status"],
+                                  date.fromisoformat(row["_due"]) if row["_due"] else None,
+                                  row["_rule"], kept["reason"], kept["due_basis"],
+                                  days_late=kept["days_late"], figures=kept["figures"])
+                out[row["id"]] = (queries.promise_from_row(row, source=row["_source"]), verdict,
+                                  json.loads(row["_week"]) if row["_week"] else {})
+        return out
 
     def count(self, where: str = "1", params=()) -> int:
         return self.db.execute(f"SELECT count(*) FROM {ROWS} WHERE {where}", list(params)).fetchone()[0]
@@ -144,17 +199,18 @@ class StoredAudit:
                                      f"({','.join('?' * len(chunk))})", chunk).fetchall()
         return found
 
-    def deal_promises(self, deal_ids: Iterable[str], category: str) -> dict:
-        """promise id -> (Promise, Verdict) of every selected promise of one kind of the
-        deals ``deal_ids``."""
+    def touch_points(self, deal_ids: Iterable[str]) -> dict:
+        """deal id -> the ids of its selected check-in promises in the report's order."""
         deal_ids = sorted(set(deal_ids))
-        ids = []
+        out: dict = {}
         for i in range(0, len(deal_ids), 500):
             chunk = deal_ids[i:i + 500]
-            ids += [r[0] for r in self.db.execute(
-                f"SELECT id FROM {ROWS} WHERE category = ? AND deal_id IN "
-                f"({','.join('?' * len(chunk))})", [category, *chunk]).fetchall()]
-        return self.audited(ids)
+            for pid, deal_id in self.db.execute(
+                    f"SELECT id, deal_id FROM {ROWS} WHERE category = 'check_in' AND status NOT IN "
+                    f"('waived', 'superseded') AND deal_id IN ({','.join('?' * len(chunk))}) "
+                    "ORDER BY srank, due IS NULL, due, crank, deal_id, id", chunk):
+                out.setdefault(deal_id, []).append(pid)
+        return out
 
     def documents(self, deal_ids: Optional[set], limit: int) -> tuple:
         """(the documents of the first deals, enough for ``limit`` rows in the report's
@@ -219,6 +275,11 @@ class StoredAudit:
         self.db.execute(f"DROP TABLE IF EXISTS {ROWS}")
         self.db.execute("DROP TABLE IF EXISTS temp.report_deals")
         self._scope = None
+
+
+def _name(deal, attr: str) -> str:
+    """A deal's rep or customer as the breakdowns show it."""
+    return getattr(deal, attr) or NOT_RECORDED
 
 
 def _key(customer: Optional[str]) -> str:

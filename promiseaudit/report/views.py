@@ -71,8 +71,11 @@ class Item:
     """One promise, its verdict and its deal, ready to show."""
 
     def __init__(self, promise: Promise, verdict: Verdict, deal: Optional[Deal],
-                 fmt: Callable, as_of: date):
+                 fmt: Callable, as_of: date, held: Optional[tuple] = None):
+        """held: (held, fallen due) of a recurring promise's periods, for a verdict as an
+        audit stored it, without its periods (``audit.week.week_digest``)."""
         self.promise, self.verdict, self.deal = promise, verdict, deal
+        self._held = tuple(held) if held else None
         self.fmt, self.as_of = fmt, as_of
         self.id = promise.id or ""
         self.deal_id = promise.deal_id or ""
@@ -172,7 +175,8 @@ class Item:
 
     @cached_property
     def held(self) -> str:
-        counts = held_figures(self.verdict.figures or {}) or held_counts(self.verdict)
+        counts = (held_figures(self.verdict.figures or {}) or self._held
+                  or held_counts(self.verdict))
         return f"{number(counts[0])} of {number(counts[1])} held" if counts else ""
 
     @cached_property
@@ -371,6 +375,10 @@ def _review_groups(confirmed: list, n_confirmed: int, candidates: list, n_candid
 # large ledger's report would take minutes to write. The rest is one line saying how to
 # see it.
 LIST_LIMIT = 200
+# Broken and at-risk promises get a card with their evidence and periods, which a report
+# made from a stored audit finds by auditing their deals again: fewer than the rows of a
+# table, so that stays quick.
+CARD_LIMIT = 100
 NARROW = ("narrow the report with --rep, --customer or --deal, or export them all with "
           "`promiseaudit export --format csv`")
 
@@ -423,21 +431,23 @@ def _filter_lines(filters: ReportFilters, fmt: Callable) -> list:
 
 
 def manager_context(data: AuditData, filters: ReportFilters, fmt: Callable,
-                    limit: int = LIST_LIMIT) -> dict:
-    """limit: how many promises, proposals and deals each list shows at most."""
+                    limit: int = LIST_LIMIT, cards: int = CARD_LIMIT) -> dict:
+    """limit: how many rows each table shows at most; cards: how many broken and how
+    many at-risk promises get a card with their evidence."""
     items = sorted(apply_filters(build_items(data, fmt), data, filters), key=lambda i: i.sort_key)
     deal_ids = _chosen_deals(data.deals, filters)
     narrowed = any(v is not None for v in (filters.deal, filters.rep, filters.customer))
     doc_deals: Optional[set] = deal_ids if narrowed else None
-    problems = {s: _split_review([i for i in items if i.status == s], limit, PROBLEM_NOUNS[s])
+    problems = {s: _split_review([i for i in items if i.status == s], cards, PROBLEM_NOUNS[s])
                 for s in PROBLEM_STATUSES}
     documents = document_rows(data, doc_deals)
     others = [i for i in items if i.status not in PROBLEM_STATUSES]
     quiet = gone_quiet(data, items, fmt, filters.quiet_days, deal_ids)
+    by_rep = breakdown(items, lambda i: i.rep)
+    by_customer = breakdown(items, lambda i: i.customer)
     return _manager_view(
         fmt, data.as_of, filters, totals=tally(items), deal_count=len(deal_ids),
-        by_rep=breakdown(items, lambda i: i.rep),
-        by_customer=breakdown(items, lambda i: i.customer),
+        by_rep=(by_rep[:limit], len(by_rep)), by_customer=(by_customer[:limit], len(by_customer)),
         by_category=breakdown(items, lambda i: i.category_label),
         trend=(_history_for(items, data) if filters.active and data.status_history
                else data.history),
@@ -453,14 +463,18 @@ PROBLEM_NOUNS = {"broken": "broken promise", "at_risk": "promise at risk"}
 def _manager_view(fmt, as_of, filters, totals, deal_count, by_rep, by_customer, by_category,
                   trend, trend_covers_all, problems, others, others_count, documents,
                   documents_count, unread, quiet, quiet_count, limit) -> dict:
+    """by_rep, by_customer: (the first rows, how many there are)."""
     return {
         "as_of": fmt(as_of),
         "from_audit": "",
         "filters": _filter_lines(filters, fmt),
         "totals": totals,
         "deal_count": deal_count,
-        "by_rep": by_rep,
-        "by_customer": by_customer,
+        "by_rep": by_rep[0],
+        "by_rep_more": more_text(by_rep[1] - len(by_rep[0]), "rep", NAMES_HINT),
+        "by_customer": by_customer[0],
+        "by_customer_more": more_text(by_customer[1] - len(by_customer[0]), "customer",
+                                      NAMES_HINT),
         "by_category": by_category,
         "trend": trend_chart(trend, fmt),
         "trend_covers_all": trend_covers_all,
@@ -484,52 +498,59 @@ def _manager_view(fmt, as_of, filters, totals, deal_count, by_rep, by_customer, 
     }
 
 
+NAMES_HINT = ("narrow the report with --rep or --customer, or see every deal's figures in "
+              "`promiseaudit browse` (deal_summary)")
+
+
+def _stored_items(src, ids, fmt: Callable) -> tuple[dict, dict]:
+    """(promise id -> Item, promise id -> week digest) of the promises ``ids`` as the
+    stored audit has them (no evidence or periods: for the rows of a table, not for
+    cards)."""
+    stored = src.stored(ids)
+    return ({pid: Item(p, v, src.deals.get(p.deal_id), fmt, src.as_of, held=week.get("held"))
+             for pid, (p, v, week) in stored.items()},
+            {pid: week for pid, (_, _, week) in stored.items()})
+
+
 def manager_context_stored(src, filters: ReportFilters, fmt: Callable,
-                           limit: int = LIST_LIMIT) -> dict:
+                           limit: int = LIST_LIMIT, cards: int = CARD_LIMIT) -> dict:
     """``manager_context`` from a stored audit (``report.stored.StoredAudit``): the
-    figures counted in SQL, only the promises shown audited again."""
+    figures counted in SQL; only the promises given a card audited again."""
     check_filters(src.deals, filters)
     deal_ids = _chosen_deals(src.deals, filters)
     narrowed = any(v is not None for v in (filters.deal, filters.rep, filters.customer))
     src.select(deal_ids if narrowed else None, filters.since)
-    groups = src.groups()
-    deals = src.deals
-
-    def who(deal_id, attr):
-        deal = deals.get(deal_id)
-        return (getattr(deal, attr) if deal else None) or NOT_RECORDED
-
+    tallies = src.tallies()
     lists = {}
     for s in PROBLEM_STATUSES:
         for cand in (0, 1):
-            lists[s, cand] = src.first("status = ? AND cand = ?", [s, cand], limit)
+            lists[s, cand] = src.first("status = ? AND cand = ?", [s, cand], cards)
+    audited = src.audited({i for ids in lists.values() for i in ids})
+    made = {pid: Item(p, v, src.deals.get(p.deal_id), fmt, src.as_of)
+            for pid, (p, v) in audited.items()}
     others_ids = src.first("status NOT IN ('broken', 'at_risk')", (), limit)
-    quiet, quiet_count = gone_quiet_stored(src, fmt, filters.quiet_days, deal_ids, limit)
-    shown = {i for ids in lists.values() for i in ids} | set(others_ids)
-    audited = src.audited(shown)
-    made = {pid: Item(p, v, deals.get(p.deal_id), fmt, src.as_of) for pid, (p, v) in audited.items()}
+    made.update(_stored_items(src, others_ids, fmt)[0])
     n = {}
-    for _, _, status, cand, count in groups:
+    for status, cand, count in tallies:
         n[status, bool(cand)] = n.get((status, bool(cand)), 0) + count
     problems = {s: _review_groups([made[i] for i in lists[s, 0]], n.get((s, False), 0),
                                   [made[i] for i in lists[s, 1]], n.get((s, True), 0),
-                                  limit, PROBLEM_NOUNS[s]) for s in PROBLEM_STATUSES}
+                                  cards, PROBLEM_NOUNS[s]) for s in PROBLEM_STATUSES}
+    quiet, quiet_count = gone_quiet_stored(src, fmt, filters.quiet_days, deal_ids, limit)
     docs, documents_count, unread = src.documents(deal_ids if narrowed else None, limit)
-    documents = document_rows(docs, None)
-    total = sum(r[4] for r in groups)
+    by_rep = src.by_name("rep", limit)
+    by_customer = src.by_name("customer", limit)
     return _manager_view(
-        fmt, src.as_of, filters,
-        totals=tally_of((status, cand, count) for _, _, status, cand, count in groups),
-        deal_count=len(deal_ids),
-        by_rep=breakdown_of((who(d, "rep"), st, c, k) for d, _, st, c, k in groups),
-        by_customer=breakdown_of((who(d, "customer"), st, c, k) for d, _, st, c, k in groups),
-        by_category=breakdown_of((category_label(cat), st, c, k) for _, cat, st, c, k in groups),
+        fmt, src.as_of, filters, totals=tally_of(tallies), deal_count=len(deal_ids),
+        by_rep=(breakdown_of(by_rep[0]), by_rep[1]),
+        by_customer=(breakdown_of(by_customer[0]), by_customer[1]),
+        by_category=breakdown_of((category_label(c), st, cd, k) for c, st, cd, k in src.by_category()),
         trend=(src.filtered_history() if filters.active and src.has_status_history
                else src.history),
         trend_covers_all=filters.active and not src.has_status_history,
         problems=problems, others=[made[i] for i in others_ids],
-        others_count=total - sum(problems[s]["count"] for s in PROBLEM_STATUSES),
-        documents=documents, documents_count=documents_count, unread=unread,
+        others_count=sum(k for *_, k in tallies) - sum(problems[s]["count"] for s in PROBLEM_STATUSES),
+        documents=document_rows(docs, None), documents_count=documents_count, unread=unread,
         quiet=quiet, quiet_count=quiet_count, limit=limit)
 
 
@@ -551,8 +572,8 @@ def gone_quiet(data: AuditData, items: list, fmt: Callable, limit: int = QUIET_D
     for deal in _live_deals(data.deals, data.as_of, deal_ids):
         contact = contacts.get(deal.deal_id)
         if _silent(deal, contact.on if contact else None, data.as_of) > limit:
-            out.append(_quiet_row(deal, contact, [it for it in items if it.deal_id == deal.deal_id],
-                                  fmt, data.as_of))
+            touch = _touch_point([it for it in items if it.deal_id == deal.deal_id], data.as_of)
+            out.append(_quiet_row(deal, contact, touch, fmt, data.as_of))
     out.sort(key=lambda q: (-q["days"], q["customer"].casefold()))
     return out
 
@@ -576,9 +597,8 @@ def _silent(deal: Deal, contact_on: Optional[date], as_of: date) -> int:
     return (as_of - (max(live, contact_on) if contact_on else live)).days
 
 
-def _quiet_row(deal: Deal, contact, items: list, fmt: Callable, as_of: date) -> dict:
-    """A quiet deal as the reports show it; items: the deal's promises in the report."""
-    live = deal.go_live_on
+def _touch_point(items: list, as_of: date) -> Optional[tuple]:
+    """(day, item) of the next promised check-in among a deal's ``items``, or None."""
     touch = None
     for it in items:
         if it.category != "check_in" or it.status in ("waived", "superseded"):
@@ -587,6 +607,12 @@ def _quiet_row(deal: Deal, contact, items: list, fmt: Callable, as_of: date) -> 
         when = nxt.due if nxt is not None else (it.due if it.due and it.due >= as_of else None)
         if when is not None and (touch is None or when < touch[0]):
             touch = (when, it)
+    return touch
+
+
+def _quiet_row(deal: Deal, contact, touch: Optional[tuple], fmt: Callable, as_of: date) -> dict:
+    """A quiet deal as the reports show it; touch: its next touch point (``_touch_point``)."""
+    live = deal.go_live_on
     if contact is None:
         last = f"no contact recorded since go-live ({fmt(live)})"
     else:
@@ -604,7 +630,7 @@ def gone_quiet_stored(src, fmt: Callable, limit: int, deal_ids: Optional[set],
                       rows: int) -> tuple[list, int]:
     """``gone_quiet`` from a stored audit (``StoredAudit``, its promises selected): the
     first ``rows`` quiet deals and how many there are. Silence comes from the records
-    in SQL; only the deals shown are read and audited again for their touch points."""
+    in SQL, touch points from the stored audit; only the deals shown are read."""
     as_of = src.as_of
     live = _live_deals(src.deals, as_of, deal_ids)
     last = src.last_contact_days(d.deal_id for d in live)
@@ -615,13 +641,22 @@ def gone_quiet_stored(src, fmt: Callable, limit: int, deal_ids: Optional[set],
             quiet.append(((as_of - (on or deal.go_live_on)).days, deal))
     quiet.sort(key=lambda q: (-q[0], (q[1].customer or q[1].deal_id).casefold()))
     shown = [deal for _, deal in quiet[:rows]]
-    checkins: dict = {}
-    found = [Item(p, v, src.deals.get(p.deal_id), fmt, as_of)
-             for p, v in src.deal_promises([d.deal_id for d in shown], "check_in").values()]
-    for it in sorted(found, key=lambda i: i.sort_key):
-        checkins.setdefault(it.deal_id, []).append(it)
-    out = [_quiet_row(deal, src.last_contact(deal.deal_id), checkins.get(deal.deal_id, []), fmt, as_of)
-           for deal in shown]
+    checkins = src.touch_points(d.deal_id for d in shown)
+    stored = src.stored(pid for ids in checkins.values() for pid in ids)
+    out = []
+    for deal in shown:
+        touch = None
+        for pid in checkins.get(deal.deal_id, ()):
+            p, v, week = stored[pid]
+            nxt = week.get("from") if week.get("occ") else None
+            due = v.due or p.due
+            when = date.fromisoformat(nxt) if nxt else (due if due and due >= as_of else None)
+            if when is not None and (touch is None or when < touch[0]):
+                touch = (when, pid)
+        if touch is not None:
+            p, v, week = stored[touch[1]]
+            touch = (touch[0], Item(p, v, src.deals.get(p.deal_id), fmt, as_of))
+        out.append(_quiet_row(deal, src.last_contact(deal.deal_id), touch, fmt, as_of))
     return out, len(quiet)
 
 
@@ -647,9 +682,10 @@ def report_reps(data: AuditData) -> list[str]:
 
 def weekly_context(data: AuditData, start: date, end: date, fmt: Callable,
                    rep: Optional[str] = None, quiet_days: int = QUIET_DAYS,
-                   limit: int = LIST_LIMIT) -> dict:
+                   limit: int = LIST_LIMIT, cards: int = CARD_LIMIT) -> dict:
     """What the weekly report shows. ``rep``: only that rep's deals ("" for the deals
-    with no rep recorded); None for every deal. limit: rows each list shows at most."""
+    with no rep recorded); None for every deal. limit: rows each list shows at most;
+    cards: rows of what broke (shown with their reason and figures)."""
     _check_week(start, end)
     items = build_items(data, fmt)
     if rep is not None:
@@ -712,7 +748,7 @@ def weekly_context(data: AuditData, start: date, end: date, fmt: Callable,
         fmt, start, end, data.as_of, data.previous_as_of, bool(prev), rep,
         broke=(broke, len(broke)), upcoming=(upcoming, len(upcoming)), kept=(kept, len(kept)),
         changes=(changes, len(changes)), gone=gone, totals=tally(items),
-        quiet=(quiet, len(quiet)), quiet_days=quiet_days, limit=limit)
+        quiet=(quiet, len(quiet)), quiet_days=quiet_days, limit=limit, cards=cards)
 
 
 def _check_week(start: date, end: date) -> None:
@@ -724,7 +760,7 @@ def _check_week(start: date, end: date) -> None:
 
 
 def _weekly_view(fmt, start, end, as_of, previous_as_of, has_previous, rep, broke, upcoming,
-                 kept, changes, gone, totals, quiet, quiet_days, limit) -> dict:
+                 kept, changes, gone, totals, quiet, quiet_days, limit, cards) -> dict:
     """The weekly report's context. broke, upcoming, kept, changes and quiet: (the list,
     or its first rows, in order; how many there are)."""
     iso = start.isocalendar()
@@ -739,9 +775,10 @@ def _weekly_view(fmt, start, end, as_of, previous_as_of, has_previous, rep, brok
             ("broke", broke, "broken promise"), ("upcoming", upcoming, "promise due or at risk"),
             ("kept", kept, "kept promise"), ("changes", changes, "changed promise"),
             ("quiet", quiet, "quiet deal")):
-        cut[name] = rows[:limit]
+        rows = rows[:cards if name == "broke" else limit]
+        cut[name] = rows
         cut[f"{name}_count"] = count
-        cut[f"{name}_more"] = more_text(count - len(rows[:limit]), noun, WEEKLY_NARROW)
+        cut[f"{name}_more"] = more_text(count - len(rows), noun, WEEKLY_NARROW)
     return {
         "week_label": f"Week {iso.week}, {iso.year}",
         "owner": owner,
@@ -778,10 +815,11 @@ WEEKLY_NARROW = ("see them all in `promiseaudit report` (by rep with --rep), or 
 
 
 def weekly_context_stored(src, start: date, end: date, fmt: Callable,
-                          quiet_days: int = QUIET_DAYS, limit: int = LIST_LIMIT) -> dict:
+                          quiet_days: int = QUIET_DAYS, limit: int = LIST_LIMIT,
+                          cards: int = CARD_LIMIT) -> dict:
     """``weekly_context`` (for every deal) from a stored audit of the week's as-of date
     (``report.stored.StoredAudit``): lists chosen in SQL with the week's digest of each
-    verdict (``audit.week``), only the promises shown audited again."""
+    verdict (``audit.week``); the rows from the stored verdicts, nothing audited again."""
     from ..audit.week import week_of
 
     _check_week(start, end)
@@ -810,7 +848,7 @@ def weekly_context_stored(src, start: date, end: date, fmt: Callable,
                if has_prev else "0")
     kept_where = f"({kept_day}) IS NOT NULL OR ({changed})"
     lists = {
-        "broke": (src.first(broke_where, (), limit), src.count(broke_where)),
+        "broke": (src.first(broke_where, (), cards), src.count(broke_where)),
         "upcoming": (src.first(up_where, (), limit,
                                f"coalesce({when}, due) IS NULL, coalesce({when}, due), crank, id"),
                      src.count(up_where)),
@@ -819,41 +857,43 @@ def weekly_context_stored(src, start: date, end: date, fmt: Callable,
         "changes": ((src.first(changed_from, (), limit, "srank, crank, id"), src.count(changed_from))
                     if has_prev else ([], 0)),
     }
-    wanted = {pid for ids, _ in lists.values() for pid in ids}
-    made = {pid: Item(p, v, src.deals.get(p.deal_id), fmt, src.as_of)
-            for pid, (p, v) in src.audited(wanted).items()}
+    # What broke is shown with its figures, which need the verdict's evidence and periods.
+    broke = {pid: Item(p, v, src.deals.get(p.deal_id), fmt, src.as_of)
+             for pid, (p, v) in src.audited(lists["broke"][0]).items()}
+    wanted = {pid for name, (ids, _) in lists.items() if name != "broke" for pid in ids}
+    made, weeks = _stored_items(src, wanted, fmt)
     upcoming = []
     for pid in lists["upcoming"][0]:
-        it, status, when = made[pid], made[pid].status, None
-        if it.verdict.occurrences:
-            occ_next = it.next_occurrence(end + timedelta(days=1))
-            if occ_next is not None:
-                when, status = occ_next.due, occ_next.status
+        it, week, status, when = made[pid], weeks[pid], made[pid].status, None
+        if week.get("occ"):
+            if week["next"]:
+                when, status = date.fromisoformat(week["next"][0]), week["next"][1]
         elif it.status in ("pending", "at_risk", "open"):
             when = it.due
         upcoming.append((when or it.due, it, status))
     kept = []
     for pid in lists["kept"][0]:
-        it = made[pid]
-        dates, status = [], it.status
-        if it.verdict.occurrences:
-            dates, status = kept_in(it.verdict, start, end)
-        elif it.status in ("kept", "late") and _in(it.done_on, start, end):
-            dates = [it.done_on]
-        kept.append((max(dates) if dates else None, it, status))
+        it, week = made[pid], weeks[pid]
+        when, status = None, it.status
+        if week.get("occ"):
+            if week["kept"]:
+                when, status = date.fromisoformat(week["kept"][0]), week["kept"][1]
+        elif it.status in ("kept", "late") and week.get("done") and _in(
+                date.fromisoformat(week["done"]), start, end):
+            when = date.fromisoformat(week["done"])
+        kept.append((when, it, status))
     prev_of = dict(src.rows("SELECT id, prev FROM report_rows WHERE id IN ({})".format(
         ",".join("?" * len(lists["changes"][0]))), lists["changes"][0])) if lists["changes"][0] else {}
     quiet = gone_quiet_stored(src, fmt, quiet_days, None, limit)
-    groups = src.groups()
     return _weekly_view(
         fmt, start, end, src.as_of,
         date.fromisoformat(src.previous["as_of"]) if src.previous else None, has_prev, None,
-        broke=([made[i] for i in lists["broke"][0]], lists["broke"][1]),
+        broke=([broke[i] for i in lists["broke"][0]], lists["broke"][1]),
         upcoming=(upcoming, lists["upcoming"][1]), kept=(kept, lists["kept"][1]),
         changes=([(prev_of.get(i), made[i]) for i in lists["changes"][0]], lists["changes"][1]),
         gone=src.gone_count() if has_prev else 0,
-        totals=tally_of((status, cand, count) for _, _, status, cand, count in groups),
-        quiet=quiet, quiet_days=quiet_days, limit=limit)
+        totals=tally_of(src.tallies()), quiet=quiet, quiet_days=quiet_days, limit=limit,
+        cards=cards)
 
 
 # --- pre-call brief -------------------------------------------------------------------
