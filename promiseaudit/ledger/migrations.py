@@ -418,3 +418,6 @@ def m0013_ledger_version(db):
     # What the weekly report of the audit's week needs of a verdict that the snapshot
     # does not keep otherwise (JSON; see ``audit.week.week_digest``).
     db.execute("ALTER TABLE audit_results ADD COLUMN week TEXT")
+    # Listing documents looks up each one's newer version; without this index every
+    # lookup read the whole table.
+    db.execute("CREATE INDEX idx_documents_supersedes ON documents(supersedes)")
