@@ -256,10 +256,6 @@ class StoredAudit:
         """``audit.contact.last_contact`` of one deal, from its records."""
         return last_contact(deal_id, queries.deliveries(self.db, deal_id=deal_id), self.as_of)
 
-    def week(self, promise_id: str) -> dict:
-        row = self.db.execute(f"SELECT week FROM {ROWS} WHERE id = ?", [promise_id]).fetchone()
-        return json.loads(row[0]) if row and row[0] else {}
-
     def gone_count(self) -> int:
         """Promises of the previous run that this run no longer audits (or that were
         rejected since)."""
@@ -270,11 +266,6 @@ class StoredAudit:
             "SELECT 1 FROM audit_results r JOIN promises p ON p.id = r.promise_id "
             "WHERE r.run_id = ? AND r.promise_id = pr.promise_id AND p.review_state != 'rejected')",
             [self.previous["id"], self.run["id"]]).fetchone()[0]
-
-    def close(self) -> None:
-        self.db.execute(f"DROP TABLE IF EXISTS {ROWS}")
-        self.db.execute("DROP TABLE IF EXISTS temp.report_deals")
-        self._scope = None
 
 
 def _name(deal, attr: str) -> str:
