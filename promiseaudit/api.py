@@ -535,7 +535,7 @@ def run_audit(db, as_of: date, settings=None, confirmed_only: bool = False,
             outcome.promise_count += chunk.promise_count
             outcome.record_count += chunk.record_count
             if stage is not None:
-                stage.add(chunk.results, chunk.matches)
+                stage.add(chunk.results, chunk.matches, chunk.contacts)
             if on_lines is not None:
                 on_lines(chunk.lines)
         if stage is not None:
@@ -663,8 +663,8 @@ class AuditLine:
 @dataclass
 class AuditChunk:
     """What a run of deals' audit comes to: verdicts by status, how many promises and
-    records, and (when asked) the snapshot's rows (``store.snapshot_rows``) and the
-    ``AuditLine``s the audit command prints."""
+    records, and (when asked) the snapshot's rows (``store.snapshot_rows``, and each
+    deal's last contact) and the ``AuditLine``s the audit command prints."""
 
     counts: dict = field(default_factory=dict)
     promise_count: int = 0
@@ -672,6 +672,7 @@ class AuditChunk:
     results: list = field(default_factory=list)
     matches: list = field(default_factory=list)
     lines: list = field(default_factory=list)
+    contacts: list = field(default_factory=list)
 
     def add(self, part: DealAudit, rows: Optional[date], lines: bool) -> None:
         """rows: the audit's as-of date, to make the snapshot's rows (None: no rows)."""
@@ -680,8 +681,14 @@ class AuditChunk:
         self.promise_count += len(part.promises)
         self.record_count += len(part.deliveries)
         if rows is not None:
+            from .audit.contact import last_contact
+
             results, matches = store.snapshot_rows(part.verdicts, record_matches(part),
-                                                   week_digests(part.verdicts, rows))
+                                                   week_digests(part.verdicts, rows),
+                                                   {p.id: p for p in part.promises})
+            contact = last_contact(part.deal_id, part.deliveries, rows)
+            if contact is not None:
+                self.contacts.append((part.deal_id, contact.on.isoformat()))
             self.results.extend(results)
             self.matches.extend(matches)
         if lines:
@@ -783,7 +790,8 @@ def save_snapshot(db, data: AuditData, settings=None) -> int:
     with db.atomic():
         return store.store_audit_run(db, data.as_of, _settings_dict(settings or AuditSettings()),
                                      data.verdicts, data.matches,
-                                     week_digests(data.verdicts, data.as_of))
+                                     week_digests(data.verdicts, data.as_of),
+                                     promises={p.id: p for p in data.promises})
 
 
 def load_audit_data(db, as_of: date, settings=None, confirmed_only: bool = False,

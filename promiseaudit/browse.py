@@ -367,6 +367,20 @@ TABLES: dict = {
             "rule": "The audit rule that decided",
             "verdict": "The reason, figures and evidence, as JSON",
             "week": "What the weekly report of the audit's week needs beyond that, as JSON",
+            "deal_id": "The promise's deal (copied, so reports read the snapshot alone)",
+            "category": "The kind of promise (copied)",
+            "review_state": "Its review state when audited (copied)",
+            "promise_due": "The due date the proposal states (copied)",
+        },
+    },
+    "audit_contacts": {
+        "description": "Each stored audit's last recorded contact with each deal's customer "
+                       "(for the reports' 'Gone quiet').",
+        "columns": {
+            "run_id": "The audit",
+            "deal_id": "The deal",
+            "last_contact": "The day of the last check-in, meeting, review, training or "
+                            "ticket reply on record as of the audit",
         },
     },
     "waivers": {

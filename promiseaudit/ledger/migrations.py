@@ -418,6 +418,13 @@ def m0013_ledger_version(db):
     # What the weekly report of the audit's week needs of a verdict that the snapshot
     # does not keep otherwise (JSON; see ``audit.week.week_digest``).
     db.execute("ALTER TABLE audit_results ADD COLUMN week TEXT")
+    # What reports count and sort the promises by, copied from the promise, so a report
+    # made from the snapshot reads the snapshot alone (the ledger is unchanged since).
+    for column in ("deal_id", "category", "review_state", "promise_due"):
+        db.execute(f"ALTER TABLE audit_results ADD COLUMN {column} TEXT")
+    # Each deal's last recorded contact as of the audit, for "gone quiet".
+    db.execute("CREATE TABLE audit_contacts (run_id INTEGER NOT NULL REFERENCES audit_runs(id), "
+               "deal_id TEXT NOT NULL, last_contact TEXT NOT NULL, PRIMARY KEY (run_id, deal_id))")
     # Listing documents looks up each one's newer version; without this index every
     # lookup read the whole table.
     db.execute("CREATE INDEX idx_documents_supersedes ON documents(supersedes)")

@@ -75,23 +75,23 @@ class StoredAudit:
                              for d in self.deals.values()))
         none = {attr: order_of[attr][NOT_RECORDED] for attr in order_of}
         order = " ".join(f"WHEN '{s}' THEN {n}" for s, n in STATUS_ORDER.items())
-        where, params = ["r.run_id = ?", "p.review_state != 'rejected'"], [self.run["id"]]
+        where, params = ["r.run_id = ?", "r.review_state != 'rejected'"], [self.run["id"]]
         if deal_ids is not None:
             where.append("t.chosen = 1")
         if since is not None:
-            where.append("coalesce(r.due, p.due) >= ?")
+            where.append("coalesce(r.due, r.promise_due) >= ?")
             params.append(since.isoformat())
         prev = self.previous["id"] if self.previous else -1
         db.execute(f"DROP TABLE IF EXISTS {ROWS}")
         db.execute(
-            f"CREATE TEMP TABLE report_rows AS SELECT r.promise_id AS id, p.deal_id AS deal_id, "
+            f"CREATE TEMP TABLE report_rows AS SELECT r.promise_id AS id, r.deal_id AS deal_id, "
             f"r.status AS status, CASE r.status {order} ELSE 99 END AS srank, "
-            f"coalesce(r.due, p.due) AS due, coalesce(t.crank, {rank[_key(None)]}) AS crank, "
+            f"coalesce(r.due, r.promise_due) AS due, coalesce(t.crank, {rank[_key(None)]}) AS crank, "
             f"coalesce(t.rep, {none['rep']}) AS rep, coalesce(t.customer, {none['customer']}) AS customer, "
-            f"p.category AS category, p.review_state = 'candidate' AS cand, r.week AS week, "
+            f"r.category AS category, r.review_state = 'candidate' AS cand, r.week AS week, "
             f"pr.status AS prev "
-            f"FROM audit_results r JOIN promises p ON p.id = r.promise_id "
-            f"LEFT JOIN temp.report_deals t ON t.deal_id = p.deal_id "
+            f"FROM audit_results r "
+            f"LEFT JOIN temp.report_deals t ON t.deal_id = r.deal_id "
             f"LEFT JOIN audit_results pr ON pr.run_id = {int(prev)} AND pr.promise_id = r.promise_id "
             f"WHERE {' AND '.join(where)}", params)
         self._scope = (frozenset(deal_ids) if deal_ids is not None else None, since)
@@ -234,23 +234,11 @@ class StoredAudit:
 
     def last_contact_days(self, deal_ids: Iterable[str]) -> dict:
         """deal id -> the day of its last recorded contact as of the run's date (see
-        ``audit.contact.contact_of``), for the deals that have one."""
-        as_of = self.as_of.isoformat()
-        undone = [r[0] for r in self.db.execute("SELECT id FROM imports WHERE undone_at IS NOT NULL")]
-        skip = (f" AND (import_id IS NULL OR import_id NOT IN ({','.join('?' * len(undone))}))"
-                if undone else "")
-        out = {}
+        ``audit.contact``), as the audit stored it, for the deals ``deal_ids`` that have one."""
         wanted = set(deal_ids)
-        for deal_id, a, b in self.db.execute(
-                "SELECT deal_id, max(CASE WHEN category IN ('check_in', 'training') "
-                "AND delivered_on <= ? THEN delivered_on END), "
-                "max(CASE WHEN responded_at IS NOT NULL AND substr(responded_at, 1, 10) <= ? "
-                "THEN substr(responded_at, 1, 10) END) "
-                f"FROM deliveries WHERE dismissed_at IS NULL{skip} GROUP BY deal_id",
-                [as_of, as_of, *undone]):
-            if deal_id in wanted and (a or b):
-                out[deal_id] = date.fromisoformat(max(x for x in (a, b) if x))
-        return out
+        return {deal_id: date.fromisoformat(day) for deal_id, day in self.db.execute(
+            "SELECT deal_id, last_contact FROM audit_contacts WHERE run_id = ?", [self.run["id"]])
+            if deal_id in wanted}
 
     def last_contact(self, deal_id: str):
         """``audit.contact.last_contact`` of one deal, from its records."""
@@ -263,8 +251,8 @@ class StoredAudit:
             return 0
         return self.db.execute(
             "SELECT count(*) FROM audit_results pr WHERE pr.run_id = ? AND NOT EXISTS ("
-            "SELECT 1 FROM audit_results r JOIN promises p ON p.id = r.promise_id "
-            "WHERE r.run_id = ? AND r.promise_id = pr.promise_id AND p.review_state != 'rejected')",
+            "SELECT 1 FROM audit_results r WHERE r.run_id = ? AND r.promise_id = pr.promise_id "
+            "AND r.review_state != 'rejected')",
             [self.previous["id"], self.run["id"]]).fetchone()[0]
 
 

@@ -378,7 +378,7 @@ LIST_LIMIT = 200
 # Broken and at-risk promises get a card with their evidence and periods, which a report
 # made from a stored audit finds by auditing their deals again: fewer than the rows of a
 # table, so that stays quick.
-CARD_LIMIT = 100
+CARD_LIMIT = 50
 NARROW = ("narrow the report with --rep, --customer or --deal, or export them all with "
           "`promiseaudit export --format csv`")
 
