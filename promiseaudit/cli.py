@@ -116,7 +116,9 @@ class Context:
             return
         db, self._db = self._db, None
         try:
-            empty = all(not db[t].count for t in db.table_names() if not t.startswith("_"))
+            # ledger_state always holds its one row of bookkeeping (migration 0013).
+            empty = all(not db[t].count for t in db.table_names()
+                        if not t.startswith("_") and t != "ledger_state")
         except sqlite3.Error:  # a ledger that cannot even be counted is left alone
             empty = False
         db.conn.close()

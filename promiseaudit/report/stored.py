@@ -39,6 +39,7 @@ class StoredAudit:
     history: tuple = ()
     earlier_runs: tuple = ()
     _scope: tuple = field(default=None, repr=False)
+    _names: dict = field(default_factory=dict, repr=False)  # rep/customer names in order
 
     @property
     def as_of(self) -> date:
@@ -59,7 +60,6 @@ class StoredAudit:
         keys = sorted({_key(d.customer) for d in self.deals.values()} | {_key(None)})
         rank = {k: i for i, k in enumerate(keys)}
         # The breakdowns group by the name shown and list names in their own order.
-        self._names = {}
         for attr in ("rep", "customer"):
             names = sorted({_name(d, attr) for d in self.deals.values()} | {NOT_RECORDED},
                            key=lambda n: (n == NOT_RECORDED, n.casefold(), n))
