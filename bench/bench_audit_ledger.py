@@ -12,7 +12,9 @@ checks of an ingest would take longer than the audit). Every measurement runs in
 resident memory (ru_maxrss): ``api.run_audit`` as `promiseaudit audit` runs it (the
 snapshot stored), then the manager and the weekly report as `promiseaudit report` makes
 them (an audit, the report written to a file). Reports hold every verdict in memory, so
-they are measured only on ledgers of up to --reports-up-to promises.
+they are measured only on ledgers of up to --reports-up-to promises. The same two reports
+made from the stored audit (`report --from-audit`, from the snapshot the audit stored)
+are measured at every size.
 """
 from __future__ import annotations
 
@@ -93,11 +95,23 @@ def child(job: str, path: str, out_dir: str) -> dict:
     """One measurement, in this (fresh) process."""
     from promiseaudit import api
     from promiseaudit.ledger import open_ledger
-    from promiseaudit.report import manager_report, week_bounds, weekly_report
+    from promiseaudit.report import (manager_report, manager_report_stored, week_bounds,
+                                     weekly_report, weekly_report_stored)
 
     db = open_ledger(path)
     c0, t0 = time.process_time(), time.perf_counter()
-    if job.startswith("audit"):
+    if job.endswith("-stored"):
+        # As `promiseaudit report --from-audit` / `report weekly --from-audit`, after the
+        # audit child stored its snapshot: nothing audited but the deals shown.
+        start, end = week_bounds(AS_OF)
+        weekly = job.startswith("weekly")
+        src = api.load_stored_audit(db, AS_OF, **({"previous_before": start - timedelta(days=1),
+                                                   "previous_after": start - timedelta(days=7)}
+                                                  if weekly else {}))
+        html = weekly_report_stored(src, start, end) if weekly else manager_report_stored(src)
+        Path(out_dir, f"{job}.html").write_text(html, encoding="utf-8")
+        extra = {"bytes": len(html)}
+    elif job.startswith("audit"):
         jobs = int(job.partition(":")[2] or 1)  # "audit:2": in two worker processes
         outcome = api.run_audit(db, AS_OF, keep=False, jobs=jobs)
         extra = {"verdicts": sum(outcome.counts.values()), "run_id": outcome.run_id}
@@ -139,6 +153,8 @@ def main(argv=None) -> int:
         return 0
     header = (f"{'deals':>7} {'promises':>10} {'records':>10} {'build s':>8} | {'audit s':>8} "
               f"{'cpu s':>7} {'peak MB':>8} | {f'{args.jobs} jobs s':>9} {'peak MB':>8} | "
+              f"{'stored mgr s':>12} {'cpu s':>6} {'peak MB':>8} | "
+              f"{'stored wk s':>11} {'cpu s':>6} {'peak MB':>8} | "
               f"{'manager s':>9} {'peak MB':>8} | {'weekly s':>8} {'peak MB':>8}")
     print(header)
     print("-" * len(header), flush=True)
@@ -154,6 +170,9 @@ def main(argv=None) -> int:
             cells = f"{n:>7,} {n_p:>10,} {n_r:>10,} {built:>8.1f} | {audit['wall']:>8.1f} " \
                     f"{audit['cpu']:>7.1f} {audit['peak_mb']:>8,.0f} | {par['wall']:>9.1f} " \
                     f"{par['peak_mb']:>8,.0f} |"
+            for job, width in (("manager-stored", 12), ("weekly-stored", 11)):
+                r = _run_child(job, path, Path(tmp))
+                cells += f" {r['wall']:>{width}.1f} {r['cpu']:>6.1f} {r['peak_mb']:>8,.0f} |"
             if n_p <= args.reports_up_to:
                 for job in ("manager", "weekly"):
                     r = _run_child(job, path, Path(tmp))

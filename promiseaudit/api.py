@@ -21,6 +21,7 @@ __all__ = [
     "ingest_files",
     "run_audit",
     "load_audit_data",
+    "load_stored_audit",
     "AuditOutcome",
     "link",
     "unlink",
@@ -505,6 +506,7 @@ def run_audit(db, as_of: date, settings=None, confirmed_only: bool = False,
     saving = save and deal_id is None and not is_read_only(db)
     # A read-only ledger is audited all the same; only the snapshot is not kept.
     stage = store.SnapshotStage(db) if saving else None
+    version = store.start_audit(db) if saving else None
     outcome = AuditOutcome(as_of, {}, [], [], queries.deals(db), [])
     ids = _parallel_ids(db, jobs, keep, on_deal, deal_id)
     if ids:
@@ -519,7 +521,8 @@ def run_audit(db, as_of: date, settings=None, confirmed_only: bool = False,
         for chunk, part in parts:
             if part is not None:
                 chunk = AuditChunk()
-                chunk.add(part, rows=stage is not None, lines=on_lines is not None)
+                chunk.add(part, rows=as_of if stage is not None else None,
+                          lines=on_lines is not None)
                 if keep:
                     outcome.promises.extend(part.promises)
                     outcome.verdicts.update(part.verdicts)
@@ -532,11 +535,12 @@ def run_audit(db, as_of: date, settings=None, confirmed_only: bool = False,
             outcome.promise_count += chunk.promise_count
             outcome.record_count += chunk.record_count
             if stage is not None:
-                stage.add(chunk.results, chunk.matches)
+                stage.add(chunk.results, chunk.matches, chunk.contacts)
             if on_lines is not None:
                 on_lines(chunk.lines)
         if stage is not None:
-            outcome.run_id = stage.publish(as_of, _settings_dict(settings))
+            outcome.run_id = stage.publish(as_of, _settings_dict(settings), version,
+                                           confirmed_only)
     except BaseException:
         if stage is not None:
             stage.discard()
@@ -608,15 +612,18 @@ def iter_audit(db, as_of: date, settings=None, confirmed_only: bool = False,
     states = ["confirmed", "superseded"] + ([] if confirmed_only else ["candidate"])
     deals = queries.deals(db) if deals is None else deals
     waivers, rules = context if context is not None else audit_context(db, as_of)
+    # Deals named by the caller may lie anywhere in the ledger: they are read by name,
+    # not as the slice from the first to the last.
+    by_name = ids is not None
     if ids is None:
         ids = [deal_id] if deal_id is not None else queries.deal_ids(db)
     cache = MatchCache()
     with paused_gc():
         for i in range(0, len(ids), DEALS_PER_READ):
             chunk = ids[i:i + DEALS_PER_READ]
-            span = (chunk[0], chunk[-1])
-            promises = _by_deal(queries.promises(db, states=states, deal_range=span))
-            records = _by_deal(queries.deliveries(db, deal_range=span))
+            where = {"deal_ids": chunk} if by_name else {"deal_range": (chunk[0], chunk[-1])}
+            promises = _by_deal(queries.promises(db, states=states, **where))
+            records = _by_deal(queries.deliveries(db, **where))
             for d in chunk:
                 ps, rs = promises.pop(d, []), records.pop(d, [])
                 own = {d: deals[d]} if d in deals else {}
@@ -656,8 +663,8 @@ class AuditLine:
 @dataclass
 class AuditChunk:
     """What a run of deals' audit comes to: verdicts by status, how many promises and
-    records, and (when asked) the snapshot's rows (``store.snapshot_rows``) and the
-    ``AuditLine``s the audit command prints."""
+    records, and (when asked) the snapshot's rows (``store.snapshot_rows``, and each
+    deal's last contact) and the ``AuditLine``s the audit command prints."""
 
     counts: dict = field(default_factory=dict)
     promise_count: int = 0
@@ -665,18 +672,40 @@ class AuditChunk:
     results: list = field(default_factory=list)
     matches: list = field(default_factory=list)
     lines: list = field(default_factory=list)
+    contacts: list = field(default_factory=list)
 
-    def add(self, part: DealAudit, rows: bool, lines: bool) -> None:
+    def add(self, part: DealAudit, rows: Optional[date], lines: bool) -> None:
+        """rows: the audit's as-of date, to make the snapshot's rows (None: no rows)."""
         for v in part.verdicts.values():
             self.counts[v.status] = self.counts.get(v.status, 0) + 1
         self.promise_count += len(part.promises)
         self.record_count += len(part.deliveries)
-        if rows:
-            results, matches = store.snapshot_rows(part.verdicts, record_matches(part))
+        if rows is not None:
+            from .audit.contact import last_contact
+
+            results, matches = store.snapshot_rows(part.verdicts, record_matches(part),
+                                                   week_digests(part.verdicts, rows),
+                                                   {p.id: p for p in part.promises})
+            contact = last_contact(part.deal_id, part.deliveries, rows)
+            if contact is not None:
+                self.contacts.append((part.deal_id, contact.on.isoformat()))
             self.results.extend(results)
             self.matches.extend(matches)
         if lines:
             self.lines.extend(audit_lines(part))
+
+
+def week_digests(verdicts: dict, as_of: date) -> dict:
+    """promise id -> what the weekly report of the week of ``as_of`` needs of its verdict
+    beyond the snapshot (``audit.week.week_digest``), for the verdicts that have any."""
+    from .audit.week import week_digest
+
+    out = {}
+    for pid, v in verdicts.items():
+        digest = week_digest(v, as_of)
+        if digest is not None:
+            out[pid] = digest
+    return out
 
 
 def audit_lines(part: DealAudit) -> list:
@@ -760,7 +789,9 @@ def save_snapshot(db, data: AuditData, settings=None) -> int:
         return None
     with db.atomic():
         return store.store_audit_run(db, data.as_of, _settings_dict(settings or AuditSettings()),
-                                     data.verdicts, data.matches)
+                                     data.verdicts, data.matches,
+                                     week_digests(data.verdicts, data.as_of),
+                                     promises={p.id: p for p in data.promises})
 
 
 def load_audit_data(db, as_of: date, settings=None, confirmed_only: bool = False,
@@ -816,6 +847,73 @@ def load_audit_data(db, as_of: date, settings=None, confirmed_only: bool = False
         status_history={k: tuple(v) for k, v in status_history.items()},
         matches=tuple(record_matches(outcome)),
     )
+
+
+def stored_run(db, as_of: date, settings=None, confirmed_only: bool = False) -> dict:
+    """The latest audit stored by ``promiseaudit audit`` as of ``as_of`` with these
+    settings, while the ledger is as that audit read it. LedgerError, saying what to run,
+    when there is none, when it was made with other settings, or when the ledger has
+    changed since (a report made from it would show figures that are no longer true).
+    RETURNS the audit_runs row (``counts`` decoded)."""
+    import json
+
+    from .audit import AuditSettings
+
+    day = as_of.isoformat()
+    wanted = json.dumps(_settings_dict(settings or AuditSettings()), sort_keys=True, default=str)
+    runs = [r for r in queries.audit_runs(db) if r["as_of"] == day]
+    rerun = f"run `promiseaudit audit --as-of {day}`"
+    if not runs:
+        raise LedgerError(f"No audit is stored as of {day}; {rerun} first (each night, say), "
+                          "then make the report again, or leave out --from-audit to audit now")
+    runs = [r for r in runs if r["ledger_version"] is not None]
+    if not runs:
+        raise LedgerError(f"The audit stored as of {day} was kept by a report or by an older "
+                          f"promiseaudit, so it cannot be checked against the ledger; {rerun} "
+                          "first, then make the report again")
+    same = [r for r in runs if r["settings"] == wanted
+            and bool(r["confirmed_only"]) == confirmed_only]
+    if not same:
+        raise LedgerError(f"The audit stored as of {day} was made with other options than this "
+                          "report (--at-risk-days, --window, --holidays, --confirmed-only); "
+                          f"{rerun} with the report's options, or leave out --from-audit")
+    version = store.ledger_version(db)
+    current = [r for r in same if r["ledger_version"] == version]
+    if not current:
+        raise LedgerError(f"The ledger has changed since the audit as of {day} was stored "
+                          f"({same[-1]['run_at'][:16].replace('T', ' ')} UTC); {rerun} again, or "
+                          "leave out --from-audit")
+    return max(current, key=lambda r: r["id"])
+
+
+def load_stored_audit(db, as_of: date, settings=None, confirmed_only: bool = False,
+                      previous_before: Optional[date] = None,
+                      previous_after: Optional[date] = None):
+    """What a report made from the stored audit (``report --from-audit``) reads: the run
+    ``stored_run`` finds, with the runs before it as ``load_audit_data`` picks them.
+    Nothing is audited here; the report audits again only the deals whose promises it
+    shows. RETURNS (report.stored.StoredAudit)."""
+    from .report.stored import StoredAudit
+
+    run = stored_run(db, as_of, settings, confirmed_only)
+    runs = [r for r in queries.audit_runs(db) if r["id"] != run["id"]]
+    limit = previous_before or (as_of - timedelta(days=1))
+    earlier = [r for r in runs if date.fromisoformat(r["as_of"]) <= limit
+               and (previous_after is None or date.fromisoformat(r["as_of"]) >= previous_after)]
+    by_date = {r["as_of"]: r["counts"] for r in runs if date.fromisoformat(r["as_of"]) <= as_of}
+    by_date[as_of.isoformat()] = run["counts"]
+    latest_run = {r["as_of"]: r["id"] for r in runs if date.fromisoformat(r["as_of"]) < as_of}
+    deals = queries.deals(db)
+    context = audit_context(db, as_of)
+
+    def audit_deals(ids):
+        return iter_audit(db, as_of, settings, confirmed_only, deals=deals, ids=ids,
+                          context=context)
+
+    return StoredAudit(
+        db, run, deals, audit_deals, previous=earlier[-1] if earlier else None,
+        history=tuple((date.fromisoformat(d), c) for d, c in sorted(by_date.items())),
+        earlier_runs=tuple((date.fromisoformat(d), i) for d, i in sorted(latest_run.items())))
 
 
 # --- before and after the sale: draft check, customer sheet, after-sale plan ---------

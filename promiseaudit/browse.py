@@ -343,6 +343,18 @@ TABLES: dict = {
             "run_at": "When it was run",
             "settings": "Its settings (at-risk window, holidays...)",
             "counts": "How many promises had each status",
+            "ledger_version": "The ledger's version it read (see ledger_state); a report "
+                              "made from it checks the ledger is still at that version",
+            "confirmed_only": "1 when it left out promises nobody has confirmed yet",
+        },
+    },
+    "ledger_state": {
+        "description": "How many times the ledger changed since it was created, in a way an "
+                       "audit would see: reports made from a stored audit check it.",
+        "columns": {
+            "id": "Always 1 (one row)",
+            "version": "Moves on with the first change after each audit",
+            "audited": "1 when an audit has read the ledger since its last change",
         },
     },
     "audit_results": {
@@ -354,6 +366,21 @@ TABLES: dict = {
             "due": "The due date as the audit worked it out",
             "rule": "The audit rule that decided",
             "verdict": "The reason, figures and evidence, as JSON",
+            "week": "What the weekly report of the audit's week needs beyond that, as JSON",
+            "deal_id": "The promise's deal (copied, so reports read the snapshot alone)",
+            "category": "The kind of promise (copied)",
+            "review_state": "Its review state when audited (copied)",
+            "promise_due": "The due date the proposal states (copied)",
+        },
+    },
+    "audit_contacts": {
+        "description": "Each stored audit's last recorded contact with each deal's customer "
+                       "(for the reports' 'Gone quiet').",
+        "columns": {
+            "run_id": "The audit",
+            "deal_id": "The deal",
+            "last_contact": "The day of the last check-in, meeting, review, training or "
+                            "ticket reply on record as of the audit",
         },
     },
     "waivers": {

@@ -116,7 +116,9 @@ class Context:
             return
         db, self._db = self._db, None
         try:
-            empty = all(not db[t].count for t in db.table_names() if not t.startswith("_"))
+            # ledger_state always holds its one row of bookkeeping (migration 0013).
+            empty = all(not db[t].count for t in db.table_names()
+                        if not t.startswith("_") and t != "ledger_state")
         except sqlite3.Error:  # a ledger that cannot even be counted is left alone
             empty = False
         db.conn.close()
@@ -1004,6 +1006,14 @@ def _write(output, content, what):
     click.echo(f"{what} written to {path}", err=True)
 
 
+def from_audit_option(f):
+    return click.option(
+        "--from-audit", is_flag=True,
+        help="Make the report from the audit `promiseaudit audit` stored as of the same date "
+             "(with the same options) instead of auditing again: quick on a large ledger. "
+             "Refused when there is none, or when the ledger has changed since.")(f)
+
+
 @main.group(invoke_without_command=True)
 @click.option("--as-of", type=DATE, default=lambda: date.today(), show_default="today",
               help="Audit as of this date (YYYY-MM-DD).")
@@ -1019,21 +1029,26 @@ def _write(output, content, what):
               help="A live deal with no check-in, meeting, review, training or ticket reply "
                    "for longer than this has gone quiet (the 'Gone quiet' section).")
 @audit_options
+@from_audit_option
 @click.pass_context
 def report(click_ctx, as_of, output, rep, deal_id, customer, since, date_format, quiet_days,
-           confirmed_only, at_risk_days, windows, holidays):
+           confirmed_only, at_risk_days, windows, holidays, from_audit):
     """Write the manager's audit report (HTML). `report weekly` writes the weekly report."""
     if click_ctx.invoked_subcommand is not None:
         return
-    from .api import load_audit_data, save_snapshot
-    from .report import ReportFilters, manager_report
+    from .api import load_audit_data, load_stored_audit, save_snapshot
+    from .report import ReportFilters, manager_report, manager_report_stored
 
     ctx = click_ctx.find_object(Context)
     settings = _settings(at_risk_days, windows, holidays)
+    filters = ReportFilters(rep=rep, deal=deal_id, customer=customer, since=since,
+                            quiet_days=quiet_days)
+    if from_audit:
+        src = load_stored_audit(ctx.existing_db, as_of, settings, confirmed_only=confirmed_only)
+        _write(output, manager_report_stored(src, filters, date_format=date_format), "Report")
+        return
     data = load_audit_data(ctx.existing_db, as_of, settings, confirmed_only=confirmed_only, save=False)
-    html = manager_report(data, ReportFilters(rep=rep, deal=deal_id, customer=customer,
-                                              since=since, quiet_days=quiet_days),
-                          date_format=date_format)
+    html = manager_report(data, filters, date_format=date_format)
     _write(output, html, "Report")
     save_snapshot(ctx.existing_db, data, settings)
 
@@ -1073,20 +1088,24 @@ def report(click_ctx, as_of, output, rep, deal_id, customer, since, date_format,
               help="A live deal with no check-in, meeting, review, training or ticket reply "
                    "for longer than this has gone quiet (the 'Gone quiet' section).")
 @audit_options
+@from_audit_option
 @pass_ctx
 def report_weekly(ctx, week, as_of, output, date_format, email_path, to, per_rep, rep_emails,
                   sender, smtp_server, starttls, smtp_user, quiet_days, confirmed_only,
-                  at_risk_days, windows, holidays):
+                  at_risk_days, windows, holidays, from_audit):
     """Write the weekly report: what broke, what is due or at risk, what changed.
 
     Add --email weekly.eml to write it as an e-mail, --smtp HOST:PORT to send it.
     """
-    from .api import load_audit_data, save_snapshot
-    from .report import iso_week_bounds, week_bounds, weekly_report
+    from .api import load_audit_data, load_stored_audit, save_snapshot
+    from .report import iso_week_bounds, week_bounds, weekly_report, weekly_report_stored
 
     if week and as_of:
         raise click.UsageError("Give --week or --as-of, not both")
     mailing = bool(email_path or smtp_server)
+    if from_audit and mailing:
+        raise click.UsageError("--from-audit writes the weekly report as a web page only; "
+                               "leave it out to e-mail the report with --email or --smtp")
     if not mailing and (to or per_rep or rep_emails or starttls or smtp_user):
         raise click.UsageError("--to, --per-rep, --rep-email, --starttls and --smtp-user are "
                                "for e-mail: add --email FILE or --smtp HOST:PORT")
@@ -1098,6 +1117,13 @@ def report_weekly(ctx, week, as_of, output, date_format, email_path, to, per_rep
         as_of = as_of or today
         start, end = week_bounds(as_of)
     settings = _settings(at_risk_days, windows, holidays)
+    if from_audit:
+        src = load_stored_audit(ctx.existing_db, as_of, settings, confirmed_only=confirmed_only,
+                                previous_before=start - timedelta(days=1),
+                                previous_after=start - timedelta(days=7))
+        _write(output or "weekly.html", weekly_report_stored(
+            src, start, end, date_format=date_format, quiet_days=quiet_days), "Weekly report")
+        return
     # "What changed" compares with last week's audit only, never an older one.
     data = load_audit_data(ctx.existing_db, as_of, settings, confirmed_only=confirmed_only, save=False,
                            previous_before=start - timedelta(days=1),

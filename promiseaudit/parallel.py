@@ -114,7 +114,7 @@ def _audit_some(ids: list, lines: bool):
     chunk = AuditChunk()
     for part in iter_audit(a["db"], a["as_of"], a["settings"], a["confirmed_only"], deals=a["deals"],
                            ids=ids, context=a["context"]):
-        chunk.add(part, rows=True, lines=lines)
+        chunk.add(part, rows=a["as_of"], lines=lines)
     return chunk
 
 

@@ -14,8 +14,8 @@ def test_version_1_ledger_upgrades(tmp_path):
     path = tmp_path / "old.db"
     shutil.copy(V1, path)
     db = open_ledger(path)
-    assert [m.name for m in migrations.applied(db)][-1] == "0012_promise_action"
-    assert db.execute("pragma user_version").fetchone()[0] == SCHEMA_VERSION == 6
+    assert [m.name for m in migrations.applied(db)][-1] == "0013_ledger_version"
+    assert db.execute("pragma user_version").fetchone()[0] == SCHEMA_VERSION == 7
     assert "deal_reason" in db["deliveries"].columns_dict
     assert db.journal_mode == "wal"
     (p,) = queries.promises(db)

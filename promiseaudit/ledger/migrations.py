@@ -3,7 +3,7 @@ from sqlite_utils.migrations import Migrations
 
 migrations = Migrations("promiseaudit")
 
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 
 _INITIAL = """
 CREATE TABLE deals (
@@ -387,3 +387,44 @@ def m0012_promise_action(db):
     db.execute("ALTER TABLE promises ADD COLUMN action TEXT")
     rows = db.execute("SELECT id, quote FROM promises WHERE quantity IS NOT NULL").fetchall()
     db.conn.executemany("UPDATE promises SET action = ? WHERE id = ?", [(find_action(q), i) for i, q in rows])
+
+
+# The tables an audit reads. A write to any of them makes the stored audits out of date;
+# the snapshot's own tables (audit_runs, audit_results, matches) and the trail of
+# changes are not among them.
+AUDITED_TABLES = ("deals", "deal_events", "documents", "promises", "deliveries", "imports",
+                  "waivers", "link_rules")
+
+
+@migrations(name="0013_ledger_version")
+def m0013_ledger_version(db):
+    # ledger_state.version counts the changes an audit could see; a stored audit keeps
+    # the version it read (audit_runs.ledger_version), so a report made from it can tell
+    # the ledger has not changed since. Triggers catch every write, whatever makes it.
+    # Only the first write after an audit moves the version on (``audited`` is set
+    # again by the next audit), so a bulk import pays one read per row, not a write.
+    db.execute("CREATE TABLE ledger_state (id INTEGER PRIMARY KEY CHECK (id = 1), "
+               "version INTEGER NOT NULL, audited INTEGER NOT NULL)")
+    db.execute("INSERT INTO ledger_state VALUES (1, 0, 0)")
+    for table in AUDITED_TABLES:
+        for op in ("INSERT", "UPDATE", "DELETE"):
+            db.execute(f"CREATE TRIGGER ledger_changed_{table}_{op.lower()} AFTER {op} ON {table} "
+                       "WHEN (SELECT audited FROM ledger_state WHERE id = 1) "
+                       "BEGIN UPDATE ledger_state SET version = version + 1, audited = 0 "
+                       "WHERE id = 1; END")
+    # Runs stored before have no version: a report never takes them as up to date.
+    db.execute("ALTER TABLE audit_runs ADD COLUMN ledger_version INTEGER")
+    db.execute("ALTER TABLE audit_runs ADD COLUMN confirmed_only INTEGER")
+    # What the weekly report of the audit's week needs of a verdict that the snapshot
+    # does not keep otherwise (JSON; see ``audit.week.week_digest``).
+    db.execute("ALTER TABLE audit_results ADD COLUMN week TEXT")
+    # What reports count and sort the promises by, copied from the promise, so a report
+    # made from the snapshot reads the snapshot alone (the ledger is unchanged since).
+    for column in ("deal_id", "category", "review_state", "promise_due"):
+        db.execute(f"ALTER TABLE audit_results ADD COLUMN {column} TEXT")
+    # Each deal's last recorded contact as of the audit, for "gone quiet".
+    db.execute("CREATE TABLE audit_contacts (run_id INTEGER NOT NULL REFERENCES audit_runs(id), "
+               "deal_id TEXT NOT NULL, last_contact TEXT NOT NULL, PRIMARY KEY (run_id, deal_id))")
+    # Listing documents looks up each one's newer version; without this index every
+    # lookup read the whole table.
+    db.execute("CREATE INDEX idx_documents_supersedes ON documents(supersedes)")

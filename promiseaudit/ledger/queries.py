@@ -4,7 +4,7 @@ from __future__ import annotations
 import json
 from dataclasses import fields, replace
 from datetime import date, datetime
-from typing import Iterable, Optional
+from typing import Iterable, Optional, Sequence
 
 from ..errors import LedgerError
 from ..models import Deal, Delivery, DocumentInfo, LinkRule, Promise
@@ -124,23 +124,27 @@ def deal_ids(db) -> list[str]:
         "union select deal_id from deliveries order by 1")]
 
 
-def _deal_filter(column: str, deal_id: Optional[str], deal_range: Optional[tuple]) -> tuple:
+def _deal_filter(column: str, deal_id: Optional[str], deal_range: Optional[tuple],
+                 deal_ids: Optional[Sequence[str]] = None) -> tuple:
     if deal_id is not None:
         return [f"{column} = ?"], [deal_id]
     if deal_range is not None:
         return [f"{column} between ? and ?"], list(deal_range)
+    if deal_ids is not None:
+        return [f"{column} in ({','.join('?' * len(deal_ids))})"], list(deal_ids)
     return [], []
 
 
 def promises(db, deal_id: Optional[str] = None, states: Optional[Iterable[str]] = None,
-             deal_range: Optional[tuple] = None) -> list[Promise]:
+             deal_range: Optional[tuple] = None,
+             deal_ids: Optional[Sequence[str]] = None) -> list[Promise]:
     """Promises in id order, with ``source`` set to the document's file name.
 
     deal_range (tuple): (first, last) deal id, both included, for reading a ledger a
-        slice of deals at a time.
+        slice of deals at a time. deal_ids: only these deals' (a few, anywhere in it).
     """
     sql = f"select {_PROMISE_SQL} from promises p join documents d on d.id = p.document_id"
-    where, params = _deal_filter("p.deal_id", deal_id, deal_range)
+    where, params = _deal_filter("p.deal_id", deal_id, deal_range, deal_ids)
     if states is not None:
         states = list(states)
         where.append("p.review_state in ({})".format(",".join("?" * len(states))))
@@ -174,12 +178,13 @@ _DELIVERY_COLUMNS = ("id", "deal_id", "category", "delivered_on", "description",
 
 
 def deliveries(db, deal_id: Optional[str] = None, include_undone: bool = False,
-               deal_range: Optional[tuple] = None) -> list[Delivery]:
+               deal_range: Optional[tuple] = None,
+               deal_ids: Optional[Sequence[str]] = None) -> list[Delivery]:
     """Delivery records in id order (read as plain tuples: audits load millions).
 
     Records of an undone import are left out unless ``include_undone``; dismissed records
     are included (with ``dismissed`` set), since they are still listed.
-    deal_range (tuple): (first, last) deal id, both included.
+    deal_range (tuple): (first, last) deal id, both included. deal_ids: only these deals'.
     """
     keys, undone = {}, []
     for import_id, key, undone_at in db.execute("select id, export_key, undone_at from imports"):
@@ -187,7 +192,7 @@ def deliveries(db, deal_id: Optional[str] = None, include_undone: bool = False,
         if undone_at:
             undone.append(import_id)
     sql = f"select {', '.join(_DELIVERY_COLUMNS)} from deliveries"
-    where, params = _deal_filter("deal_id", deal_id, deal_range)
+    where, params = _deal_filter("deal_id", deal_id, deal_range, deal_ids)
     if undone and not include_undone:
         where.append("(import_id is null or import_id not in ({}))".format(",".join("?" * len(undone))))
         params.extend(undone)
@@ -277,18 +282,25 @@ def matches(db, run_id: Optional[int] = None) -> list[dict]:
     return list(db["matches"].rows_where("run_id = ?", [run_id], order_by="delivery_id, id"))
 
 
-def documents(db, deal_id: Optional[str] = None) -> list[DocumentInfo]:
-    """Every document the ledger has seen, with its read outcome and promise count."""
+def documents(db, deal_id: Optional[str] = None,
+              deal_ids: Optional[Iterable[str]] = None) -> list[DocumentInfo]:
+    """Every document the ledger has seen, with its read outcome and promise count.
+    deal_ids: only the documents of these deals ("" for those of no deal)."""
     sql = (
         "select d.*, (select count(*) from promises p where p.document_id = d.id) as n, "
         "(select name from documents later where later.supersedes = d.id "
         " order by later.id desc limit 1) as replaced_by "
         "from documents d"
     )
-    params = []
+    params: list = []
     if deal_id is not None:
         sql += " where d.deal_id = ?"
         params.append(deal_id)
+    elif deal_ids is not None:
+        ids = sorted(set(deal_ids))
+        sql += " where (d.deal_id in ({}){})".format(
+            ",".join("?" * len(ids)), " or d.deal_id is null" if "" in ids else "")
+        params.extend(ids)
     sql += " order by d.id"
     cursor = db.execute(sql, params)
     cols = [c[0] for c in cursor.description]

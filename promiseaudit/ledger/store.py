@@ -552,7 +552,24 @@ def _snapshot_json(v) -> str:
          "figures": v.figures, "evidence": [e.delivery_id for e in v.evidence]})
 
 
-def store_audit_run(db, as_of: date, settings: dict, verdicts: dict, matches=()) -> int:
+def ledger_version(db) -> int:
+    """How many times the ledger changed in a way an audit could see (see migration
+    0013): a stored audit is up to date while this equals the version it read."""
+    return db.execute("SELECT version FROM ledger_state WHERE id = 1").fetchone()[0]
+
+
+def start_audit(db) -> int:
+    """Note that an audit is reading the ledger from now on, so the next change moves
+    the version on. RETURNS the version the audit reads."""
+    with db.atomic():
+        db.execute("UPDATE ledger_state SET audited = 1 WHERE id = 1")
+    return ledger_version(db)
+
+
+def store_audit_run(db, as_of: date, settings: dict, verdicts: dict, matches=(),
+                    weeks: Optional[dict] = None, version: Optional[int] = None,
+                    confirmed_only: Optional[bool] = None, promises: Optional[dict] = None,
+                    contacts: Sequence = ()) -> int:
     """Store one audit as a snapshot: counts by status, every verdict, and every match.
 
     matches: the audit's Match objects for stored delivery records. A help-desk ticket
@@ -562,17 +579,13 @@ def store_audit_run(db, as_of: date, settings: dict, verdicts: dict, matches=())
     counts: dict[str, int] = {}
     for v in verdicts.values():
         counts[v.status] = counts.get(v.status, 0) + 1
-    run_id = db["audit_runs"].insert(
-        {"as_of": as_of.isoformat(), "run_at": now(),
-         "settings": json.dumps(settings, sort_keys=True, default=str),
-         "counts": json.dumps(dict(sorted(counts.items())))}
-    ).last_pk
+    run_id = _insert_run(db, as_of, settings, counts, version, confirmed_only)
+    results, _ = snapshot_rows(dict(sorted(verdicts.items())), (), weeks, promises)
     db.conn.executemany(
-        "insert into audit_results (run_id, promise_id, status, due, rule, verdict) "
-        "values (?, ?, ?, ?, ?, ?)",
-        ((run_id, pid, v.status, iso(v.due), v.rule, _snapshot_json(v))
-         for pid, v in sorted(verdicts.items())),
-    )
+        f"insert into audit_results (run_id, {RESULT_COLUMNS}) values (?{', ?' * 10})",
+        ((run_id, *row) for row in results))
+    db.conn.executemany("insert into audit_contacts values (?, ?, ?)",
+                        ((run_id, *c) for c in contacts))
     db.conn.executemany(
         "insert into matches (run_id, delivery_id, promise_id, kind, score, reason, rule_id, "
         "candidates) values (?, ?, ?, ?, ?, ?, ?, ?)",
@@ -581,10 +594,34 @@ def store_audit_run(db, as_of: date, settings: dict, verdicts: dict, matches=())
     return run_id
 
 
-def snapshot_rows(verdicts: dict, matches=()) -> tuple:
+def _insert_run(db, as_of: date, settings: dict, counts: dict, version: Optional[int],
+                confirmed_only: Optional[bool]) -> int:
+    return db["audit_runs"].insert(
+        {"as_of": as_of.isoformat(), "run_at": now(),
+         "settings": json.dumps(settings, sort_keys=True, default=str),
+         "counts": json.dumps(dict(sorted(counts.items()))),
+         "ledger_version": version,
+         "confirmed_only": None if confirmed_only is None else int(confirmed_only)}
+    ).last_pk
+
+
+RESULT_COLUMNS = ("promise_id, status, due, rule, verdict, week, deal_id, category, "
+                  "review_state, promise_due")
+
+
+def snapshot_rows(verdicts: dict, matches=(), weeks: Optional[dict] = None,
+                  promises: Optional[dict] = None) -> tuple:
     """(result rows, match rows) of a snapshot for some verdicts (promise id -> Verdict)
-    and the matches of stored records, as ``SnapshotStage`` stages them."""
-    results = [(pid, v.status, iso(v.due), v.rule, _snapshot_json(v)) for pid, v in verdicts.items()]
+    and the matches of stored records, as ``SnapshotStage`` stages them. weeks: promise
+    id -> the verdict's week digest (``audit.week.week_digest``); promises: promise id ->
+    the Promise, whose deal, kind, review state and due date are kept beside it."""
+    weeks, promises = weeks or {}, promises or {}
+    results = []
+    for pid, v in verdicts.items():
+        p = promises.get(pid)
+        results.append((pid, v.status, iso(v.due), v.rule, _snapshot_json(v), weeks.get(pid),
+                        *((p.deal_id, p.category, p.review_state, iso(p.due)) if p
+                          else (None, None, None, None))))
     return results, [row[1:] for row in _match_rows(None, matches)]
 
 
@@ -605,49 +642,55 @@ class SnapshotStage:
         self.counts: dict[str, int] = {}
         self._results: list = []
         self._matches: list = []
+        self._contacts: list = []
         db.execute("DROP TABLE IF EXISTS temp.stage_results")
         db.execute("DROP TABLE IF EXISTS temp.stage_matches")
+        db.execute("DROP TABLE IF EXISTS temp.stage_contacts")
         db.execute("CREATE TEMP TABLE stage_results (promise_id TEXT, status TEXT, due TEXT, "
-                   "rule TEXT, verdict TEXT)")
+                   "rule TEXT, verdict TEXT, week TEXT, deal_id TEXT, category TEXT, "
+                   "review_state TEXT, promise_due TEXT)")
+        db.execute("CREATE TEMP TABLE stage_contacts (deal_id TEXT, last_contact TEXT)")
         db.execute("CREATE TEMP TABLE stage_matches (seq INTEGER PRIMARY KEY, "
                    "delivery_id INTEGER, promise_id TEXT, kind TEXT, score REAL, "
                    "reason TEXT, rule_id INTEGER, candidates TEXT)")
 
-    def add(self, results: list, matches: list) -> None:
+    def add(self, results: list, matches: list, contacts: Sequence = ()) -> None:
         """One part's rows, as ``snapshot_rows`` makes them from its verdicts and the
-        matches of stored records."""
+        matches of stored records; contacts: (deal id, day of its last contact)."""
         counts = self.counts
         for row in results:
             counts[row[1]] = counts.get(row[1], 0) + 1
         self._results.extend(results)
         self._matches.extend(matches)
+        self._contacts.extend(contacts)
         if len(self._results) + len(self._matches) >= self.BATCH:
             self.flush()
 
     def flush(self) -> None:
-        if not (self._results or self._matches):
+        if not (self._results or self._matches or self._contacts):
             return
         with self.db.atomic():
-            self.db.conn.executemany("insert into temp.stage_results values (?, ?, ?, ?, ?)",
+            self.db.conn.executemany(f"insert into temp.stage_results values (?{', ?' * 9})",
                                      self._results)
+            self.db.conn.executemany("insert into temp.stage_contacts values (?, ?)",
+                                     self._contacts)
             self.db.conn.executemany(
                 "insert into temp.stage_matches (delivery_id, promise_id, kind, score, reason, "
                 "rule_id, candidates) values (?, ?, ?, ?, ?, ?, ?)", self._matches)
-        self._results, self._matches = [], []
+        self._results, self._matches, self._contacts = [], [], []
 
-    def publish(self, as_of: date, settings: dict) -> int:
-        """Store the snapshot in the ledger. RETURNS the run id."""
+    def publish(self, as_of: date, settings: dict, version: Optional[int] = None,
+                confirmed_only: bool = False) -> int:
+        """Store the snapshot in the ledger. version: the ledger version the audit read
+        (``start_audit``). RETURNS the run id."""
         self.flush()
         db = self.db
         with db.atomic():
-            run_id = db["audit_runs"].insert(
-                {"as_of": as_of.isoformat(), "run_at": now(),
-                 "settings": json.dumps(settings, sort_keys=True, default=str),
-                 "counts": json.dumps(dict(sorted(self.counts.items())))}
-            ).last_pk
-            db.execute("insert into audit_results (run_id, promise_id, status, due, rule, "
-                       "verdict) select ?, promise_id, status, due, rule, verdict "
-                       "from temp.stage_results order by promise_id", [run_id])
+            run_id = _insert_run(db, as_of, settings, self.counts, version, confirmed_only)
+            db.execute(f"insert into audit_results (run_id, {RESULT_COLUMNS}) select ?, "
+                       f"{RESULT_COLUMNS} from temp.stage_results order by promise_id", [run_id])
+            db.execute("insert into audit_contacts select ?, deal_id, last_contact "
+                       "from temp.stage_contacts order by deal_id", [run_id])
             db.execute("insert into matches (run_id, delivery_id, promise_id, kind, score, "
                        "reason, rule_id, candidates) select ?, delivery_id, promise_id, kind, "
                        "score, reason, rule_id, candidates from temp.stage_matches "
@@ -657,9 +700,9 @@ class SnapshotStage:
 
     def discard(self) -> None:
         """Drop what was staged (also after ``publish``)."""
-        self._results, self._matches = [], []
-        self.db.execute("DROP TABLE IF EXISTS temp.stage_results")
-        self.db.execute("DROP TABLE IF EXISTS temp.stage_matches")
+        self._results, self._matches, self._contacts = [], [], []
+        for table in ("stage_results", "stage_matches", "stage_contacts"):
+            self.db.execute(f"DROP TABLE IF EXISTS temp.{table}")
 
 
 def _match_rows(run_id: int, matches):

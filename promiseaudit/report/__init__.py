@@ -24,13 +24,25 @@ from .formatting import (
     status_label,
 )
 from .text import brief_text, weekly_text
-from .views import QUIET_DAYS, ReportFilters, brief_context, manager_context, weekly_context
+from .views import (
+    CARD_LIMIT,
+    LIST_LIMIT,
+    QUIET_DAYS,
+    ReportFilters,
+    brief_context,
+    manager_context,
+    manager_context_stored,
+    weekly_context,
+    weekly_context_stored,
+)
 
 __all__ = [
     "ReportFilters",
     "make_environment",
     "manager_report",
     "weekly_report",
+    "manager_report_stored",
+    "weekly_report_stored",
     "brief_html",
     "brief_text",
     "weekly_text",
@@ -128,19 +140,41 @@ def _render(env: Optional[jinja2.Environment], name: str, context: dict) -> str:
 
 def manager_report(data: AuditData, filters: ReportFilters = ReportFilters(),
                    date_format: str = "%Y-%m-%d",
-                   env: Optional[jinja2.Environment] = None) -> str:
+                   env: Optional[jinja2.Environment] = None, limit: int = LIST_LIMIT,
+                   cards: int = CARD_LIMIT) -> str:
     """The manager's audit (HTML): headline figures, kept rate by rep, customer and
-    category with a trend, every broken and at-risk promise with its evidence, and every
-    proposal read with its outcome."""
+    category with a trend, the broken and at-risk promises with their evidence, and the
+    proposals read with their outcome. limit: rows each table shows at most, cards: how
+    many broken and how many at-risk promises get a card (the rest is counted in a line
+    saying how to see it)."""
     fmt = DateFormatter(date_format)
-    ctx = manager_context(data, filters, fmt)
+    ctx = manager_context(data, filters, fmt, limit, cards)
     return _render(env, "manager.html", ctx)
+
+
+def manager_report_stored(src, filters: ReportFilters = ReportFilters(),
+                          date_format: str = "%Y-%m-%d",
+                          env: Optional[jinja2.Environment] = None,
+                          limit: int = LIST_LIMIT, cards: int = CARD_LIMIT) -> str:
+    """``manager_report`` from a stored audit (``api.load_stored_audit``): the same
+    report, with a line saying which stored audit it was made from."""
+    fmt = DateFormatter(date_format)
+    ctx = manager_context_stored(src, filters, fmt, limit, cards)
+    ctx["from_audit"] = stored_note(src)
+    return _render(env, "manager.html", ctx)
+
+
+def stored_note(src) -> str:
+    """The line a report made from a stored audit carries."""
+    return (f"Made from the audit stored on {src.run['run_at'][:16].replace('T', ' ')} UTC "
+            "by `promiseaudit audit`; the ledger had not changed since.")
 
 
 def weekly_report(data: AuditData, week_start: date, week_end: date,
                   date_format: str = "%Y-%m-%d",
                   env: Optional[jinja2.Environment] = None, rep: Optional[str] = None,
-                  for_email: bool = False, quiet_days: int = QUIET_DAYS) -> str:
+                  for_email: bool = False, quiet_days: int = QUIET_DAYS,
+                  limit: int = LIST_LIMIT, cards: int = CARD_LIMIT) -> str:
     """The weekly report (HTML suited to e-mail): what broke this week, what is due or at
     risk in the next two weeks, what was kept, what changed since last week's snapshot.
 
@@ -150,8 +184,21 @@ def weekly_report(data: AuditData, week_start: date, week_end: date,
     for_email (bool): leave out the print style sheet, so every style is inline.
     """
     fmt = DateFormatter(date_format)
-    ctx = weekly_context(data, week_start, week_end, fmt, rep=rep, quiet_days=quiet_days)
+    ctx = weekly_context(data, week_start, week_end, fmt, rep=rep, quiet_days=quiet_days,
+                         limit=limit, cards=cards)
     ctx["for_email"] = for_email
+    return _render(env, "weekly.html", ctx)
+
+
+def weekly_report_stored(src, week_start: date, week_end: date, date_format: str = "%Y-%m-%d",
+                         env: Optional[jinja2.Environment] = None,
+                         quiet_days: int = QUIET_DAYS, limit: int = LIST_LIMIT,
+                         cards: int = CARD_LIMIT) -> str:
+    """``weekly_report`` (for every deal) from a stored audit of the week's as-of date
+    (``api.load_stored_audit``), with a line saying which stored audit it was made from."""
+    fmt = DateFormatter(date_format)
+    ctx = weekly_context_stored(src, week_start, week_end, fmt, quiet_days, limit, cards)
+    ctx["from_audit"] = stored_note(src)
     return _render(env, "weekly.html", ctx)
 
 

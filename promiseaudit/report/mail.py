@@ -71,7 +71,7 @@ def slug(name: str) -> str:
 def weekly_subject(ctx: dict) -> str:
     """ "Promises: Week 20, 2027 — 3 broke, 5 due soon" (for one rep: "Promises for Dana
     Whitfield: ...")."""
-    broke, soon = len(ctx["broke"]), len(ctx["upcoming"])
+    broke, soon = ctx["broke_count"], ctx["upcoming_count"]
     who = f" for {ctx['owner']}" if ctx["owner"] else ""
     return (f"Promises{who}: {ctx['week_label']} \u2014 "
             f"{broke or 'nothing'} broke, {soon or 'nothing'} due soon")

@@ -130,30 +130,36 @@ def weekly_text(data: AuditData, week_start: date, week_end: date,
         "No earlier audit was stored, so changes will show from next week."), 0)
     t = ctx["totals"]
     lines += _wrap(
-        f"{len(ctx['broke'])} broke this week, {len(ctx['upcoming'])} due or at risk in the "
-        f"next two weeks, {len(ctx['kept'])} kept this week, {len(ctx['changes'])} changed "
+        f"{ctx['broke_count']} broke this week, {ctx['upcoming_count']} due or at risk in the "
+        f"next two weeks, {ctx['kept_count']} kept this week, {ctx['changes_count']} changed "
         f"since last week. {ctx['scope']}: {t['rate_text']} of the {t['due']} promises that "
         "have fallen due were kept on time"
         + (f"; {t['candidates']} {'promises are' if t['candidates'] != 1 else 'promise is'} "
            "not yet reviewed." if t["candidates"] else "."), 0)
 
-    lines += _heading(f"What broke this week ({len(ctx['broke'])})")
+    lines += _heading(f"What broke this week ({ctx['broke_count']})")
     for it in ctx["broke"]:
         lines += _weekly_entry(it, it.due_text, "", True, dw)
     if not ctx["broke"]:
         lines.append("Nothing broke this week.")
-    lines += _heading(f"Due or at risk in the next two weeks ({len(ctx['upcoming'])})")
+    if ctx["broke_more"]:
+        lines += _wrap(ctx["broke_more"], 0)
+    lines += _heading(f"Due or at risk in the next two weeks ({ctx['upcoming_count']})")
     for u in ctx["upcoming"]:
         lines += _weekly_entry(u["item"], u["when"], u["note"], False, dw)
     if not ctx["upcoming"]:
         lines.append("Nothing is due or at risk in the next two weeks.")
-    lines += _heading(f"Kept this week ({len(ctx['kept'])})")
+    if ctx["upcoming_more"]:
+        lines += _wrap(ctx["upcoming_more"], 0)
+    lines += _heading(f"Kept this week ({ctx['kept_count']})")
     for k in ctx["kept"]:
         note = "; ".join(x for x in (k["note"], k["item"].held) if x)
         lines += _weekly_entry(k["item"], k["when"], note, False, dw)
     if not ctx["kept"]:
         lines.append("Nothing was recorded as delivered this week.")
-    lines += _heading(f"What changed since last week ({len(ctx['changes'])})")
+    if ctx["kept_more"]:
+        lines += _wrap(ctx["kept_more"], 0)
+    lines += _heading(f"What changed since last week ({ctx['changes_count']})")
     if not ctx["has_previous"]:
         lines += _wrap("No earlier audit was stored, so there is nothing to compare with "
                        "yet. Next week's report will show what changed.", 0)
@@ -161,6 +167,8 @@ def weekly_text(data: AuditData, week_start: date, week_end: date,
         it = c["item"]
         lines += _wrap(f"{c['before_label']} -> {c['after_label']}: {it.customer} "
                        f"({it.deal_id}, owner {it.rep}): {shorten(it.quote, 120)}", 2, "- ")
+    if ctx["changes_more"]:
+        lines += _wrap(ctx["changes_more"], 0)
     if ctx["has_previous"] and not ctx["changes"]:
         lines.append("No promise changed status since last week.")
     if ctx["gone"]:

@@ -11,6 +11,7 @@ from datetime import date, timedelta
 from functools import cached_property
 from typing import Callable, Iterable, Optional
 
+from ..audit.week import done_on, kept_in, next_occurrence
 from ..errors import PromiseAuditError
 from ..models import AuditData, Deal, Promise, Verdict
 from .charts import bar_width, trend_chart
@@ -70,8 +71,11 @@ class Item:
     """One promise, its verdict and its deal, ready to show."""
 
     def __init__(self, promise: Promise, verdict: Verdict, deal: Optional[Deal],
-                 fmt: Callable, as_of: date):
+                 fmt: Callable, as_of: date, held: Optional[tuple] = None):
+        """held: (held, fallen due) of a recurring promise's periods, for a verdict as an
+        audit stored it, without its periods (``audit.week.week_digest``)."""
         self.promise, self.verdict, self.deal = promise, verdict, deal
+        self._held = tuple(held) if held else None
         self.fmt, self.as_of = fmt, as_of
         self.id = promise.id or ""
         self.deal_id = promise.deal_id or ""
@@ -171,7 +175,8 @@ class Item:
 
     @cached_property
     def held(self) -> str:
-        counts = held_figures(self.verdict.figures or {}) or held_counts(self.verdict)
+        counts = (held_figures(self.verdict.figures or {}) or self._held
+                  or held_counts(self.verdict))
         return f"{number(counts[0])} of {number(counts[1])} held" if counts else ""
 
     @cached_property
@@ -201,10 +206,7 @@ class Item:
     def done_on(self) -> Optional[date]:
         """The day a one-off promise was delivered: a quantity when its last part arrived,
         anything else with its first record."""
-        dates = sorted(e.date for e in self.verdict.evidence if e.date)
-        if not dates:
-            return None
-        return dates[-1] if "delivered" in self.verdict.figures else dates[0]
+        return done_on(self.verdict)
 
     @cached_property
     def location(self) -> str:
@@ -234,10 +236,7 @@ class Item:
 
     def next_occurrence(self, after: date, statuses=("pending", "at_risk")):
         """The first occurrence due on or after ``after`` that is still to come."""
-        for o in sorted(self.verdict.occurrences, key=lambda o: o.due):
-            if o.due >= after and o.status in statuses:
-                return o
-        return None
+        return next_occurrence(self.verdict, after, statuses)
 
 
 def build_items(data: AuditData, fmt: Callable, deal_ids: Optional[set] = None) -> list[Item]:
@@ -256,23 +255,7 @@ def build_items(data: AuditData, fmt: Callable, deal_ids: Optional[set] = None) 
 
 def apply_filters(items: list[Item], data: AuditData, filters: ReportFilters) -> list[Item]:
     """Items matching the filters; PromiseAuditError when a filter names nobody."""
-    deals = list(data.deals.values())
-    if filters.deal is not None and filters.deal not in data.deals:
-        raise PromiseAuditError(
-            f"No deal '{filters.deal}' in the ledger; run `promiseaudit deals list` to see "
-            "the deal ids"
-        )
-    if filters.rep is not None and not any(_same(d.rep, filters.rep) for d in deals):
-        raise PromiseAuditError(
-            f"No rep '{filters.rep}' on any deal in the ledger; run `promiseaudit deals list` "
-            "to see who owns each deal"
-        )
-    if filters.customer is not None and not any(_same(d.customer, filters.customer)
-                                                for d in deals):
-        raise PromiseAuditError(
-            f"No customer '{filters.customer}' in the ledger; run `promiseaudit deals list` "
-            "to see the customers"
-        )
+    check_filters(data.deals, filters)
     out = []
     for it in items:
         deal = it.deal
@@ -288,13 +271,40 @@ def apply_filters(items: list[Item], data: AuditData, filters: ReportFilters) ->
     return out
 
 
+def check_filters(by_id: dict, filters: ReportFilters) -> None:
+    """PromiseAuditError when a filter names a deal, rep or customer the ledger's deals
+    (``by_id``) do not have."""
+    deals = list(by_id.values())
+    if filters.deal is not None and filters.deal not in by_id:
+        raise PromiseAuditError(
+            f"No deal '{filters.deal}' in the ledger; run `promiseaudit deals list` to see "
+            "the deal ids"
+        )
+    if filters.rep is not None and not any(_same(d.rep, filters.rep) for d in deals):
+        raise PromiseAuditError(
+            f"No rep '{filters.rep}' on any deal in the ledger; run `promiseaudit deals list` "
+            "to see who owns each deal"
+        )
+    if filters.customer is not None and not any(_same(d.customer, filters.customer)
+                                                for d in deals):
+        raise PromiseAuditError(
+            f"No customer '{filters.customer}' in the ledger; run `promiseaudit deals list` "
+            "to see the customers"
+        )
+
+
 def tally(items: Iterable[Item]) -> dict:
     """Counts by status, the kept rate over promises fallen due, and unreviewed count."""
+    return tally_of((it.status, it.candidate, 1) for it in items)
+
+
+def tally_of(rows: Iterable[tuple]) -> dict:
+    """``tally`` of (status, unreviewed, how many) rows."""
     counts = {s: 0 for s in STATUS_LABELS}
     candidates = 0
-    for it in items:
-        counts[it.status] = counts.get(it.status, 0) + 1
-        candidates += it.candidate
+    for status, candidate, n in rows:
+        counts[status] = counts.get(status, 0) + n
+        candidates += n if candidate else 0
     due = sum(counts[s] for s in DUE_STATUSES)
     rate = rate_of(counts["kept"], due)
     return {"counts": counts, "due": due, "kept": counts["kept"], "rate": rate,
@@ -304,19 +314,23 @@ def tally(items: Iterable[Item]) -> dict:
 
 def breakdown(items: list[Item], key: Callable[[Item], str]) -> list[dict]:
     """Kept-rate rows grouped by ``key`` (rep, customer, category), sorted by name."""
-    groups: dict[str, list[Item]] = {}
-    for it in items:
-        groups.setdefault(key(it), []).append(it)
-    rows = []
-    for name in sorted(groups, key=lambda n: (n == NOT_RECORDED, n.casefold())):
-        t = tally(groups[name])
-        rows.append({"name": name, **t})
-    return rows
+    return breakdown_of((key(it), it.status, it.candidate, 1) for it in items)
 
 
-def document_rows(data: AuditData, deal_ids: Optional[set]) -> list[dict]:
+def breakdown_of(rows: Iterable[tuple]) -> list[dict]:
+    """``breakdown`` of (name, status, unreviewed, how many) rows."""
+    groups: dict[str, list] = {}
+    for name, *row in rows:
+        groups.setdefault(name, []).append(row)
+    return [{"name": name, **tally_of(groups[name])}
+            for name in sorted(groups, key=lambda n: (n == NOT_RECORDED, n.casefold(), n))]
+
+
+def document_rows(data, deal_ids: Optional[set]) -> list[dict]:
+    """data: ``AuditData`` or its documents."""
     rows = []
-    for d in sorted(data.documents, key=lambda d: (d.deal_id or "", d.name.casefold(), d.id)):
+    documents = data.documents if isinstance(data, AuditData) else data
+    for d in sorted(documents, key=lambda d: (d.deal_id or "", d.name.casefold(), d.id)):
         if deal_ids is not None and d.deal_id not in deal_ids:
             continue
         parsed = d.outcome == "parsed"
@@ -340,9 +354,50 @@ def legend() -> list[dict]:
             for s in sorted(STATUS_LABELS, key=STATUS_ORDER.get)]
 
 
-def _split_review(items: list[Item]) -> dict:
-    return {"confirmed": [i for i in items if not i.candidate],
-            "candidates": [i for i in items if i.candidate], "count": len(items)}
+def _split_review(items: list[Item], limit: Optional[int] = None, noun: str = "") -> dict:
+    confirmed = [i for i in items if not i.candidate]
+    candidates = [i for i in items if i.candidate]
+    return _review_groups(confirmed, len(confirmed), candidates, len(candidates), limit, noun)
+
+
+def _review_groups(confirmed: list, n_confirmed: int, candidates: list, n_candidates: int,
+                   limit: Optional[int], noun: str) -> dict:
+    """A list of promises split into the confirmed and the unreviewed ones, each cut to
+    ``limit`` with a line for the rest."""
+    return {"confirmed": confirmed[:limit], "candidates": candidates[:limit],
+            "count": n_confirmed + n_candidates, "candidates_count": n_candidates,
+            "confirmed_more": more_text(n_confirmed - len(confirmed[:limit]), noun),
+            "candidates_more": more_text(n_candidates - len(candidates[:limit]),
+                                         f"unreviewed {noun}" if noun else "")}
+
+
+# A list in a report shows at most this many rows: past that nobody reads a page, and a
+# large ledger's report would take minutes to write. The rest is one line saying how to
+# see it.
+LIST_LIMIT = 200
+# Broken and at-risk promises get a card with their evidence and periods, which a report
+# made from a stored audit finds by auditing their deals again: fewer than the rows of a
+# table, so that stays quick.
+CARD_LIMIT = 50
+NARROW = ("narrow the report with --rep, --customer or --deal, or export them all with "
+          "`promiseaudit export --format csv`")
+
+
+def more_text(more: int, noun: str, hint: str = NARROW) -> str:
+    """ "And 12,345 more broken promises not shown: narrow the report ..." (empty when
+    none are left out). noun: the singular, "broken promise"."""
+    if more <= 0:
+        return ""
+    return f"And {number(more)} more {_plural_noun(noun, more)} not shown here: {hint}."
+
+
+def _plural_noun(noun: str, n: int) -> str:
+    if n == 1:
+        return noun
+    head, sep, tail = noun.partition(" at ")
+    words = head.split(" ")
+    words[-1] += "s"
+    return " ".join(words) + sep + tail
 
 
 def _history_for(items: list, data: AuditData) -> tuple:
@@ -355,14 +410,14 @@ def _history_for(items: list, data: AuditData) -> tuple:
     return tuple(sorted((day, dict(sorted(c.items()))) for day, c in by_date.items()))
 
 
-def manager_context(data: AuditData, filters: ReportFilters, fmt: Callable) -> dict:
-    items = sorted(apply_filters(build_items(data, fmt), data, filters), key=lambda i: i.sort_key)
-    deal_ids = {d.deal_id for d in data.deals.values()
-                if (filters.deal is None or d.deal_id == filters.deal)
-                and (filters.rep is None or _same(d.rep, filters.rep))
-                and (filters.customer is None or _same(d.customer, filters.customer))}
-    narrowed = any(v is not None for v in (filters.deal, filters.rep, filters.customer))
-    doc_deals: Optional[set] = deal_ids if narrowed else None
+def _chosen_deals(by_id: dict, filters: ReportFilters) -> set:
+    return {d.deal_id for d in by_id.values()
+            if (filters.deal is None or d.deal_id == filters.deal)
+            and (filters.rep is None or _same(d.rep, filters.rep))
+            and (filters.customer is None or _same(d.customer, filters.customer))}
+
+
+def _filter_lines(filters: ReportFilters, fmt: Callable) -> list:
     shown = []
     if filters.rep:
         shown.append(f"Rep: {filters.rep}")
@@ -372,28 +427,131 @@ def manager_context(data: AuditData, filters: ReportFilters, fmt: Callable) -> d
         shown.append(f"Deal: {filters.deal}")
     if filters.since:
         shown.append(f"Promises due on or after {fmt(filters.since)}")
-    problems = {s: _split_review([i for i in items if i.status == s]) for s in PROBLEM_STATUSES}
+    return shown
+
+
+def manager_context(data: AuditData, filters: ReportFilters, fmt: Callable,
+                    limit: int = LIST_LIMIT, cards: int = CARD_LIMIT) -> dict:
+    """limit: how many rows each table shows at most; cards: how many broken and how
+    many at-risk promises get a card with their evidence."""
+    items = sorted(apply_filters(build_items(data, fmt), data, filters), key=lambda i: i.sort_key)
+    deal_ids = _chosen_deals(data.deals, filters)
+    narrowed = any(v is not None for v in (filters.deal, filters.rep, filters.customer))
+    doc_deals: Optional[set] = deal_ids if narrowed else None
+    problems = {s: _split_review([i for i in items if i.status == s], cards, PROBLEM_NOUNS[s])
+                for s in PROBLEM_STATUSES}
     documents = document_rows(data, doc_deals)
+    others = [i for i in items if i.status not in PROBLEM_STATUSES]
+    quiet = gone_quiet(data, items, fmt, filters.quiet_days, deal_ids)
+    by_rep = breakdown(items, lambda i: i.rep)
+    by_customer = breakdown(items, lambda i: i.customer)
+    return _manager_view(
+        fmt, data.as_of, filters, totals=tally(items), deal_count=len(deal_ids),
+        by_rep=(by_rep[:limit], len(by_rep)), by_customer=(by_customer[:limit], len(by_customer)),
+        by_category=breakdown(items, lambda i: i.category_label),
+        trend=(_history_for(items, data) if filters.active and data.status_history
+               else data.history),
+        trend_covers_all=filters.active and not data.status_history,
+        problems=problems, others=others, others_count=len(others), documents=documents,
+        documents_count=len(documents), unread=sum(1 for d in documents if not d["ok"]),
+        quiet=quiet, quiet_count=len(quiet), limit=limit)
+
+
+PROBLEM_NOUNS = {"broken": "broken promise", "at_risk": "promise at risk"}
+
+
+def _manager_view(fmt, as_of, filters, totals, deal_count, by_rep, by_customer, by_category,
+                  trend, trend_covers_all, problems, others, others_count, documents,
+                  documents_count, unread, quiet, quiet_count, limit) -> dict:
+    """by_rep, by_customer: (the first rows, how many there are)."""
     return {
-        "as_of": fmt(data.as_of),
-        "filters": shown,
-        "totals": tally(items),
-        "deal_count": len(deal_ids),
-        "by_rep": breakdown(items, lambda i: i.rep),
-        "by_customer": breakdown(items, lambda i: i.customer),
-        "by_category": breakdown(items, lambda i: i.category_label),
-        "trend": trend_chart(_history_for(items, data) if filters.active
-                             and data.status_history else data.history, fmt),
-        "trend_covers_all": filters.active and not data.status_history,
+        "as_of": fmt(as_of),
+        "from_audit": "",
+        "filters": _filter_lines(filters, fmt),
+        "totals": totals,
+        "deal_count": deal_count,
+        "by_rep": by_rep[0],
+        "by_rep_more": more_text(by_rep[1] - len(by_rep[0]), "rep", NAMES_HINT),
+        "by_customer": by_customer[0],
+        "by_customer_more": more_text(by_customer[1] - len(by_customer[0]), "customer",
+                                      NAMES_HINT),
+        "by_category": by_category,
+        "trend": trend_chart(trend, fmt),
+        "trend_covers_all": trend_covers_all,
         "broken": problems["broken"],
         "at_risk": problems["at_risk"],
-        "others": [i for i in items if i.status not in PROBLEM_STATUSES],
-        "documents": documents,
-        "unread": sum(1 for d in documents if not d["ok"]),
+        "others": others[:limit],
+        "others_count": others_count,
+        "others_more": more_text(others_count - len(others[:limit]), "other promise"),
+        "documents": documents[:limit],
+        "documents_count": documents_count,
+        "documents_more": more_text(documents_count - len(documents[:limit]), "proposal",
+                                    "narrow the report with --rep, --customer or --deal, or "
+                                    "list them all with `promiseaudit documents`"),
+        "unread": unread,
         "legend": legend(),
-        "quiet": gone_quiet(data, items, fmt, filters.quiet_days, deal_ids),
+        "quiet": quiet[:limit],
+        "quiet_count": quiet_count,
+        "quiet_more": more_text(quiet_count - len(quiet[:limit]), "quiet deal",
+                                "narrow the report with --rep, --customer or --deal"),
         "quiet_days": filters.quiet_days,
     }
+
+
+NAMES_HINT = ("narrow the report with --rep or --customer, or see every deal's figures in "
+              "`promiseaudit browse` (deal_summary)")
+
+
+def _stored_items(src, ids, fmt: Callable) -> tuple[dict, dict]:
+    """(promise id -> Item, promise id -> week digest) of the promises ``ids`` as the
+    stored audit has them (no evidence or periods: for the rows of a table, not for
+    cards)."""
+    stored = src.stored(ids)
+    return ({pid: Item(p, v, src.deals.get(p.deal_id), fmt, src.as_of, held=week.get("held"))
+             for pid, (p, v, week) in stored.items()},
+            {pid: week for pid, (_, _, week) in stored.items()})
+
+
+def manager_context_stored(src, filters: ReportFilters, fmt: Callable,
+                           limit: int = LIST_LIMIT, cards: int = CARD_LIMIT) -> dict:
+    """``manager_context`` from a stored audit (``report.stored.StoredAudit``): the
+    figures counted in SQL; only the promises given a card audited again."""
+    check_filters(src.deals, filters)
+    deal_ids = _chosen_deals(src.deals, filters)
+    narrowed = any(v is not None for v in (filters.deal, filters.rep, filters.customer))
+    src.select(deal_ids if narrowed else None, filters.since)
+    tallies = src.tallies()
+    lists = {}
+    for s in PROBLEM_STATUSES:
+        for cand in (0, 1):
+            lists[s, cand] = src.first("status = ? AND cand = ?", [s, cand], cards)
+    audited = src.audited({i for ids in lists.values() for i in ids})
+    made = {pid: Item(p, v, src.deals.get(p.deal_id), fmt, src.as_of)
+            for pid, (p, v) in audited.items()}
+    others_ids = src.first("status NOT IN ('broken', 'at_risk')", (), limit)
+    made.update(_stored_items(src, others_ids, fmt)[0])
+    n = {}
+    for status, cand, count in tallies:
+        n[status, bool(cand)] = n.get((status, bool(cand)), 0) + count
+    problems = {s: _review_groups([made[i] for i in lists[s, 0]], n.get((s, False), 0),
+                                  [made[i] for i in lists[s, 1]], n.get((s, True), 0),
+                                  cards, PROBLEM_NOUNS[s]) for s in PROBLEM_STATUSES}
+    quiet, quiet_count = gone_quiet_stored(src, fmt, filters.quiet_days, deal_ids, limit)
+    docs, documents_count, unread = src.documents(deal_ids if narrowed else None, limit)
+    by_rep = src.by_name("rep", limit)
+    by_customer = src.by_name("customer", limit)
+    return _manager_view(
+        fmt, src.as_of, filters, totals=tally_of(tallies), deal_count=len(deal_ids),
+        by_rep=(breakdown_of(by_rep[0]), by_rep[1]),
+        by_customer=(breakdown_of(by_customer[0]), by_customer[1]),
+        by_category=breakdown_of((category_label(c), st, cd, k) for c, st, cd, k in src.by_category()),
+        trend=(src.filtered_history() if filters.active and src.has_status_history
+               else src.history),
+        trend_covers_all=filters.active and not src.has_status_history,
+        problems=problems, others=[made[i] for i in others_ids],
+        others_count=sum(k for *_, k in tallies) - sum(problems[s]["count"] for s in PROBLEM_STATUSES),
+        documents=document_rows(docs, None), documents_count=documents_count, unread=unread,
+        quiet=quiet, quiet_count=quiet_count, limit=limit)
 
 
 # --- gone quiet -----------------------------------------------------------------------
@@ -411,37 +569,95 @@ def gone_quiet(data: AuditData, items: list, fmt: Callable, limit: int = QUIET_D
 
     contacts = last_contacts(data.deals, data.deliveries, data.as_of)
     out = []
-    for deal_id, deal in sorted(data.deals.items()):
+    for deal in _live_deals(data.deals, data.as_of, deal_ids):
+        contact = contacts.get(deal.deal_id)
+        if _silent(deal, contact.on if contact else None, data.as_of) > limit:
+            touch = _touch_point([it for it in items if it.deal_id == deal.deal_id], data.as_of)
+            out.append(_quiet_row(deal, contact, touch, fmt, data.as_of))
+    out.sort(key=lambda q: (-q["days"], q["customer"].casefold()))
+    return out
+
+
+def _live_deals(deals: dict, as_of: date, deal_ids: Optional[set]) -> list:
+    """The deals (of ``deal_ids``) live on ``as_of``: gone live, contract not ended."""
+    out = []
+    for deal_id, deal in sorted(deals.items()):
         if deal_ids is not None and deal_id not in deal_ids:
             continue
         live = deal.go_live_on
-        if live is None or live > data.as_of or (deal.ends_on and deal.ends_on < data.as_of):
+        if live is None or live > as_of or (deal.ends_on and deal.ends_on < as_of):
             continue
-        contact = contacts.get(deal_id)
-        since = max(live, contact.on) if contact else live
-        silent = (data.as_of - since).days
-        if silent <= limit:
-            continue
-        touch = None
-        for it in items:
-            if it.deal_id != deal_id or it.category != "check_in" or it.status in ("waived", "superseded"):
-                continue
-            nxt = it.next_occurrence(data.as_of) if it.verdict.occurrences else None
-            when = nxt.due if nxt is not None else (it.due if it.due and it.due >= data.as_of else None)
-            if when is not None and (touch is None or when < touch[0]):
-                touch = (when, it)
-        if contact is None:
-            last = f"no contact recorded since go-live ({fmt(live)})"
-        else:
-            last = f"last contact {fmt(contact.on)} ({contact.how}: {contact.record.description.strip()})"
-        out.append({
-            "deal_id": deal_id, "customer": deal.customer or deal_id, "rep": deal.rep or "",
-            "days": (data.as_of - (contact.on if contact else live)).days, "since_go_live": contact is None or contact.on < live,
-            "last": last,
-            "next": (f"{fmt(touch[0])}: {touch[1].short}" if touch else "no touch point promised"),
-        })
-    out.sort(key=lambda q: (-q["days"], q["customer"].casefold()))
+        out.append(deal)
     return out
+
+
+def _silent(deal: Deal, contact_on: Optional[date], as_of: date) -> int:
+    """Days without contact: since the last contact, or since go-live if that is later."""
+    live = deal.go_live_on
+    return (as_of - (max(live, contact_on) if contact_on else live)).days
+
+
+def _touch_point(items: list, as_of: date) -> Optional[tuple]:
+    """(day, item) of the next promised check-in among a deal's ``items``, or None."""
+    touch = None
+    for it in items:
+        if it.category != "check_in" or it.status in ("waived", "superseded"):
+            continue
+        nxt = it.next_occurrence(as_of) if it.verdict.occurrences else None
+        when = nxt.due if nxt is not None else (it.due if it.due and it.due >= as_of else None)
+        if when is not None and (touch is None or when < touch[0]):
+            touch = (when, it)
+    return touch
+
+
+def _quiet_row(deal: Deal, contact, touch: Optional[tuple], fmt: Callable, as_of: date) -> dict:
+    """A quiet deal as the reports show it; touch: its next touch point (``_touch_point``)."""
+    live = deal.go_live_on
+    if contact is None:
+        last = f"no contact recorded since go-live ({fmt(live)})"
+    else:
+        last = f"last contact {fmt(contact.on)} ({contact.how}: {contact.record.description.strip()})"
+    return {
+        "deal_id": deal.deal_id, "customer": deal.customer or deal.deal_id, "rep": deal.rep or "",
+        "days": (as_of - (contact.on if contact else live)).days,
+        "since_go_live": contact is None or contact.on < live,
+        "last": last,
+        "next": (f"{fmt(touch[0])}: {touch[1].short}" if touch else "no touch point promised"),
+    }
+
+
+def gone_quiet_stored(src, fmt: Callable, limit: int, deal_ids: Optional[set],
+                      rows: int) -> tuple[list, int]:
+    """``gone_quiet`` from a stored audit (``StoredAudit``, its promises selected): the
+    first ``rows`` quiet deals and how many there are. Silence comes from the records
+    in SQL, touch points from the stored audit; only the deals shown are read."""
+    as_of = src.as_of
+    live = _live_deals(src.deals, as_of, deal_ids)
+    last = src.last_contact_days(d.deal_id for d in live)
+    quiet = []
+    for deal in live:
+        on = last.get(deal.deal_id)
+        if _silent(deal, on, as_of) > limit:
+            quiet.append(((as_of - (on or deal.go_live_on)).days, deal))
+    quiet.sort(key=lambda q: (-q[0], (q[1].customer or q[1].deal_id).casefold()))
+    shown = [deal for _, deal in quiet[:rows]]
+    checkins = src.touch_points(d.deal_id for d in shown)
+    stored = src.stored(pid for ids in checkins.values() for pid in ids)
+    out = []
+    for deal in shown:
+        touch = None
+        for pid in checkins.get(deal.deal_id, ()):
+            p, v, week = stored[pid]
+            nxt = week.get("from") if week.get("occ") else None
+            due = v.due or p.due
+            when = date.fromisoformat(nxt) if nxt else (due if due and due >= as_of else None)
+            if when is not None and (touch is None or when < touch[0]):
+                touch = (when, pid)
+        if touch is not None:
+            p, v, week = stored[touch[1]]
+            touch = (touch[0], Item(p, v, src.deals.get(p.deal_id), fmt, as_of))
+        out.append(_quiet_row(deal, src.last_contact(deal.deal_id), touch, fmt, as_of))
+    return out, len(quiet)
 
 
 # --- weekly ---------------------------------------------------------------------------
@@ -465,14 +681,12 @@ def report_reps(data: AuditData) -> list[str]:
 
 
 def weekly_context(data: AuditData, start: date, end: date, fmt: Callable,
-                   rep: Optional[str] = None, quiet_days: int = QUIET_DAYS) -> dict:
+                   rep: Optional[str] = None, quiet_days: int = QUIET_DAYS,
+                   limit: int = LIST_LIMIT, cards: int = CARD_LIMIT) -> dict:
     """What the weekly report shows. ``rep``: only that rep's deals ("" for the deals
-    with no rep recorded); None for every deal."""
-    if end < start:
-        raise PromiseAuditError(
-            f"The week ends ({end.isoformat()}) before it starts ({start.isoformat()}); "
-            "give the Monday first"
-        )
+    with no rep recorded); None for every deal. limit: rows each list shows at most;
+    cards: rows of what broke (shown with their reason and figures)."""
+    _check_week(start, end)
     items = build_items(data, fmt)
     if rep is not None:
         items = [i for i in items if _same(i.deal.rep if i.deal else None, rep)]
@@ -501,11 +715,8 @@ def weekly_context(data: AuditData, start: date, end: date, fmt: Callable,
         elif it.status in ("pending", "at_risk", "open"):
             when = it.due
         if (when is not None and end < when <= horizon) or it.status == "at_risk":
-            # One status per promise in every report: the badge is the promise's own;
-            # the next period's state is said in words beside it.
-            note = "" if status == it.status else f"next period: {status_label(status).lower()}"
-            upcoming.append((when or it.due or FAR, it, note))
-    upcoming.sort(key=lambda p: (p[0], p[1].customer.casefold(), p[1].id))
+            upcoming.append((when or it.due, it, status))
+    upcoming.sort(key=lambda p: (p[0] or FAR, p[1].customer.casefold(), p[1].id))
 
     kept = []
     for it in items:
@@ -513,34 +724,45 @@ def weekly_context(data: AuditData, start: date, end: date, fmt: Callable,
         if it.status in ("kept", "late") and not it.verdict.occurrences and _in(
                 it.done_on, start, end):
             dates = [it.done_on]
-        for o in it.verdict.occurrences:
-            if o.status in ("kept", "late"):
-                seen = [e.date for e in o.evidence if _in(e.date, start, end)]
-                if seen or _in(o.due, start, end):
-                    dates.append(max(seen) if seen else o.due)
-                    status = o.status
+        if it.verdict.occurrences:
+            dates, status = kept_in(it.verdict, start, end)
         changed = bool(prev) and it.status in ("kept", "late") and prev.get(it.id) not in (
             "kept", "late")
         if dates or changed:
-            when = max(dates) if dates else None
-            kept.append((when or FAR, it, fmt(when, "This week"), status))
-    kept.sort(key=lambda p: (p[0], p[1].customer.casefold(), p[1].id))
+            kept.append((max(dates) if dates else None, it, status))
+    kept.sort(key=lambda p: (p[0] or FAR, p[1].customer.casefold(), p[1].id))
 
     changes, gone = [], 0
     if prev:
-        for it in items:
-            before = prev.get(it.id)
-            if before != it.status:
-                changes.append({"item": it, "before": before,
-                                "before_label": status_label(before) if before else "New",
-                                "after_label": it.status_label})
+        changes = [(prev.get(it.id), it) for it in items if prev.get(it.id) != it.status]
         # A promise no longer audited has no deal to tell whose it was: counted only in
         # the report for everyone.
         current = {p.id for p in data.promises if p.id in data.verdicts
                    and p.review_state != "rejected"}
         gone = sum(1 for pid in prev if pid not in current) if rep is None else 0
-    changes.sort(key=lambda c: (STATUS_ORDER.get(c["item"].status, 99),
-                                c["item"].customer.casefold(), c["item"].id))
+    changes.sort(key=lambda c: (STATUS_ORDER.get(c[1].status, 99), c[1].customer.casefold(), c[1].id))
+    quiet = gone_quiet(data, items, fmt, quiet_days,
+                       None if rep is None else {d.deal_id for d in data.deals.values()
+                                                 if _same(d.rep, rep)})
+    return _weekly_view(
+        fmt, start, end, data.as_of, data.previous_as_of, bool(prev), rep,
+        broke=(broke, len(broke)), upcoming=(upcoming, len(upcoming)), kept=(kept, len(kept)),
+        changes=(changes, len(changes)), gone=gone, totals=tally(items),
+        quiet=(quiet, len(quiet)), quiet_days=quiet_days, limit=limit, cards=cards)
+
+
+def _check_week(start: date, end: date) -> None:
+    if end < start:
+        raise PromiseAuditError(
+            f"The week ends ({end.isoformat()}) before it starts ({start.isoformat()}); "
+            "give the Monday first"
+        )
+
+
+def _weekly_view(fmt, start, end, as_of, previous_as_of, has_previous, rep, broke, upcoming,
+                 kept, changes, gone, totals, quiet, quiet_days, limit, cards) -> dict:
+    """The weekly report's context. broke, upcoming, kept, changes and quiet: (the list,
+    or its first rows, in order; how many there are)."""
     iso = start.isocalendar()
     if rep is None:
         owner, scope = "", "Across all deals"
@@ -548,31 +770,130 @@ def weekly_context(data: AuditData, start: date, end: date, fmt: Callable,
         owner, scope = rep, f"Across {rep}'s deals"
     else:
         owner, scope = "deals with no rep recorded", "Across the deals with no rep recorded"
+    cut = {}
+    for name, (rows, count), noun in (
+            ("broke", broke, "broken promise"), ("upcoming", upcoming, "promise due or at risk"),
+            ("kept", kept, "kept promise"), ("changes", changes, "changed promise"),
+            ("quiet", quiet, "quiet deal")):
+        rows = rows[:cards if name == "broke" else limit]
+        cut[name] = rows
+        cut[f"{name}_count"] = count
+        cut[f"{name}_more"] = more_text(count - len(rows), noun, WEEKLY_NARROW)
     return {
         "week_label": f"Week {iso.week}, {iso.year}",
         "owner": owner,
         "scope": scope,
         "for_email": False,
-        "start": fmt(start), "end": fmt(end), "as_of": fmt(data.as_of),
-        "horizon": fmt(horizon),
-        "previous_as_of": fmt(data.previous_as_of, "") if data.previous_as_of else "",
-        "has_previous": bool(prev),
-        "broke": broke,
-        "upcoming": [{"item": it, "when": fmt(when) if when != FAR else it.due_text,
-                      "status": it.status, "label": it.status_label, "note": note}
-                     for when, it, note in upcoming],
-        "kept": [{"item": it, "when": text, "status": it.status, "label": it.status_label,
+        "from_audit": "",
+        "start": fmt(start), "end": fmt(end), "as_of": fmt(as_of),
+        "horizon": fmt(end + timedelta(days=SOON_DAYS)),
+        "previous_as_of": fmt(previous_as_of, "") if previous_as_of else "",
+        "has_previous": has_previous,
+        **cut,
+        # One status per promise in every report: the badge is the promise's own; the
+        # next period's state is said in words beside it.
+        "upcoming": [{"item": it, "when": fmt(when) if when else it.due_text,
+                      "status": it.status, "label": it.status_label,
+                      "note": "" if status == it.status else f"next period: {status_label(status).lower()}"}
+                     for when, it, status in cut["upcoming"]],
+        "kept": [{"item": it, "when": fmt(when, "This week"), "status": it.status,
+                  "label": it.status_label,
                   "note": "" if status == it.status else f"this period: {status_label(status).lower()}"}
-                 for _, it, text, status in kept],
-        "changes": changes,
+                 for when, it, status in cut["kept"]],
+        "changes": [{"item": it, "before": before,
+                     "before_label": status_label(before) if before else "New",
+                     "after_label": it.status_label} for before, it in cut["changes"]],
         "gone": gone,
-        "totals": tally(items),
+        "totals": totals,
         "soon_days": SOON_DAYS,
-        "quiet": gone_quiet(data, items, fmt, quiet_days,
-                            None if rep is None else {d.deal_id for d in data.deals.values()
-                                                      if _same(d.rep, rep)}),
         "quiet_days": quiet_days,
     }
+
+
+WEEKLY_NARROW = ("see them all in `promiseaudit report` (by rep with --rep), or export them "
+                 "with `promiseaudit export --format csv`")
+
+
+def weekly_context_stored(src, start: date, end: date, fmt: Callable,
+                          quiet_days: int = QUIET_DAYS, limit: int = LIST_LIMIT,
+                          cards: int = CARD_LIMIT) -> dict:
+    """``weekly_context`` (for every deal) from a stored audit of the week's as-of date
+    (``report.stored.StoredAudit``): lists chosen in SQL with the week's digest of each
+    verdict (``audit.week``); the rows from the stored verdicts, nothing audited again."""
+    from ..audit.week import week_of
+
+    _check_week(start, end)
+    if (start, end) != week_of(src.as_of):
+        raise PromiseAuditError(
+            f"A report made from the stored audit of {src.as_of.isoformat()} covers the week "
+            f"of that day; leave out --from-audit for the week {start.isoformat()} to "
+            f"{end.isoformat()}")
+    src.select()
+    has_prev = bool(src.previous and src.previous["counts"])
+    # ISO dates written into the SQL: they are made here, never typed by anyone.
+    s, e = f"'{start.isoformat()}'", f"'{end.isoformat()}'"
+    horizon = f"'{(end + timedelta(days=SOON_DAYS)).isoformat()}'"
+    occ = "json_extract(week, '$.occ')"
+    changed_from = "(prev IS NULL OR prev != status)"
+    broke_where = (f"status = 'broken' AND ((due BETWEEN {s} AND {e}) OR json_extract(week, '$.broke') "
+                   f"{'OR ' + changed_from if has_prev else ''})")
+    when = (f"CASE WHEN {occ} THEN json_extract(week, '$.next[0]') "
+            "WHEN status IN ('pending', 'at_risk', 'open') THEN due END")
+    up_where = (f"status NOT IN ('kept', 'late', 'waived', 'superseded') AND "
+                f"((({when}) > {e} AND ({when}) <= {horizon}) OR status = 'at_risk')")
+    kept_day = (f"CASE WHEN {occ} THEN json_extract(week, '$.kept[0]') WHEN status IN "
+                f"('kept', 'late') AND json_extract(week, '$.done') BETWEEN {s} AND {e} "
+                "THEN json_extract(week, '$.done') END")
+    changed = ("status IN ('kept', 'late') AND (prev IS NULL OR prev NOT IN ('kept', 'late'))"
+               if has_prev else "0")
+    kept_where = f"({kept_day}) IS NOT NULL OR ({changed})"
+    lists = {
+        "broke": (src.first(broke_where, (), cards), src.count(broke_where)),
+        "upcoming": (src.first(up_where, (), limit,
+                               f"coalesce({when}, due) IS NULL, coalesce({when}, due), crank, id"),
+                     src.count(up_where)),
+        "kept": (src.first(kept_where, (), limit, f"({kept_day}) IS NULL, ({kept_day}), crank, id"),
+                 src.count(kept_where)),
+        "changes": ((src.first(changed_from, (), limit, "srank, crank, id"), src.count(changed_from))
+                    if has_prev else ([], 0)),
+    }
+    # What broke is shown with its figures, which need the verdict's evidence and periods.
+    broke = {pid: Item(p, v, src.deals.get(p.deal_id), fmt, src.as_of)
+             for pid, (p, v) in src.audited(lists["broke"][0]).items()}
+    wanted = {pid for name, (ids, _) in lists.items() if name != "broke" for pid in ids}
+    made, weeks = _stored_items(src, wanted, fmt)
+    upcoming = []
+    for pid in lists["upcoming"][0]:
+        it, week, status, when = made[pid], weeks[pid], made[pid].status, None
+        if week.get("occ"):
+            if week["next"]:
+                when, status = date.fromisoformat(week["next"][0]), week["next"][1]
+        elif it.status in ("pending", "at_risk", "open"):
+            when = it.due
+        upcoming.append((when or it.due, it, status))
+    kept = []
+    for pid in lists["kept"][0]:
+        it, week = made[pid], weeks[pid]
+        when, status = None, it.status
+        if week.get("occ"):
+            if week["kept"]:
+                when, status = date.fromisoformat(week["kept"][0]), week["kept"][1]
+        elif it.status in ("kept", "late") and week.get("done") and _in(
+                date.fromisoformat(week["done"]), start, end):
+            when = date.fromisoformat(week["done"])
+        kept.append((when, it, status))
+    prev_of = dict(src.rows("SELECT id, prev FROM report_rows WHERE id IN ({})".format(
+        ",".join("?" * len(lists["changes"][0]))), lists["changes"][0])) if lists["changes"][0] else {}
+    quiet = gone_quiet_stored(src, fmt, quiet_days, None, limit)
+    return _weekly_view(
+        fmt, start, end, src.as_of,
+        date.fromisoformat(src.previous["as_of"]) if src.previous else None, has_prev, None,
+        broke=([broke[i] for i in lists["broke"][0]], lists["broke"][1]),
+        upcoming=(upcoming, lists["upcoming"][1]), kept=(kept, lists["kept"][1]),
+        changes=([(prev_of.get(i), made[i]) for i in lists["changes"][0]], lists["changes"][1]),
+        gone=src.gone_count() if has_prev else 0,
+        totals=tally_of(src.tallies()), quiet=quiet, quiet_days=quiet_days, limit=limit,
+        cards=cards)
 
 
 # --- pre-call brief -------------------------------------------------------------------
