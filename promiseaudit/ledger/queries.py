@@ -346,3 +346,10 @@ def snapshot_statuses(db, run_id: int) -> dict[str, str]:
     """promise id -> status in one stored audit run."""
     return dict(db.execute("select promise_id, status from audit_results where run_id = ? "
                            "order by promise_id", [run_id]).fetchall())
+
+
+# For readers that join more columns to a promise (a report from the stored audit):
+# select PROMISE_SQL first, then build the Promise from the first len(PROMISE_FIELDS).
+PROMISE_SQL = _PROMISE_SQL
+PROMISE_FIELDS = _PROMISE_FIELDS
+promise_from_values = _promise

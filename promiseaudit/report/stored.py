@@ -128,20 +128,21 @@ class StoredAudit:
             chunk = ids[i:i + 500]
             marks = ",".join("?" * len(chunk))
             cursor = self.db.execute(
-                "SELECT p.*, d.name AS _source, r.status AS _status, r.due AS _due, "
+                f"SELECT {queries.PROMISE_SQL}, p.id AS id, r.status AS _status, r.due AS _due, "
                 "r.rule AS _rule, r.verdict AS _verdict, r.week AS _week FROM promises p "
                 "JOIN documents d ON d.id = p.document_id JOIN audit_results r "
                 f"ON r.promise_id = p.id AND r.run_id = ? WHERE p.id IN ({marks})",
                 [self.run["id"], *chunk])
             cols = [c[0] for c in cursor.description]
+            n = len(queries.PROMISE_FIELDS)
             for values in cursor:
-                row = dict(zip(cols, values))
+                row = dict(zip(cols[n:], values[n:]))
                 kept = json.loads(row["_verdict"])
                 verdict = Verdict(row["id"], row["_status"],
                                   date.fromisoformat(row["_due"]) if row["_due"] else None,
                                   row["_rule"], kept["reason"], kept["due_basis"],
                                   days_late=kept["days_late"], figures=kept["figures"])
-                out[row["id"]] = (queries.promise_from_row(row, source=row["_source"]), verdict,
+                out[row["id"]] = (queries.promise_from_values(values[:n]), verdict,
                                   json.loads(row["_week"]) if row["_week"] else {})
         return out
 
