@@ -832,11 +832,10 @@ def _relative_at(sentence: str, norm: str, m: re.Match, g: _Grammar,
         return None
     if service_window and anchor not in ("signature", "kickoff", "go_live"):
         return None
-    if anchor is None or anchor not in ("signature", "kickoff", "go_live") and not _is_event_noun(anchor):
-        defined = _defined_date(sentence, m.end())
-        if defined is None:
-            return None
-        anchor, event = defined[0], (event[0], defined[1])
+    named = _event_or_defined_date(sentence, m.end(), anchor, event[1])
+    if named is None:
+        return None
+    anchor, event = named[0], (event[0], named[1])
     if m.group("unit").lower().startswith("h") and anchor not in ("signature", "kickoff",
                                                                    "go_live") and not hours_after_events:
         return None  # "within 24 hours of an alarm" is a response time
@@ -920,20 +919,22 @@ def _notice_at(sentence: str, norm: str, m: re.Match, g: _Grammar) -> Deadline |
     rel = _NOTICE_EVENT.match(norm, m.end())
     if not rel:
         return None
-    defined = _defined_date(sentence, rel.end())
     event = _event_phrase(norm, rel.end(), g)
-    anchor = None
-    if defined is not None:
-        anchor, event = defined[0], (defined[0], defined[1])
-    elif event is not None:
-        anchor = _name_event(event[0], g, clocks=True)
-        if anchor is not None and anchor not in ("signature", "kickoff", "go_live") \
-                and not _is_event_noun(anchor):
-            anchor = None
-    if anchor is None:
+    named = _event_or_defined_date(sentence, rel.end(), _name_event(event[0], g, clocks=True) if event else None,
+                                   event[1] if event else rel.end())
+    if named is None:
         return None
-    end = event[1] if event else rel.end()
+    anchor, end = named
     return Deadline(None, -days[0], days[1], anchor, m.start(), end, sentence[m.start():end])
+
+
+def _event_or_defined_date(sentence: str, pos: int, name: str | None, end: int) -> tuple[str, int] | None:
+    """(anchor, end offset) of the event named at ``pos``: ``name`` (ending at ``end``)
+    when it is signature, kickoff, go-live or an event, else a defined date there ("the
+    RFPA Date"), else None."""
+    if name is not None and (name in ("signature", "kickoff", "go_live") or _is_event_noun(name)):
+        return name, end
+    return _defined_date(sentence, pos)
 
 
 _GENERIC_HEADS = frozenset(("meeting", "date", "day", "call", "session", "event", "milestone",
