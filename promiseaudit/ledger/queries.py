@@ -100,9 +100,17 @@ def get_deal(db, deal_id: str) -> Deal:
     return _with_events(db, [deal_from_row(rows[0])])[0]
 
 
+# In the order of the fields of Deal (before its events).
+_DEAL_COLUMNS = ("deal_id", "customer", "rep", "signed_on", "kickoff_on", "go_live_on",
+                 "ends_on", "go_live_planned")
+
+
 def deals(db) -> dict[str, Deal]:
-    """All deals by id."""
-    found = _with_events(db, [deal_from_row(r) for r in db["deals"].rows_where(order_by="deal_id")])
+    """All deals by id (read as row tuples: a large ledger has a hundred thousand)."""
+    rows = db.execute(f"SELECT {', '.join(_DEAL_COLUMNS)} FROM deals ORDER BY deal_id")
+    found = _with_events(db, [Deal(deal_id, customer, rep, _d(signed), _d(kickoff), _d(live),
+                                   _d(ends), _d(planned))
+                              for deal_id, customer, rep, signed, kickoff, live, ends, planned in rows])
     return {d.deal_id: d for d in found}
 
 

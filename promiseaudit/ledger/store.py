@@ -636,9 +636,14 @@ class SnapshotStage:
     """
 
     BATCH = 20_000
+    # Pages SQLite may keep in memory (KiB, as ``PRAGMA cache_size`` takes it negative)
+    # while staging and while publishing: the default 2 MB makes each index of the
+    # ledger's match and result tables read and write the same pages again and again.
+    CACHE_KIB = 262_144
 
     def __init__(self, db):
         self.db = db
+        db.execute(f"PRAGMA temp.cache_size = -{self.CACHE_KIB // 4}")
         self.counts: dict[str, int] = {}
         self._results: list = []
         self._matches: list = []
@@ -685,6 +690,17 @@ class SnapshotStage:
         (``start_audit``). RETURNS the run id."""
         self.flush()
         db = self.db
+        cache = db.execute("PRAGMA main.cache_size").fetchone()[0]
+        db.execute(f"PRAGMA main.cache_size = -{self.CACHE_KIB}")
+        try:
+            run_id = self._publish(as_of, settings, version, confirmed_only)
+        finally:
+            db.execute(f"PRAGMA main.cache_size = {cache}")
+        self.discard()
+        return run_id
+
+    def _publish(self, as_of, settings, version, confirmed_only) -> int:
+        db = self.db
         with db.atomic():
             run_id = _insert_run(db, as_of, settings, self.counts, version, confirmed_only)
             db.execute(f"insert into audit_results (run_id, {RESULT_COLUMNS}) select ?, "
@@ -695,7 +711,6 @@ class SnapshotStage:
                        "reason, rule_id, candidates) select ?, delivery_id, promise_id, kind, "
                        "score, reason, rule_id, candidates from temp.stage_matches "
                        "order by delivery_id, seq", [run_id])
-        self.discard()
         return run_id
 
     def discard(self) -> None:

@@ -40,6 +40,7 @@ class StoredAudit:
     earlier_runs: tuple = ()
     _scope: tuple = field(default=None, repr=False)
     _names: dict = field(default_factory=dict, repr=False)  # rep/customer names in order
+    _by_category: Optional[list] = field(default=None, repr=False)
 
     @property
     def as_of(self) -> date:
@@ -66,8 +67,10 @@ class StoredAudit:
             self._names[attr] = names
         order_of = {attr: {n: i for i, n in enumerate(names)} for attr, names in self._names.items()}
         db.execute("DROP TABLE IF EXISTS temp.report_deals")
+        # WITHOUT ROWID: each promise's deal is then found in one lookup, not two (half
+        # the time of gathering a million promises).
         db.execute("CREATE TEMP TABLE report_deals (deal_id TEXT PRIMARY KEY, crank INTEGER, "
-                   "rep INTEGER, customer INTEGER, chosen INTEGER)")
+                   "rep INTEGER, customer INTEGER, chosen INTEGER) WITHOUT ROWID")
         db.conn.executemany("INSERT INTO temp.report_deals VALUES (?, ?, ?, ?, ?)",
                             ((d.deal_id, rank[_key(d.customer)], order_of["rep"][_name(d, "rep")],
                               order_of["customer"][_name(d, "customer")],
@@ -95,16 +98,23 @@ class StoredAudit:
             f"LEFT JOIN audit_results pr ON pr.run_id = {int(prev)} AND pr.promise_id = r.promise_id "
             f"WHERE {' AND '.join(where)}", params)
         self._scope = (frozenset(deal_ids) if deal_ids is not None else None, since)
+        self._by_category = None
 
     def tallies(self) -> list:
         """(status, unreviewed, count) of the selected promises."""
-        return self.db.execute(f"SELECT status, cand, count(*) FROM {ROWS} "
-                               "GROUP BY status, cand").fetchall()
+        totals: dict = {}
+        for _, status, cand, k in self.by_category():
+            totals[status, cand] = totals.get((status, cand), 0) + k
+        return [(status, cand, k) for (status, cand), k in sorted(totals.items())]
 
     def by_category(self) -> list:
-        """(kind, status, unreviewed, count) of the selected promises."""
-        return self.db.execute(f"SELECT category, status, cand, count(*) FROM {ROWS} "
-                               "GROUP BY category, status, cand").fetchall()
+        """(kind, status, unreviewed, count) of the selected promises (counted once per
+        selection: the totals are summed from it)."""
+        if self._by_category is None:
+            self._by_category = self.db.execute(
+                f"SELECT category, status, cand, count(*) FROM {ROWS} "
+                "GROUP BY category, status, cand").fetchall()
+        return self._by_category
 
     def by_name(self, attr: str, limit: int) -> tuple[list, int]:
         """((name, status, unreviewed, count) rows of the first ``limit`` reps or customers
