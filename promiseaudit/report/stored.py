@@ -52,10 +52,14 @@ class StoredAudit:
         report's ``status_history`` is then not empty)."""
         return bool(self.run["counts"]) or any(c for _, c in self.history)
 
-    def select(self, deal_ids: Optional[set] = None, since: Optional[date] = None) -> None:
+    def select(self, deal_ids: Optional[set] = None, since: Optional[date] = None,
+               week: bool = False) -> None:
         """Gather the report's promises (of ``deal_ids`` when given, due on or after
-        ``since`` when given) in a temporary table, with what orders them."""
-        if self._scope == (frozenset(deal_ids) if deal_ids is not None else None, since):
+        ``since`` when given) in a temporary table, with what orders them. week: with
+        what the weekly report asks of each verdict's week digest (``audit.week``), read
+        out of its JSON once: the columns w_occ, w_next, w_kept, w_done and w_broke."""
+        scope = (frozenset(deal_ids) if deal_ids is not None else None, since, week)
+        if self._scope == scope:
             return
         db = self.db
         keys = sorted({_key(d.customer) for d in self.deals.values()} | {_key(None)})
@@ -85,19 +89,22 @@ class StoredAudit:
             where.append("coalesce(r.due, r.promise_due) >= ?")
             params.append(since.isoformat())
         prev = self.previous["id"] if self.previous else -1
+        digest = "".join(f"json_extract(r.week, '{path}') AS {name}, " for name, path in (
+            ("w_occ", "$.occ"), ("w_next", "$.next[0]"), ("w_kept", "$.kept[0]"),
+            ("w_done", "$.done"), ("w_broke", "$.broke"))) if week else ""
         db.execute(f"DROP TABLE IF EXISTS {ROWS}")
         db.execute(
             f"CREATE TEMP TABLE report_rows AS SELECT r.promise_id AS id, r.deal_id AS deal_id, "
             f"r.status AS status, CASE r.status {order} ELSE 99 END AS srank, "
             f"coalesce(r.due, r.promise_due) AS due, coalesce(t.crank, {rank[_key(None)]}) AS crank, "
             f"coalesce(t.rep, {none['rep']}) AS rep, coalesce(t.customer, {none['customer']}) AS customer, "
-            f"r.category AS category, r.review_state = 'candidate' AS cand, r.week AS week, "
+            f"r.category AS category, r.review_state = 'candidate' AS cand, {digest}"
             f"pr.status AS prev "
             f"FROM audit_results r "
             f"LEFT JOIN temp.report_deals t ON t.deal_id = r.deal_id "
             f"LEFT JOIN audit_results pr ON pr.run_id = {int(prev)} AND pr.promise_id = r.promise_id "
             f"WHERE {' AND '.join(where)}", params)
-        self._scope = (frozenset(deal_ids) if deal_ids is not None else None, since)
+        self._scope = scope
         self._by_category = None
 
     def tallies(self) -> list:

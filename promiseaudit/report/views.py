@@ -828,22 +828,22 @@ def weekly_context_stored(src, start: date, end: date, fmt: Callable,
             f"A report made from the stored audit of {src.as_of.isoformat()} covers the week "
             f"of that day; leave out --from-audit for the week {start.isoformat()} to "
             f"{end.isoformat()}")
-    src.select()
+    src.select(week=True)
     has_prev = bool(src.previous and src.previous["counts"])
     # ISO dates written into the SQL: they are made here, never typed by anyone.
     s, e = f"'{start.isoformat()}'", f"'{end.isoformat()}'"
     horizon = f"'{(end + timedelta(days=SOON_DAYS)).isoformat()}'"
-    occ = "json_extract(week, '$.occ')"
+    occ = "w_occ"
     changed_from = "(prev IS NULL OR prev != status)"
-    broke_where = (f"status = 'broken' AND ((due BETWEEN {s} AND {e}) OR json_extract(week, '$.broke') "
+    broke_where = (f"status = 'broken' AND ((due BETWEEN {s} AND {e}) OR w_broke "
                    f"{'OR ' + changed_from if has_prev else ''})")
-    when = (f"CASE WHEN {occ} THEN json_extract(week, '$.next[0]') "
+    when = (f"CASE WHEN {occ} THEN w_next "
             "WHEN status IN ('pending', 'at_risk', 'open') THEN due END")
     up_where = (f"status NOT IN ('kept', 'late', 'waived', 'superseded') AND "
                 f"((({when}) > {e} AND ({when}) <= {horizon}) OR status = 'at_risk')")
-    kept_day = (f"CASE WHEN {occ} THEN json_extract(week, '$.kept[0]') WHEN status IN "
-                f"('kept', 'late') AND json_extract(week, '$.done') BETWEEN {s} AND {e} "
-                "THEN json_extract(week, '$.done') END")
+    kept_day = (f"CASE WHEN {occ} THEN w_kept WHEN status IN "
+                f"('kept', 'late') AND w_done BETWEEN {s} AND {e} "
+                "THEN w_done END")
     changed = ("status IN ('kept', 'late') AND (prev IS NULL OR prev NOT IN ('kept', 'late'))"
                if has_prev else "0")
     kept_where = f"({kept_day}) IS NOT NULL OR ({changed})"
