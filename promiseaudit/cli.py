@@ -19,6 +19,7 @@ import click
 from . import __version__
 from .errors import PromiseAuditError
 from .models import CATEGORIES
+from .read.limits import DEFAULT_LIMITS, MB
 
 DEFAULT_DB = "promiseaudit.db"
 
@@ -252,14 +253,22 @@ def extract(files, as_json, model, password):
 @click.option("--model", help="'rules' to let the rules alone decide, or a model folder from 'promiseaudit train' "
                                "(default: the trained model that comes with promiseaudit).")
 @jobs_option("Read this many proposals at once, in separate processes")
+@click.option("--max-pages", type=click.IntRange(min=1), default=DEFAULT_LIMITS.max_pages,
+              show_default=True, help="Refuse a document with more pages than this.")
+@click.option("--max-size", "max_size_mb", type=click.IntRange(min=1),
+              default=DEFAULT_LIMITS.max_file_bytes // MB, show_default=True,
+              help="Refuse a file larger than this many megabytes.")
 @pass_ctx
 def ingest(ctx, files, deal_id, customer, new_deal, rep, password, replaces, keep_going, model,
-           jobs):
+           jobs, max_pages, max_size_mb):
     """Extract promises from proposals and store them in the ledger for a deal."""
+    import dataclasses
     import time
 
     from .api import Skipped, ingest_files
 
+    limits = dataclasses.replace(DEFAULT_LIMITS, max_pages=max_pages,
+                                 max_file_bytes=max_size_mb * MB)
     db = ctx.db
     if len(files) > 1 and sys.stderr.isatty():
         started, pages = time.monotonic(), [0]
@@ -276,10 +285,11 @@ def ingest(ctx, files, deal_id, customer, new_deal, rep, password, replaces, kee
                 bar.update(1, result)
 
             results = ingest_files(db, files, deal_id, customer, rep, password, replaces,
-                                   keep_going, model, progress=step, new_deal=new_deal, jobs=jobs)
+                                   keep_going, model, progress=step, new_deal=new_deal, jobs=jobs,
+                                   limits=limits)
     else:
         results = ingest_files(db, files, deal_id, customer, rep, password, replaces,
-                               keep_going, model, new_deal=new_deal, jobs=jobs)
+                               keep_going, model, new_deal=new_deal, jobs=jobs, limits=limits)
     for r in results:
         if isinstance(r, Skipped):
             click.echo(f"{r.message} (left out; the other files were read)", err=True)

@@ -423,7 +423,8 @@ def test_issue_11_too_many_pages_is_refused(tmp_path, runner, ledger):
     path = tmp_path / "pages.txt"
     path.write_text("We will deliver it.\f" * 5000, encoding="utf-8")
     refused(runner, ledger, ["ingest", str(path), "--deal", "D-1"],
-            f"pages.txt: the text has 5,001 pages; promiseaudit reads at most 5,000 pages {LIMIT_ADVICE}")
+            f"pages.txt: the text has 5,001 pages; promiseaudit reads at most 5,000 pages {LIMIT_ADVICE}"
+            ", or raise the limit with `ingest --max-pages`")
 
 
 def test_issue_11_too_many_characters_is_refused(tmp_path, runner, ledger):
@@ -499,3 +500,37 @@ def test_the_limits_reach_the_worker_processes(tmp_path, ledger):
                            limits=Limits(max_pages=1))
     assert [r.outcome for r in results] == ["too_large", "too_large"]
     assert db.execute("select count(*) from documents where outcome = 'too_large'").fetchone()[0] == 2
+
+
+# --- limits a person can raise for a genuine document -----------------------------------
+
+
+def test_issue_11_max_pages_refuses_a_longer_document_and_says_how_to_raise_it(tmp_path, runner,
+                                                                                ledger):
+    path = tmp_path / "three-pages.txt"
+    path.write_text("We will deliver the report by 1 March 2027.\f"
+                    "We will hold a kick-off meeting.\fWe will train your staff.\n",
+                    encoding="utf-8")
+    refused(runner, ledger, ["ingest", str(path), "--deal", "D-1", "--max-pages", "2"],
+            f"three-pages.txt: the text has 3 pages; promiseaudit reads at most 2 pages {LIMIT_ADVICE}"
+            ", or raise the limit with `ingest --max-pages`")
+    r = ingest(runner, ledger, path, extra=["--max-pages", "3"])
+    assert r.exit_code == 0 and "three-pages.txt: 3 new promise(s)" in r.output, r.output
+
+
+def test_issue_11_max_size_refuses_a_larger_file_and_says_how_to_raise_it(tmp_path, runner, ledger):
+    path = tmp_path / "big.txt"
+    path.write_text("We will deliver the report by 1 March 2027.\n" + "Background. " * 220_000,
+                    encoding="utf-8")
+    refused(runner, ledger, ["ingest", str(path), "--deal", "D-1", "--max-size", "2"],
+            f"big.txt: the file has 3 MB; promiseaudit reads at most 2 MB {LIMIT_ADVICE}"
+            ", or raise the limit with `ingest --max-size`")
+    r = ingest(runner, ledger, path, extra=["--max-size", "3"])
+    assert r.exit_code == 0 and "big.txt: 1 new promise(s)" in r.output, r.output
+
+
+def test_issue_11_limits_must_be_positive(runner, ledger, tmp_path):
+    path = tmp_path / "p.txt"
+    path.write_text("We will deliver the report.\n", encoding="utf-8")
+    r = ingest(runner, ledger, path, extra=["--max-pages", "0"])
+    assert r.exit_code == 2 and "--max-pages" in r.output

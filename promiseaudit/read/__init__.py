@@ -51,11 +51,13 @@ def check_path(path) -> Path:
     return file
 
 
-def too_large(name: str, what: str, limit: str) -> str:
+def too_large(name: str, what: str, limit: str, option: Optional[str] = None) -> str:
     """The one-line message for a document over one of its ``Limits``: ``what`` it has
-    and the ``limit``, both in words ("the PDF has 6,000 pages", "5,000 pages")."""
+    and the ``limit``, both in words ("the PDF has 6,000 pages", "5,000 pages"); option:
+    the ``ingest`` option that raises this limit, for a genuine document that large."""
+    raise_it = f", or raise the limit with `ingest {option}`" if option else ""
     return (f"{name}: {what}; promiseaudit reads at most {limit} in one document, so split "
-            "it into smaller files")
+            f"it into smaller files{raise_it}")
 
 
 def read_document(path, password: Optional[str] = None, strict: bool = True,
@@ -77,7 +79,7 @@ def read_document(path, password: Optional[str] = None, strict: bool = True,
         size = file.stat().st_size
         if size > limits.max_file_bytes:
             message = too_large(file.name, f"the file has {size_in_words(size)}",
-                                size_in_words(limits.max_file_bytes))
+                                size_in_words(limits.max_file_bytes), "--max-size")
             if strict:
                 raise LimitError(message)
             return Document(path=absolute, name=file.name, kind=kind, sha256=sha256_file(file),

@@ -121,7 +121,7 @@ def _read_pages(data: bytes, name: str, password: Optional[str], strict: bool,
             raise _Failure("malformed", f"{name}: the PDF has no pages; {DAMAGED_HINT}")
         if len(pdf) > limits.max_pages:
             raise LimitError(too_large(name, f"the PDF has {len(pdf):,} pages",
-                                       f"{limits.max_pages:,} pages"))
+                                       f"{limits.max_pages:,} pages", "--max-pages"))
         pages = []
         for index in range(len(pdf)):
             started = time.monotonic()

@@ -38,7 +38,7 @@ def read_text(path: str, data: bytes, name: str, sha256: str, kind: str,
                                    f"{limits.max_chars:,} characters"))
     if text.count("\f") >= limits.max_pages:
         raise LimitError(too_large(name, f"the text has {text.count(chr(12)) + 1:,} pages",
-                                   f"{limits.max_pages:,} pages"))
+                                   f"{limits.max_pages:,} pages", "--max-pages"))
     chunks = [normalize.normalize_chars(chunk) for chunk in text.split("\f")]
     while len(chunks) > 1 and not chunks[-1].strip():
         chunks.pop()
