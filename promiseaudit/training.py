@@ -6,7 +6,8 @@ the unit to the gold promises with the eval's own matcher (``evaluate.assign``):
 unit is ``promise_<category>``; an unmatched one that matches a labelled non-promise takes
 its kind (``customer_duty``, ``third_party``); every other unit is ``not_promise``.
 
-The pipeline of the model and the training settings are in ``extract/decider.cfg``.
+The pipeline of the model and the training settings are in ``extract/decider.cfg``; the
+same pipeline, trained on the promise units alone, chooses the category (``category/``).
 Training is seeded (``[training] seed``) and reproducible; the model folder holds the spaCy
 pipeline plus ``promiseaudit.json`` (version = hash of the data and config, threshold,
 what it was trained on).
@@ -89,46 +90,66 @@ def examples_for(doc_items: Sequence[Labelled], nlp) -> dict:
 def _settings(config) -> dict:
     training = config["training"]
     extra = config.get("promiseaudit", {})
-    return {"seed": int(training.get("seed", 0)), "epochs": int(training.get("max_epochs", 10)),
+    epochs = int(training.get("max_epochs", 10))
+    return {"seed": int(training.get("seed", 0)), "epochs": epochs,
+            "category_epochs": int(extra.get("category_epochs", epochs)),
             "dropout": float(training.get("dropout", 0.1)), "batch_size": int(extra.get("batch_size", 64)),
             "threshold": float(extra.get("threshold", 0.5))}
 
 
-def train(examples: Sequence[tuple[str, str]], out_dir: Path, config_path: Path = CONFIG_PATH,
-          version: str = "", trained_on: Sequence[str] = (), epochs: Optional[int] = None) -> Path:
-    """Train the decider on (feature text, label) pairs and write it to ``out_dir``.
-
-    epochs (int | None): overrides ``[training] max_epochs`` (the fast test gate uses fewer).
-    RETURNS (Path): the model folder, loadable with ``build_nlp(str(out_dir))``.
-    """
-    import spacy
+def _fit(config, settings: dict, examples: Sequence[tuple[str, str]], labels: Sequence[str], epochs: int):
+    """A fresh pipeline of the config with its ``textcat`` trained on (text, label) pairs."""
     from spacy.training import Example
-    from spacy.util import fix_random_seed, load_config, load_model_from_config, minibatch
+    from spacy.util import fix_random_seed, load_model_from_config, minibatch
 
-    config = load_config(config_path)
-    settings = _settings(config)
     fix_random_seed(settings["seed"])
     nlp = load_model_from_config(config, auto_fill=True, validate=True)
     textcat = nlp.get_pipe("textcat")
-    for label in learned.LABELS:
+    for label in labels:
         textcat.add_label(label)
-    egs = [Example.from_dict(learned.as_doc(nlp.vocab, text), {"cats": {lab: float(lab == label) for lab in learned.LABELS}})
+    egs = [Example.from_dict(learned.as_doc(nlp.vocab, text), {"cats": {lab: float(lab == label) for lab in labels}})
            for text, label in examples]
-    if not egs:
-        raise PromiseAuditError("no labelled units to train on; check the gold folders")
     optimizer = nlp.initialize(lambda: egs[:2000])
     rng = random.Random(settings["seed"])
-    for _epoch in range(epochs if epochs is not None else settings["epochs"]):
+    for _epoch in range(epochs):
         order = list(egs)
         rng.shuffle(order)
         for batch in minibatch(order, size=settings["batch_size"]):
             nlp.update(batch, drop=settings["dropout"], sgd=optimizer)
+    return nlp
+
+
+def train(examples: Sequence[tuple[str, str]], out_dir: Path, config_path: Path = CONFIG_PATH,
+          version: str = "", trained_on: Sequence[str] = (), epochs: Optional[int] = None) -> Path:
+    """Train the decider on (feature text, label) pairs and write it to ``out_dir``: the
+    promise decision over all ten labels, and in ``category/`` the category decision,
+    trained on the seller-promise units alone.
+
+    epochs (int | None): overrides ``[training] max_epochs`` and ``[promiseaudit]
+        category_epochs`` (the fast test gate uses fewer).
+    RETURNS (Path): the model folder, loadable with ``build_nlp(str(out_dir))``.
+    """
+    import spacy
+    from spacy.util import load_config
+
+    config = load_config(config_path)
+    settings = _settings(config)
+    if not examples:
+        raise PromiseAuditError("no labelled units to train on; check the gold folders")
+    nlp = _fit(config, settings, examples, learned.LABELS, epochs if epochs is not None else settings["epochs"])
+    promises = [(text, label) for text, label in examples if label.startswith("promise_")]
+    category_labels = [f"promise_{c}" for c in learned.CATEGORIES]
+    if not promises:
+        raise PromiseAuditError("no labelled promises to train the category on; check the gold folders")
+    category_nlp = _fit(config, settings, promises, category_labels,
+                        epochs if epochs is not None else settings["category_epochs"])
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     nlp.to_disk(out_dir)
+    category_nlp.to_disk(out_dir / learned.CATEGORY_DIR)
     meta = {"version": version or "untracked", "threshold": settings["threshold"], "labels": list(learned.LABELS),
-            "trained_on": list(trained_on), "units": len(egs), "seed": settings["seed"],
-            "spacy": spacy.__version__}
+            "trained_on": list(trained_on), "units": len(examples), "category_units": len(promises),
+            "seed": settings["seed"], "spacy": spacy.__version__}
     (out_dir / "promiseaudit.json").write_text(json.dumps(meta, indent=1) + "\n", encoding="utf-8")
     return out_dir
 

@@ -78,6 +78,33 @@ def test_a_trained_model_decides_and_its_version_is_on_every_promise(small_model
     assert set(meta["labels"]) == set(learned.LABELS) and meta["seed"] == 7
 
 
+
+def test_the_category_comes_from_a_second_model_trained_on_the_promises(small_model, tmp_path):
+    """The category model sits in category/, knows only the seven categories and was
+    trained on the promise units; a model folder without it falls back to the first
+    model's promise labels."""
+    import shutil
+
+    model_dir, examples = small_model
+    meta = json.loads((model_dir / "promiseaudit.json").read_text())
+    assert meta["category_units"] == sum(label.startswith("promise_") for _, label in examples)
+    model = learned.load_model(str(model_dir))
+    nlp, _meta, category_nlp = model
+    assert category_nlp is not None
+    assert set(category_nlp.get_pipe("textcat").labels) == {f"promise_{c}" for c in learned.CATEGORIES}
+    texts = [t for t, _ in examples[:300]]
+    two = learned.decide(model, texts)
+    one = learned.decide((nlp, _meta, None), texts)
+    assert [d.promise_probability for d in two] == [d.promise_probability for d in one]
+    labels, scores = learned._scores(category_nlp, texts)
+    assert [d.category for d in two] == [labels[max(range(len(labels)), key=row.__getitem__)][len("promise_"):]
+                                         for row in scores]
+    copy = tmp_path / "without"
+    shutil.copytree(model_dir, copy)
+    shutil.rmtree(copy / learned.CATEGORY_DIR)
+    assert learned.load_model(str(copy))[2] is None
+    assert learned.decide(learned.load_model(str(copy)), texts) == one
+
 def test_rules_alone_are_still_available_and_named_so():
     nlp = build_nlp("rules")
     assert extractor_version(nlp).endswith("-rules")

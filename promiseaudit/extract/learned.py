@@ -15,7 +15,14 @@ A spaCy ``textcat`` (``spacy.TextCatBOW``, trained by ``promiseaudit/training.py
 labelled corpus) reads that text and chooses one of ten labels: the seven categories of a
 seller promise (``promise_delivery`` ...), ``customer_duty``, ``third_party`` or
 ``not_promise``. The probability of the unit being a promise is the sum of the seven
-promise labels; its category is the most likely of them.
+promise labels.
+
+Its category is chosen by a second ``textcat`` of the same architecture, trained only on
+the units that are seller promises and choosing among the seven categories (the
+``category/`` folder of the model, trained for ``[promiseaudit] category_epochs``). It
+reads the same feature text; trained apart from the promise decision and for longer, it
+is not pulled towards the labels that most units carry. A model folder without it takes
+the most likely of the first model's seven promise labels.
 """
 from __future__ import annotations
 
@@ -34,6 +41,7 @@ MODEL_DIR = Path(__file__).parent / "model"
 ROLE_LABELS = ("customer_duty", "third_party", "not_promise")
 LABELS = tuple(f"promise_{c}" for c in CATEGORIES) + ROLE_LABELS
 FEATURES_VERSION = "3"
+CATEGORY_DIR = "category"
 
 _WORD = re.compile(r"[a-z][a-z'-]+")
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
@@ -122,7 +130,8 @@ def as_doc(vocab, text: str):
 
 
 def load_model(path: Optional[str]):
-    """The trained decider (a spaCy pipeline with one ``textcat``) and its meta, or None.
+    """The trained decider and its meta, or None: (promise pipeline, meta, category
+    pipeline or None), each pipeline a spaCy pipeline with one ``textcat``.
 
     path (str | None): a model directory written by ``training.train``; None for the
         model shipped in the package.
@@ -134,24 +143,39 @@ def load_model(path: Optional[str]):
         return None
     nlp = spacy.load(directory)
     meta = json.loads((directory / "promiseaudit.json").read_text(encoding="utf-8"))
-    return nlp, meta
+    category_dir = directory / CATEGORY_DIR
+    category_nlp = spacy.load(category_dir) if (category_dir / "config.cfg").is_file() else None
+    return nlp, meta, category_nlp
+
+
+def _scores(nlp, texts: Sequence[str]):
+    """(labels, one row of label scores per text) from a pipeline's ``textcat``."""
+    textcat = nlp.get_pipe("textcat")
+    rows = []
+    for start in range(0, len(texts), 512):
+        docs = [as_doc(nlp.vocab, t) for t in texts[start:start + 512]]
+        if docs:
+            rows.extend(textcat.model.ops.to_numpy(textcat.predict(docs)))
+    return list(textcat.labels), rows
 
 
 def decide(model, texts: Sequence[str]) -> list[Decision]:
     """Run the decider over the feature texts of a document's units."""
-    nlp, _meta = model
-    textcat = nlp.get_pipe("textcat")
-    labels = list(textcat.labels)
+    nlp, _meta, category_nlp = model
+    labels, scores = _scores(nlp, texts)
     promise_cols = [i for i, lab in enumerate(labels) if lab.startswith("promise_")]
+    if category_nlp is not None:
+        category_labels, category_scores = _scores(category_nlp, texts)
     out = []
-    for start in range(0, len(texts), 512):
-        docs = [as_doc(nlp.vocab, t) for t in texts[start:start + 512]]
-        scores = textcat.model.ops.to_numpy(textcat.predict(docs)) if docs else []
-        for row in scores:
-            total = float(sum(row[i] for i in promise_cols))
-            best = max(promise_cols, key=lambda i: row[i])
-            top = max(range(len(labels)), key=lambda i: row[i])
-            out.append(Decision(round(total, 4), labels[best][len("promise_"):], labels[top]))
+    for n, row in enumerate(scores):
+        total = float(sum(row[i] for i in promise_cols))
+        top = max(range(len(labels)), key=lambda i: row[i])
+        if category_nlp is not None:
+            best = max(range(len(category_labels)), key=lambda i: category_scores[n][i])
+            category = category_labels[best]
+        else:
+            category = labels[max(promise_cols, key=lambda i: row[i])]
+        out.append(Decision(round(total, 4), category[len("promise_"):], labels[top]))
     return out
 
 
