@@ -505,28 +505,23 @@ def test_the_limits_reach_the_worker_processes(tmp_path, ledger):
 # --- limits a person can raise for a genuine document -----------------------------------
 
 
-def test_issue_11_max_pages_refuses_a_longer_document_and_says_how_to_raise_it(tmp_path, runner,
-                                                                                ledger):
-    path = tmp_path / "three-pages.txt"
-    path.write_text("We will deliver the report by 1 March 2027.\f"
-                    "We will hold a kick-off meeting.\fWe will train your staff.\n",
-                    encoding="utf-8")
-    refused(runner, ledger, ["ingest", str(path), "--deal", "D-1", "--max-pages", "2"],
-            f"three-pages.txt: the text has 3 pages; promiseaudit reads at most 2 pages {LIMIT_ADVICE}"
-            ", or raise the limit with `ingest --max-pages`")
-    r = ingest(runner, ledger, path, extra=["--max-pages", "3"])
-    assert r.exit_code == 0 and "three-pages.txt: 3 new promise(s)" in r.output, r.output
-
-
-def test_issue_11_max_size_refuses_a_larger_file_and_says_how_to_raise_it(tmp_path, runner, ledger):
-    path = tmp_path / "big.txt"
-    path.write_text("We will deliver the report by 1 March 2027.\n" + "Background. " * 220_000,
-                    encoding="utf-8")
-    refused(runner, ledger, ["ingest", str(path), "--deal", "D-1", "--max-size", "2"],
-            f"big.txt: the file has 3 MB; promiseaudit reads at most 2 MB {LIMIT_ADVICE}"
-            ", or raise the limit with `ingest --max-size`")
-    r = ingest(runner, ledger, path, extra=["--max-size", "3"])
-    assert r.exit_code == 0 and "big.txt: 1 new promise(s)" in r.output, r.output
+@pytest.mark.parametrize("name, text, option, refuse, allow, what, limit, added", [
+    ("three-pages.txt", "We will deliver the report by 1 March 2027.\f"
+     "We will hold a kick-off meeting.\fWe will train your staff.\n",
+     "--max-pages", "2", "3", "the text has 3 pages", "2 pages", 3),
+    ("big.txt", "We will deliver the report by 1 March 2027.\n" + "Background. " * 220_000,
+     "--max-size", "2", "3", "the file has 3 MB", "2 MB", 1),
+])
+def test_issue_11_a_raised_limit_reads_what_the_usual_one_refuses(tmp_path, runner, ledger, name,
+                                                                   text, option, refuse, allow,
+                                                                   what, limit, added):
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    refused(runner, ledger, ["ingest", str(path), "--deal", "D-1", option, refuse],
+            f"{name}: {what}; promiseaudit reads at most {limit} {LIMIT_ADVICE}"
+            f", or raise the limit with `ingest {option}`")
+    r = ingest(runner, ledger, path, extra=[option, allow])
+    assert r.exit_code == 0 and f"{name}: {added} new promise(s)" in r.output, r.output
 
 
 def test_issue_11_limits_must_be_positive(runner, ledger, tmp_path):

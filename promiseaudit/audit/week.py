@@ -51,13 +51,21 @@ def kept_in(verdict: Verdict, start: date, end: date) -> tuple[list, str]:
     return dates, status
 
 
+def held_counts(verdict: Verdict) -> Optional[tuple[int, int]]:
+    """(held, fallen due) over a recurring promise's occurrences, or None."""
+    due = [o for o in verdict.occurrences if o.status in ("kept", "late", "broken")]
+    if not due:
+        return None
+    return sum(1 for o in due if o.status != "broken"), len(due)
+
+
 def week_digest(verdict: Verdict, as_of: date) -> Optional[str]:
     """JSON of what the weekly report for the week of ``as_of`` reads of ``verdict``:
     for a one-off promise the day it was done ("done"); for a recurring one whether a
     period broke in the week ("broke"), the next period to come after the week ("next":
     [due, status]), the periods kept in it ("kept": [latest day, status]), the next
     period from ``as_of`` on ("from") and the periods held of those fallen due ("held":
-    [held, fallen due], as ``report.talking.held_counts``). None when there is nothing
+    [held, fallen due], as ``held_counts``). None when there is nothing
     to say."""
     if not verdict.occurrences:
         done = done_on(verdict)
@@ -66,7 +74,7 @@ def week_digest(verdict: Verdict, as_of: date) -> Optional[str]:
     nxt = next_occurrence(verdict, end + timedelta(days=1))
     soon = next_occurrence(verdict, as_of)
     dates, status = kept_in(verdict, start, end)
-    fallen = [o for o in verdict.occurrences if o.status in ("kept", "late", "broken")]
+    held = held_counts(verdict)
     out = {"occ": 1,
            "broke": any(o.status == "broken" and start <= o.due <= end for o in verdict.occurrences),
            "next": [nxt.due.isoformat(), nxt.status] if nxt else None,
@@ -74,5 +82,5 @@ def week_digest(verdict: Verdict, as_of: date) -> Optional[str]:
            # the next period from the audit's day on (a deal's next touch point), and
            # how many of the periods fallen due were held
            "from": soon.due.isoformat() if soon else None,
-           "held": [sum(1 for o in fallen if o.status != "broken"), len(fallen)] if fallen else None}
+           "held": list(held) if held else None}
     return json.dumps(out, separators=(",", ":"))

@@ -8,12 +8,13 @@ module-level state); every function takes an optional ``env`` so callers can reu
 from __future__ import annotations
 
 import re
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 from typing import Optional
 
 import jinja2
 
+from ..audit.week import week_of
 from ..errors import PromiseAuditError
 from ..models import AuditData
 from .formatting import (
@@ -214,10 +215,9 @@ def brief_html(data: AuditData, deal_id: Optional[str] = None, customer: Optiona
 _ISO_WEEK = re.compile(r"^\s*(\d{4})-?W(\d{1,2})\s*$", re.I)
 
 
-def week_bounds(day: date) -> tuple[date, date]:
-    """The Monday and Sunday of the week that ``day`` falls in."""
-    monday = day - timedelta(days=day.weekday())
-    return monday, monday + timedelta(days=6)
+# The Monday and Sunday of the week a day falls in: the week a stored audit's digests
+# were made for (``audit.week``), so both stages agree on it.
+week_bounds = week_of
 
 
 def iso_week_bounds(week: str) -> tuple[date, date]:

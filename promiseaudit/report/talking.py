@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Callable, Optional
 
+from ..audit.week import held_counts
 from ..models import Occurrence, Promise, Verdict
 from .formatting import (
     RECURRENCE_PERIODS,
@@ -98,14 +99,6 @@ def period_name(promise: Promise, due: date) -> str:
     if rec == "annually":
         return str(due.year)
     return ""
-
-
-def held_counts(verdict: Verdict) -> Optional[tuple[int, int]]:
-    """(held, fallen due) over a recurring promise's occurrences, or None."""
-    due = [o for o in verdict.occurrences if o.status in ("kept", "late", "broken")]
-    if not due:
-        return None
-    return sum(1 for o in due if o.status != "broken"), len(due)
 
 
 def _compliance_line(promise: Promise, figures: dict) -> str:

@@ -11,7 +11,7 @@ from datetime import date, timedelta
 from functools import cached_property
 from typing import Callable, Iterable, Optional
 
-from ..audit.week import done_on, kept_in, next_occurrence
+from ..audit.week import done_on, kept_in, next_occurrence, week_of
 from ..errors import PromiseAuditError
 from ..models import AuditData, Deal, Promise, Verdict
 from .charts import bar_width, trend_chart
@@ -820,8 +820,6 @@ def weekly_context_stored(src, start: date, end: date, fmt: Callable,
     """``weekly_context`` (for every deal) from a stored audit of the week's as-of date
     (``report.stored.StoredAudit``): lists chosen in SQL with the week's digest of each
     verdict (``audit.week``); the rows from the stored verdicts, nothing audited again."""
-    from ..audit.week import week_of
-
     _check_week(start, end)
     if (start, end) != week_of(src.as_of):
         raise PromiseAuditError(
