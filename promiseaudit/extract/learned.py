@@ -106,8 +106,8 @@ def features(unit, judgement: classify.Judgement, cues: Sequence[classify.Cue], 
         marks += [f"xl_{w}" for w in _words(mask_parties(lead_text, ctx.parties), 8)]
     if unit.table is not None and unit.table.header:
         marks += [f"xth_{w}" for w in _words(" ".join(unit.table.header), 10)]
-    letters = [ch for ch in text if ch.isalpha()]
-    if letters and sum(ch.isupper() for ch in letters) > 0.8 * len(letters):
+    letters = "".join(filter(str.isalpha, text))
+    if letters and sum(map(str.isupper, letters)) > 0.8 * len(letters):
         marks.append("xupper")
     words = len(text.split())
     marks.append("xlen_" + ("1" if words < 4 else "2" if words < 10 else "3" if words < 30 else "4"
@@ -148,24 +148,30 @@ def load_model(path: Optional[str]):
     return nlp, meta, category_nlp
 
 
-def _scores(nlp, texts: Sequence[str]):
-    """(labels, one row of label scores per text) from a pipeline's ``textcat``."""
+def _scores(nlp, texts: Sequence[str], docs: Optional[list] = None):
+    """(labels, one row of label scores per text) from a pipeline's ``textcat``.
+
+    docs: the texts already made into Docs (``as_doc``), to read them with a second
+        pipeline without building them again; their words are looked up in each
+        pipeline's own vocabulary (the bag-of-words model hashes the words' text)."""
     textcat = nlp.get_pipe("textcat")
     rows = []
     for start in range(0, len(texts), 512):
-        docs = [as_doc(nlp.vocab, t) for t in texts[start:start + 512]]
-        if docs:
-            rows.extend(textcat.model.ops.to_numpy(textcat.predict(docs)))
+        batch = docs[start:start + 512] if docs is not None else [as_doc(nlp.vocab, t)
+                                                                    for t in texts[start:start + 512]]
+        if batch:
+            rows.extend(textcat.model.ops.to_numpy(textcat.predict(batch)))
     return list(textcat.labels), rows
 
 
 def decide(model, texts: Sequence[str]) -> list[Decision]:
     """Run the decider over the feature texts of a document's units."""
     nlp, _meta, category_nlp = model
-    labels, scores = _scores(nlp, texts)
+    docs = [as_doc(nlp.vocab, t) for t in texts]
+    labels, scores = _scores(nlp, texts, docs)
     promise_cols = [i for i, lab in enumerate(labels) if lab.startswith("promise_")]
     if category_nlp is not None:
-        category_labels, category_scores = _scores(category_nlp, texts)
+        category_labels, category_scores = _scores(category_nlp, texts, docs)
     out = []
     for n, row in enumerate(scores):
         total = float(sum(row[i] for i in promise_cols))
