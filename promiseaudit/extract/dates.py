@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import calendar
 import re
+from collections import Counter
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import lru_cache
@@ -1167,14 +1168,57 @@ _OTHER_DATE_BEFORE = re.compile(
     re.I)
 
 
+class _WordCount:
+    """How often any of a list of words and phrases occurs as a whole word, case
+    ignored: what ``len(re.findall(r"\b(?:w1|w2|...)\b", text, re.I))`` gives, with the
+    single words counted from the text's words (one pass) instead of by the regular
+    expression, which tries every alternative at every word of a long document."""
+
+    def __init__(self, words):
+        single = {w.lower() for w in words if re.fullmatch(r"\w+", w)}
+        phrases = [w for w in words if w.lower() not in single]
+        if any(set(re.findall(r"\w+", p.lower())) & single for p in phrases):
+            single, phrases = set(), list(words)  # a phrase holds a listed word: count alike
+        self.single = frozenset(single)
+        self.phrases = re.compile(rf"\b(?:{_alt(phrases)})\b", re.I) if phrases else None
+
+    def count(self, words: Counter, text: str) -> int:
+        n = sum(words[w] for w in self.single if w in words)
+        return n + (len(self.phrases.findall(text)) if self.phrases is not None else 0)
+
+
+_QUANTIFIER = re.compile(r"[?*+{]")
+
+
+def _required_literal(pattern: str) -> str:
+    """Text every match of ``pattern`` starts with, after any \\b ("" if none): a
+    cheap ``in`` test first skips the search where it cannot match."""
+    if "|" in pattern:
+        return ""  # an alternative may start otherwise
+    body = pattern[2:] if pattern.startswith(r"\b") else pattern
+    out, i = [], 0
+    while i < len(body):
+        if body[i] == "\\" and i + 1 < len(body) and not body[i + 1].isalnum():
+            ch, step = body[i + 1], 2
+        elif body[i].isalnum() or body[i] in " £€-":
+            ch, step = body[i], 1
+        else:
+            break
+        if _QUANTIFIER.match(body, i + step):
+            break
+        out.append(ch)
+        i += step
+    return "".join(out)
+
+
 @dataclass(frozen=True)
 class _LocaleGrammar:
     numeric: re.Pattern
     dmy: re.Pattern
     mdy: re.Pattern
-    gb_words: re.Pattern
-    us_words: re.Pattern
-    gb_markers: tuple
+    gb_words: _WordCount
+    us_words: _WordCount
+    gb_markers: tuple  # (pattern, weight, required literal)
     us_markers: tuple
     numeric_weight: int
     textual_weight: int
@@ -1189,10 +1233,10 @@ def _locale_grammar() -> _LocaleGrammar:
         numeric=re.compile(r"(?<![\w./:-])(\d{1,2})([/.-])(\d{1,2})\2(\d{4}|\d{2})(?![\w/:-]|[.,]\d)"),
         dmy=re.compile(rf"\b{_DAY}{_ORD}(?:\s+of)?\s+{mon}\b\.?,?\s+{_YEAR}\b"),
         mdy=re.compile(rf"\b{mon}\.?\s+{_DAY}{_ORD},?\s+{_YEAR}\b"),
-        gb_words=re.compile(rf"\b(?:{_alt(lex['gb_words'])})\b", re.I),
-        us_words=re.compile(rf"\b(?:{_alt(lex['us_words'])})\b", re.I),
-        gb_markers=tuple((re.compile(p), w) for p, w in lex["gb_markers"]),
-        us_markers=tuple((re.compile(p), w) for p, w in lex["us_markers"]),
+        gb_words=_WordCount(lex["gb_words"]),
+        us_words=_WordCount(lex["us_words"]),
+        gb_markers=tuple((re.compile(p), w, _required_literal(p)) for p, w in lex["gb_markers"]),
+        us_markers=tuple((re.compile(p), w, _required_literal(p)) for p, w in lex["us_markers"]),
         numeric_weight=lex["numeric_weight"],
         textual_weight=lex["textual_date_weight"],
     )
@@ -1221,10 +1265,11 @@ def detect_locale(text: str) -> str | None:
             gb += 1
     gb += lg.textual_weight * len(lg.dmy.findall(text))
     us += lg.textual_weight * len(lg.mdy.findall(text))
-    gb += len(lg.gb_words.findall(text))
-    us += len(lg.us_words.findall(text))
-    gb += sum(w * len(p.findall(text)) for p, w in lg.gb_markers)
-    us += sum(w * len(p.findall(text)) for p, w in lg.us_markers)
+    words = Counter(re.findall(r"\w+", text.lower()))
+    gb += lg.gb_words.count(words, text)
+    us += lg.us_words.count(words, text)
+    gb += sum(w * len(p.findall(text)) for p, w, literal in lg.gb_markers if literal in text)
+    us += sum(w * len(p.findall(text)) for p, w, literal in lg.us_markers if literal in text)
     if gb > us:
         return "en-GB"
     if us > gb:

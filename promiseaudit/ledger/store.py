@@ -123,16 +123,17 @@ def legacy_promise_id(deal_id: str, quote: str, occurrence: int = 0) -> str:
     return "P" + _digest(deal_id, quote, occurrence)[:8]
 
 
-def _free_id(db, deal_id: str, quote: str, occurrence: int) -> tuple[str, Optional[str]]:
+def _free_id(db, deal_id: str, quote: str, occurrence: int, taken=frozenset()) -> tuple[str, Optional[str]]:
     """The id for this quote in this deal and the review state of the row already
     stored under it for this deal (None for a new promise). An id held by another
-    deal's promise is never reused: the next free variant is taken instead."""
+    deal's promise, or in ``taken`` (given to a promise not yet written), is never
+    reused: the next free variant is taken instead."""
     for candidate in (promise_id(deal_id, quote, occurrence), legacy_promise_id(deal_id, quote, occurrence)):
         row = db.execute("select review_state, deal_id from promises where id = ?", [candidate]).fetchone()
         if row is not None and row[1] == deal_id:
             return candidate, row[0]
     pid, salt = promise_id(deal_id, quote, occurrence), 0
-    while db.execute("select 1 from promises where id = ?", [pid]).fetchone() is not None:
+    while pid in taken or db.execute("select 1 from promises where id = ?", [pid]).fetchone() is not None:
         salt += 1
         pid = promise_id(deal_id, f"{quote}\x1fcollision {salt}", occurrence)
     return pid, None
@@ -219,27 +220,31 @@ def add_document(
     result.document_id = doc_id
     record_change(db, who, "ingest", "document", doc_id, note=document.name)
     seen: dict[str, int] = {}
-    new_ids = []
+    new_ids, new_rows = [], []
+    taken: set = set()  # ids given to new promises of this document, not yet written
     for p in promises:
         base = promise_id(deal_id, p.text)
         n = seen.get(base, 0)
         seen[base] = n + 1
-        pid, state = _free_id(db, deal_id, p.text, n)
+        pid, state = _free_id(db, deal_id, p.text, n, taken)
         new_ids.append(pid)
         row = _promise_row(p, pid, deal_id, doc_id)
-        existing = (state,) if state is not None else None
-        if existing:
+        if state is not None:
             # The same promise in a new version: keep its review state and history.
             keep = {k: v for k, v in row.items() if k not in ("id", "review_state", "created_at")}
-            if existing[0] == "superseded":
+            if state == "superseded":
                 keep["review_state"] = "candidate"
                 record_change(db, who, "restore", "promise", pid, "review_state",
                               "superseded", "candidate", note=f"repeated in {document.name}")
-            db["promises"].update(pid, keep)
+            db.execute(f"update promises set {', '.join(f'[{k}] = ?' for k in keep)} where id = ?",
+                       [*keep.values(), pid])
             result.kept += 1
         else:
-            db["promises"].insert(row)
+            taken.add(pid)
+            new_rows.append(row)
             result.added += 1
+    if new_rows:
+        db["promises"].insert_all(new_rows)
     result.promise_ids = new_ids
     if replaces is not None:
         old_name = db["documents"].get(replaces)["name"]
