@@ -77,3 +77,40 @@ def test_role_words_win_when_the_duty_count_disagrees(lex):
             '(the "Authority").\n\nThe Authority will provide parking for two vans.\n')
     p = detect_parties(text, lex)
     assert "authority" in p.customer_roles and "Authority" not in p.seller_names
+
+
+def test_contract_role_words_place_resellers_franchisees_and_franchisors(lex):
+    text = ('RESELLER AGREEMENT\n\nThis agreement is made between Lumen Access Corp. ("Lumen") and '
+            'Harbour Data Limited (the "Reseller").\n\nLumen will provide second-line support. The '
+            'Franchisor shall train the Franchisee.\n')
+    p = detect_parties(text, lex)
+    assert "reseller" in p.customer_roles and "franchisee" in p.customer_roles
+    assert "franchisor" in p.seller_roles
+
+
+def test_the_other_party_of_a_two_party_contract_takes_the_other_side(lex):
+    # "Rivet" is named nowhere else; the "Distributor" is a customer's role word, so Rivet
+    # is the seller.
+    text = ('DISTRIBUTION AGREEMENT\n\nThis agreement is entered into between Rivet Industrial GmbH '
+            '("Rivet") and Tolland Supply Co. (the "Distributor").\n\nWHEREAS the parties wish to '
+            'cooperate.\n')
+    p = detect_parties(text, lex)
+    assert "Rivet" in p.seller_names
+    assert "Rivet" not in p.customer_names
+
+
+def test_a_vendor_policy_names_its_publisher_as_the_seller(lex):
+    text = ("Quillstack Support Policy\n\nThis policy describes the support Quillstack offers to its "
+            "customers.\n\nQuillstack will respond to urgent tickets within one hour. Quillstack will "
+            "publish a status page. The Customer must report incidents through the portal. Zendesk "
+            "will send the ticket number.\n")
+    p = detect_parties(text, lex)
+    assert "Quillstack" in p.seller_names
+    assert "Zendesk" not in p.seller_names
+
+
+def test_no_publisher_is_guessed_when_two_names_commit_alike(lex):
+    text = ("Joint service note\n\nAlder and Birch describe their shared service.\n\nAlder will host the "
+            "site. Birch will host the mail. Alder will patch. Birch will patch.\n")
+    p = detect_parties(text, lex)
+    assert p.seller_names == []

@@ -279,6 +279,17 @@ def detect_parties(text: str, lexicon: dict, head_lines: int = 60) -> Parties:
         if names:
             (seller_orgs if side == "seller" else customer_orgs).append(names)
 
+    # 'between Diversinet Corp. ("Diversinet") and 2205925 Ontario Limited (the "Reseller")':
+    # of the two parties a contract names, the one nothing places is the other side.
+    pair = _contract_pair(text)
+    if pair:
+        sides = [_side_of(a, decided, seller_roles, customer_roles, seller_orgs, customer_orgs) for a in pair]
+        if sides.count(None) == 1 and len(set(sides)) == 2:
+            alias = pair[sides.index(None)]
+            other = "customer" if "seller" in sides else "seller"
+            _place(alias, other, seller_orgs, customer_orgs, seller_roles, customer_roles)
+            decided[alias.lower()] = other
+
     # 'In this response "the Supplier" means Lingwell Ltd and "the Council" means X'.
     for m in _MEANS.finditer("\n".join(line for line in lines[:200] if "means" in line)):
         alias, name = m.group("alias").strip(), _clean(m.group("name"))
@@ -317,6 +328,10 @@ def detect_parties(text: str, lexicon: dict, head_lines: int = 60) -> Parties:
         elif "for and" in context or "signed" in context or "submitted" in context:
             seller_orgs.append(name)
 
+    if not seller_orgs and not seller_people:
+        publisher = _publisher(text, seller_roles + customer_roles, customer_orgs)
+        if publisher:
+            seller_orgs.append(publisher)
     seller = _expand(seller_orgs, lex)
     customer = _expand(customer_orgs, lex)
     s_people = [f for p in seller_people for f in person_forms(p, lex)]
@@ -383,6 +398,81 @@ def _sides_by_duties(text: str, lex: dict) -> dict:
         if (other[2] > 0 or other[0] < best[0] - 2) and other[3].lower() not in seller_words:
             out[other[3]] = "customer"
     return out
+
+
+_BETWEEN = re.compile(r"\bbetween\b", re.I)
+_RECITALS = re.compile(r"\b(?:WHEREAS|RECITALS|BACKGROUND|NOW,? THEREFORE|WITNESSETH|IT IS AGREED)\b|\n\s*\n\s*\n")
+
+
+def _contract_pair(text: str) -> Optional[tuple]:
+    """The two defined terms of the parties in a contract's opening ('between X
+    ("Acme") and Y (the "Reseller")'), or None when it does not define exactly two."""
+    m = _BETWEEN.search(text, 0, 5000)
+    if m is None:
+        return None
+    region = text[m.end():m.end() + 1500]
+    stop = _RECITALS.search(region)
+    region = region[:stop.start()] if stop else region
+    aliases: list[str] = []
+    for found in _PARTY_ALIAS.finditer(region):
+        alias = found.group("alias").strip()
+        if alias.lower() not in _NOT_PARTIES and alias.lower() not in [a.lower() for a in aliases]:
+            aliases.append(alias)
+    return tuple(aliases) if len(aliases) == 2 else None
+
+
+def _side_of(alias: str, decided: dict, seller_roles, customer_roles, seller_orgs, customer_orgs) -> Optional[str]:
+    """Which side a defined term is on from what is known so far, or None."""
+    low = re.sub(r"^the\s+", "", alias.lower())
+    if low in decided:
+        return decided[low]
+    if low in seller_roles and low not in _EITHER_SIDE and low not in customer_roles:
+        return "seller"
+    if low in customer_roles and low not in _EITHER_SIDE and low not in seller_roles:
+        return "customer"
+    in_seller, in_customer = alias in seller_orgs, alias in customer_orgs
+    if in_seller != in_customer:
+        return "seller" if in_seller else "customer"
+    return None
+
+
+_SUBJECT_NAME = re.compile(
+    r"(?<![\w&'.-])(?P<name>[A-Z][\w&'-]*[A-Za-z0-9](?:[ \t]+[A-Z][\w&'-]*[A-Za-z0-9]){0,2})(?:['’]s[ \t]+(?:support|team|"
+    r"staff|engineers?))?[ \t]+(?:will|shall|must|may|strives|aims|commits|guarantees|provides|offers|"
+    r"maintains|monitors|manages|notifies|responds|supports|uses|agrees)\b")
+_NOT_NAMES = {"the", "this", "that", "these", "those", "each", "every", "any", "all", "no", "our", "we", "you",
+              "your", "it", "they", "he", "she", "there", "such", "either", "neither", "both", "if", "when",
+              "where", "support", "services", "service", "party", "parties", "agreement", "customer", "client",
+              "customers", "clients", "users", "user", "i"}
+
+
+_CONTRACT_NOUNS = {"amendment", "business", "services", "service", "agreement", "schedule", "exhibit", "appendix",
+                   "annex", "section", "system", "software", "product", "products", "work", "works", "order"}
+
+
+def _publisher(text: str, roles, customer_orgs) -> Optional[str]:
+    """The company a vendor's own policy or service description is written by, when no
+    cover field or definition names the seller: the name that most often does the
+    committing ("Datacoves will issue...", "Kubecost will assist..."), at least twice
+    and at least twice as often as any other name named in the first lines."""
+    counts: dict = {}
+    for m in _SUBJECT_NAME.finditer(text):
+        name = m.group("name")
+        words = name.split()
+        while words and words[0].lower() in _NOT_NAMES:
+            words.pop(0)
+        if not words:
+            continue
+        name = " ".join(words)
+        low = name.lower()
+        if len(name) < 3 or _CONTRACT_NOUNS & set(low.split()) or low in _NOT_NAMES or low in roles or any(low == c.lower() for c in customer_orgs):
+            continue
+        counts[name] = counts.get(name, 0) + 1
+    # the publisher's name shows at the top (title, introduction), a defined term later
+    ranked = sorted(((n, c) for n, c in counts.items() if n in text[:1500]), key=lambda kv: -kv[1])
+    if not ranked or ranked[0][1] < 2 or (len(ranked) > 1 and ranked[0][1] < 2 * ranked[1][1]):
+        return None
+    return ranked[0][0]
 
 
 def _place(alias: str, side: str, seller_orgs, customer_orgs, seller_roles, customer_roles) -> None:
