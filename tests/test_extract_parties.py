@@ -114,3 +114,18 @@ def test_no_publisher_is_guessed_when_two_names_commit_alike(lex):
             "site. Birch will host the mail. Alder will patch. Birch will patch.\n")
     p = detect_parties(text, lex)
     assert p.seller_names == []
+
+
+def test_a_heading_run_into_the_clause_does_not_hide_its_subject(lex):
+    from promiseaudit.extract import classify
+    from promiseaudit.extract.components import load_lexicon
+
+    full = load_lexicon()
+    classify.compile_lexicon(full)
+    text = ('SUPPLY AGREEMENT\n\nThis agreement is made between Norvale Chemicals LLC (the "Seller") and '
+            'Pinecrest Plastics Inc. (the "Buyer").\n')
+    ctx = classify.Context.build(full, detect_parties(text, lex))
+    assert classify.classify_party("CARS, TRUCKS AND BARGES Buyer", ctx) == "customer"
+    assert classify.classify_party("7.2 WARRANTY PERIOD The Seller", ctx) == "seller"
+    assert classify.classify_party("Delivery. Buyer", ctx) == "customer"
+    assert classify.classify_party("In the event of a failure", ctx) == "neutral"

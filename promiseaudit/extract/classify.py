@@ -252,7 +252,18 @@ def classify_party(subject: str, ctx: Context) -> str:
         return "customer"
     if re.match(r"^(?:we|us)\b", low):
         return "seller"
+    glued = _GLUED_SUBJECT.search(subject)
+    if glued and glued.start(1) > 0:
+        # "7.2 WARRANTY PERIOD Customer shall...", "Delivery. The Supplier will...": a
+        # heading run into the clause; the party is the name right before the verb.
+        return classify_party(glued.group(1), ctx)
     return "neutral"
+
+
+# A capitalised name or role (with "the") ending the subject, after a capitals heading,
+# a section number or a full stop or colon.
+_GLUED_SUBJECT = re.compile(r"(?:[.:]\s+|\b[A-Z0-9][A-Z0-9 ,&/().-]{2,}?\s+)((?:[Tt]he\s+)?[A-Z][\w.&'-]*"
+                            r"(?:\s+[A-Z][\w&'-]*){0,2})$")
 
 
 _OWNED_THINGS = re.compile(r"^(?:data|records?|files?|information|content|documents?|accounts?|systems?|equipment|"
