@@ -155,12 +155,13 @@ def train(examples: Sequence[tuple[str, str]], out_dir: Path, config_path: Path 
 
 
 def data_files(items: Sequence[Labelled]) -> list[Path]:
-    """What a model's version hashes: the labelled documents and the rule files whose
-    findings are its features (a rule change means retraining)."""
+    """What a model's version hashes: the labelled documents, and the rule files and the
+    extractor's code whose findings are its features (a rule change means retraining)."""
     from .extract.components import PATTERN_DIR
 
-    rules = sorted(p for p in PATTERN_DIR.iterdir() if p.suffix in (".json", ".jsonl"))
-    return [p for item in items for p in (item.gold_path, item.source)] + rules
+    rules = sorted(p for p in PATTERN_DIR.iterdir() if p.suffix in (".json", ".jsonl", ".py"))
+    code = sorted(PATTERN_DIR.parent.glob("*.py"))
+    return [p for item in items for p in (item.gold_path, item.source)] + rules + code
 
 
 def train_model(gold_dirs: Sequence[Path], out_dir: Path, exclude: Iterable[str] = (),
