@@ -24,7 +24,7 @@ import jinja2
 
 from ..errors import PromiseAuditError
 from ..models import AuditData
-from . import render_weekly
+from . import make_environment, render_weekly
 from .formatting import DateFormatter
 from .text import weekly_text_of
 from .views import (
@@ -156,6 +156,7 @@ def weekly_mail(data, week_start: date, week_end: date, sender: Optional[str],
     else:
         reps = [None]
     addresses = _rep_addresses(reps, rep_addresses or {}) if per_rep else {}
+    env = env or make_environment()  # built once: compiling the templates is not free
     mails, used = [], set()
     for rep in reps:
         if stored:
