@@ -1113,9 +1113,6 @@ def report_weekly(ctx, week, as_of, output, date_format, email_path, to, per_rep
     if week and as_of:
         raise click.UsageError("Give --week or --as-of, not both")
     mailing = bool(email_path or smtp_server)
-    if from_audit and mailing:
-        raise click.UsageError("--from-audit writes the weekly report as a web page only; "
-                               "leave it out to e-mail the report with --email or --smtp")
     if not mailing and (to or per_rep or rep_emails or starttls or smtp_user):
         raise click.UsageError("--to, --per-rep, --rep-email, --starttls and --smtp-user are "
                                "for e-mail: add --email FILE or --smtp HOST:PORT")
@@ -1127,23 +1124,24 @@ def report_weekly(ctx, week, as_of, output, date_format, email_path, to, per_rep
         as_of = as_of or today
         start, end = week_bounds(as_of)
     settings = _settings(at_risk_days, windows, holidays)
-    if from_audit:
-        src = load_stored_audit(ctx.existing_db, as_of, settings, confirmed_only=confirmed_only,
-                                previous_before=start - timedelta(days=1),
-                                previous_after=start - timedelta(days=7))
-        _write(output or "weekly.html", weekly_report_stored(
-            src, start, end, date_format=date_format, quiet_days=quiet_days), "Weekly report")
-        return
     # "What changed" compares with last week's audit only, never an older one.
-    data = load_audit_data(ctx.existing_db, as_of, settings, confirmed_only=confirmed_only, save=False,
-                           previous_before=start - timedelta(days=1),
-                           previous_after=start - timedelta(days=7))
+    previous = dict(previous_before=start - timedelta(days=1),
+                    previous_after=start - timedelta(days=7))
+    if from_audit:
+        data = load_stored_audit(ctx.existing_db, as_of, settings, confirmed_only=confirmed_only,
+                                 **previous)
+        page = weekly_report_stored
+    else:
+        data = load_audit_data(ctx.existing_db, as_of, settings, confirmed_only=confirmed_only,
+                               save=False, **previous)
+        page = weekly_report
     if output or not mailing:
-        _write(output or "weekly.html", weekly_report(data, start, end, date_format=date_format,
-                                                      quiet_days=quiet_days), "Weekly report")
+        _write(output or "weekly.html", page(data, start, end, date_format=date_format,
+                                             quiet_days=quiet_days), "Weekly report")
     if mailing:
         from .report.mail import send_mail, weekly_mail, write_mail
 
+        # From the stored audit too: the same messages as from a fresh audit.
         mails = weekly_mail(data, start, end, sender, to, per_rep=per_rep,
                             rep_addresses=_pairs(rep_emails, "--rep-email"),
                             date_format=date_format, quiet_days=quiet_days)
@@ -1155,7 +1153,8 @@ def report_weekly(ctx, week, as_of, output, date_format, email_path, to, per_rep
                              password=os.environ.get("PROMISEAUDIT_SMTP_PASSWORD"))
             for recipients in sent:
                 click.echo(f"Sent to {', '.join(recipients)}", err=True)
-    save_snapshot(ctx.existing_db, data, settings)
+    if not from_audit:
+        save_snapshot(ctx.existing_db, data, settings)
 
 
 @main.command()

@@ -44,6 +44,7 @@ __all__ = [
     "weekly_report",
     "manager_report_stored",
     "weekly_report_stored",
+    "render_weekly",
     "brief_html",
     "brief_text",
     "weekly_text",
@@ -187,6 +188,13 @@ def weekly_report(data: AuditData, week_start: date, week_end: date,
     fmt = DateFormatter(date_format)
     ctx = weekly_context(data, week_start, week_end, fmt, rep=rep, quiet_days=quiet_days,
                          limit=limit, cards=cards)
+    return render_weekly(ctx, env, for_email)
+
+
+def render_weekly(ctx: dict, env: Optional[jinja2.Environment] = None,
+                  for_email: bool = False) -> str:
+    """The weekly report's HTML from its context (``views.weekly_context`` or
+    ``weekly_context_stored``); for_email as in ``weekly_report``."""
     ctx["for_email"] = for_email
     return _render(env, "weekly.html", ctx)
 
@@ -200,7 +208,7 @@ def weekly_report_stored(src, week_start: date, week_end: date, date_format: str
     fmt = DateFormatter(date_format)
     ctx = weekly_context_stored(src, week_start, week_end, fmt, quiet_days, limit, cards)
     ctx["from_audit"] = stored_note(src)
-    return _render(env, "weekly.html", ctx)
+    return render_weekly(ctx, env)
 
 
 def brief_html(data: AuditData, deal_id: Optional[str] = None, customer: Optional[str] = None,

@@ -24,10 +24,17 @@ import jinja2
 
 from ..errors import PromiseAuditError
 from ..models import AuditData
-from . import weekly_report
+from . import make_environment, render_weekly
 from .formatting import DateFormatter
-from .text import weekly_text
-from .views import QUIET_DAYS, _same, report_reps, weekly_context
+from .text import weekly_text_of
+from .views import (
+    QUIET_DAYS,
+    _same,
+    report_reps,
+    report_reps_stored,
+    weekly_context,
+    weekly_context_stored,
+)
 
 DEFAULT_SMTP_PORT = 25
 _ADDRESS = re.compile(r"^[^@\s<>(),;:\"\[\]]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?"
@@ -113,13 +120,16 @@ def _rep_addresses(reps: list[str], given: dict) -> dict:
     return out
 
 
-def weekly_mail(data: AuditData, week_start: date, week_end: date, sender: Optional[str],
+def weekly_mail(data, week_start: date, week_end: date, sender: Optional[str],
                 to: Iterable[str] = (), per_rep: bool = False,
                 rep_addresses: Optional[dict] = None, date_format: str = "%Y-%m-%d",
                 env: Optional[jinja2.Environment] = None,
                 now: Optional[datetime] = None, quiet_days: int = QUIET_DAYS) -> list[WeeklyMail]:
     """The weekly report as e-mail messages.
 
+    data (AuditData | StoredAudit): a fresh audit, or the stored audit of the week's
+        as-of date (``api.load_stored_audit``), which gives the same messages without
+        auditing again (see ``views.weekly_context_stored``).
     sender (str): the From address. to: who receives the report; with ``per_rep`` they
         get a copy (Cc) of every rep's message.
     per_rep (bool): one message per rep, each holding only that rep's promises, sent To
@@ -140,14 +150,22 @@ def weekly_mail(data: AuditData, week_start: date, week_end: date, sender: Optio
     if now.tzinfo is None:
         now = now.replace(tzinfo=timezone.utc)
     fmt = DateFormatter(date_format)
-    reps = report_reps(data) if per_rep else [None]
+    stored = not isinstance(data, AuditData)
+    if per_rep:
+        reps = report_reps_stored(data) if stored else report_reps(data)
+    else:
+        reps = [None]
     addresses = _rep_addresses(reps, rep_addresses or {}) if per_rep else {}
+    env = env or make_environment()  # built once: compiling the templates is not free
     mails, used = [], set()
     for rep in reps:
-        ctx = weekly_context(data, week_start, week_end, fmt, rep=rep, quiet_days=quiet_days)
-        html = weekly_report(data, week_start, week_end, date_format, env, rep=rep,
-                             for_email=True, quiet_days=quiet_days)
-        text = weekly_text(data, week_start, week_end, date_format, rep=rep)
+        if stored:
+            ctx = weekly_context_stored(data, week_start, week_end, fmt, quiet_days, rep=rep)
+        else:
+            ctx = weekly_context(data, week_start, week_end, fmt, rep=rep, quiet_days=quiet_days)
+        # One context serves the subject, the HTML and the plain text.
+        html = render_weekly(ctx, env, for_email=True)
+        text = weekly_text_of(ctx, fmt)
         if rep is None:
             recipients, copies, name = to, [], ""
         else:

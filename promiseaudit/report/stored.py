@@ -19,6 +19,7 @@ from ..models import Verdict
 from .formatting import NOT_RECORDED, STATUS_ORDER
 
 ROWS = "temp.report_rows"
+ALL_ROWS = "temp.report_all"  # the selection of every deal, kept while parts of it are used
 
 
 @dataclass
@@ -39,6 +40,7 @@ class StoredAudit:
     history: tuple = ()
     earlier_runs: tuple = ()
     _scope: tuple = field(default=None, repr=False)
+    _all_scope: tuple = field(default=None, repr=False)  # what ALL_ROWS holds
     _names: dict = field(default_factory=dict, repr=False)  # rep/customer names in order
     _by_category: Optional[list] = field(default=None, repr=False)
 
@@ -57,11 +59,22 @@ class StoredAudit:
         """Gather the report's promises (of ``deal_ids`` when given, due on or after
         ``since`` when given) in a temporary table, with what orders them. week: with
         what the weekly report asks of each verdict's week digest (``audit.week``), read
-        out of its JSON once: the columns w_occ, w_next, w_kept, w_done and w_broke."""
+        out of its JSON once: the columns w_occ, w_next, w_kept, w_done and w_broke.
+
+        Every deal's promises, once gathered, are kept aside when some deals' are asked
+        for: theirs are then taken from them, not from the stored audit again (the weekly
+        e-mail, one message per rep, selects each rep's deals in turn)."""
         scope = (frozenset(deal_ids) if deal_ids is not None else None, since, week)
         if self._scope == scope:
             return
         db = self.db
+        whole = (None, since, week)
+        if self._scope == whole:
+            db.execute(f"DROP TABLE IF EXISTS {ALL_ROWS}")
+            db.execute(f"ALTER TABLE {ROWS} RENAME TO report_all")
+            db.execute(f"CREATE INDEX temp.report_all_deal ON report_all (deal_id)")
+            self._all_scope = whole
+        self._scope = self._by_category = None
         keys = sorted({_key(d.customer) for d in self.deals.values()} | {_key(None)})
         rank = {k: i for i, k in enumerate(keys)}
         # The breakdowns group by the name shown and list names in their own order.
@@ -80,6 +93,13 @@ class StoredAudit:
                               order_of["customer"][_name(d, "customer")],
                               int(deal_ids is None or d.deal_id in deal_ids))
                              for d in self.deals.values()))
+        db.execute(f"DROP TABLE IF EXISTS {ROWS}")
+        if self._all_scope == whole:
+            chosen = "" if deal_ids is None else (
+                " JOIN temp.report_deals t ON t.deal_id = a.deal_id WHERE t.chosen = 1")
+            db.execute(f"CREATE TEMP TABLE report_rows AS SELECT a.* FROM {ALL_ROWS} a{chosen}")
+            self._scope = scope
+            return
         none = {attr: order_of[attr][NOT_RECORDED] for attr in order_of}
         order = " ".join(f"WHEN '{s}' THEN {n}" for s, n in STATUS_ORDER.items())
         where, params = ["r.run_id = ?", "r.review_state != 'rejected'"], [self.run["id"]]
@@ -92,7 +112,6 @@ class StoredAudit:
         digest = "".join(f"json_extract(r.week, '{path}') AS {name}, " for name, path in (
             ("w_occ", "$.occ"), ("w_next", "$.next[0]"), ("w_kept", "$.kept[0]"),
             ("w_done", "$.done"), ("w_broke", "$.broke"))) if week else ""
-        db.execute(f"DROP TABLE IF EXISTS {ROWS}")
         db.execute(
             f"CREATE TEMP TABLE report_rows AS SELECT r.promise_id AS id, r.deal_id AS deal_id, "
             f"r.status AS status, CASE r.status {order} ELSE 99 END AS srank, "
@@ -105,7 +124,6 @@ class StoredAudit:
             f"LEFT JOIN audit_results pr ON pr.run_id = {int(prev)} AND pr.promise_id = r.promise_id "
             f"WHERE {' AND '.join(where)}", params)
         self._scope = scope
-        self._by_category = None
 
     def tallies(self) -> list:
         """(status, unreviewed, count) of the selected promises."""

@@ -121,7 +121,12 @@ def weekly_text(data: AuditData, week_start: date, week_end: date,
     """The weekly report as fixed-width text (the plain part of the e-mail): the same
     sections as the HTML, in the same order. ``rep`` as in ``weekly_report``."""
     fmt = DateFormatter(date_format)
-    ctx = weekly_context(data, week_start, week_end, fmt, rep=rep)
+    return weekly_text_of(weekly_context(data, week_start, week_end, fmt, rep=rep), fmt)
+
+
+def weekly_text_of(ctx: dict, fmt: DateFormatter) -> str:
+    """``weekly_text`` of a weekly report's context (``views.weekly_context`` or
+    ``weekly_context_stored``), its dates written by ``fmt``."""
     dw = _date_width(fmt)
     title = f"WEEKLY PROMISE REPORT{' FOR ' + ctx['owner'].upper() if ctx['owner'] else ''}"
     lines = [title, f"{ctx['week_label']}: {ctx['start']} to {ctx['end']}", "=" * WIDTH]

@@ -670,11 +670,23 @@ def _in(day: Optional[date], start: date, end: date) -> bool:
 def report_reps(data: AuditData) -> list[str]:
     """The reps who own audited promises, sorted by name; "" stands for deals with no
     rep recorded (listed last, when there are any)."""
+    return _rep_names(data.deals.get(p.deal_id) for p in data.promises
+                      if p.id in data.verdicts and p.review_state != "rejected")
+
+
+def report_reps_stored(src) -> list[str]:
+    """``report_reps`` from a stored audit (``report.stored.StoredAudit``): the reps of
+    the deals whose promises it audited, in the audit's order of deals."""
+    src.select(week=True)
+    return _rep_names(src.deals.get(deal_id) for (deal_id,) in src.rows(
+        "SELECT DISTINCT deal_id FROM report_rows ORDER BY deal_id"))
+
+
+def _rep_names(deals: Iterable) -> list[str]:
+    """The reps of ``deals`` (in order, None for a deal not known) as ``report_reps``
+    gives them: each name as first written, compared regardless of case."""
     names: dict[str, str] = {}
-    for p in data.promises:
-        if p.id not in data.verdicts or p.review_state == "rejected":
-            continue
-        deal = data.deals.get(p.deal_id)
+    for deal in deals:
         rep = ((deal.rep if deal else None) or "").strip()
         names.setdefault(rep.casefold(), rep)
     return sorted(names.values(), key=lambda n: (n == "", n.casefold()))
@@ -816,17 +828,19 @@ WEEKLY_NARROW = ("see them all in `promiseaudit report` (by rep with --rep), or 
 
 def weekly_context_stored(src, start: date, end: date, fmt: Callable,
                           quiet_days: int = QUIET_DAYS, limit: int = LIST_LIMIT,
-                          cards: int = CARD_LIMIT) -> dict:
-    """``weekly_context`` (for every deal) from a stored audit of the week's as-of date
+                          cards: int = CARD_LIMIT, rep: Optional[str] = None) -> dict:
+    """``weekly_context`` from a stored audit of the week's as-of date
     (``report.stored.StoredAudit``): lists chosen in SQL with the week's digest of each
-    verdict (``audit.week``); the rows from the stored verdicts, nothing audited again."""
+    verdict (``audit.week``); the rows from the stored verdicts, only the deals of what
+    broke audited again. ``rep`` as in ``weekly_context``."""
     _check_week(start, end)
     if (start, end) != week_of(src.as_of):
         raise PromiseAuditError(
             f"A report made from the stored audit of {src.as_of.isoformat()} covers the week "
             f"of that day; leave out --from-audit for the week {start.isoformat()} to "
             f"{end.isoformat()}")
-    src.select(week=True)
+    deal_ids = None if rep is None else {d.deal_id for d in src.deals.values() if _same(d.rep, rep)}
+    src.select(deal_ids, week=True)
     has_prev = bool(src.previous and src.previous["counts"])
     # ISO dates written into the SQL: they are made here, never typed by anyone.
     s, e = f"'{start.isoformat()}'", f"'{end.isoformat()}'"
@@ -882,14 +896,14 @@ def weekly_context_stored(src, start: date, end: date, fmt: Callable,
         kept.append((when, it, status))
     prev_of = dict(src.rows("SELECT id, prev FROM report_rows WHERE id IN ({})".format(
         ",".join("?" * len(lists["changes"][0]))), lists["changes"][0])) if lists["changes"][0] else {}
-    quiet = gone_quiet_stored(src, fmt, quiet_days, None, limit)
+    quiet = gone_quiet_stored(src, fmt, quiet_days, deal_ids, limit)
     return _weekly_view(
         fmt, start, end, src.as_of,
-        date.fromisoformat(src.previous["as_of"]) if src.previous else None, has_prev, None,
+        date.fromisoformat(src.previous["as_of"]) if src.previous else None, has_prev, rep,
         broke=([broke[i] for i in lists["broke"][0]], lists["broke"][1]),
         upcoming=(upcoming, lists["upcoming"][1]), kept=(kept, lists["kept"][1]),
         changes=([(prev_of.get(i), made[i]) for i in lists["changes"][0]], lists["changes"][1]),
-        gone=src.gone_count() if has_prev else 0,
+        gone=src.gone_count() if has_prev and rep is None else 0,
         totals=tally_of(src.tallies()), quiet=quiet, quiet_days=quiet_days, limit=limit,
         cards=cards)
 
