@@ -534,7 +534,9 @@ def run_audit(db, as_of: date, settings=None, confirmed_only: bool = False,
                 outcome.counts[status] = outcome.counts.get(status, 0) + n
             outcome.promise_count += chunk.promise_count
             outcome.record_count += chunk.record_count
-            if stage is not None:
+            if stage is not None and chunk.packed is not None:
+                stage.add_packed(chunk.packed, chunk.counts)
+            elif stage is not None:
                 stage.add(chunk.results, chunk.matches, chunk.contacts)
             if on_lines is not None:
                 on_lines(chunk.lines)
@@ -664,7 +666,7 @@ class AuditLine:
 class AuditChunk:
     """What a run of deals' audit comes to: verdicts by status, how many promises and
     records, and (when asked) the snapshot's rows (``store.snapshot_rows``, and each
-    deal's last contact) and the ``AuditLine``s the audit command prints."""
+    deal's last contact; or ``packed``) and the ``AuditLine``s the audit command prints."""
 
     counts: dict = field(default_factory=dict)
     promise_count: int = 0
@@ -673,6 +675,7 @@ class AuditChunk:
     matches: list = field(default_factory=list)
     lines: list = field(default_factory=list)
     contacts: list = field(default_factory=list)
+    packed: Optional[bytes] = None
 
     def add(self, part: DealAudit, rows: Optional[date], lines: bool) -> None:
         """rows: the audit's as-of date, to make the snapshot's rows (None: no rows)."""
@@ -693,6 +696,12 @@ class AuditChunk:
             self.matches.extend(matches)
         if lines:
             self.lines.extend(audit_lines(part))
+
+    def pack(self) -> None:
+        """Hand the snapshot rows over as ``packed`` (``store.pack_snapshot_rows``), which
+        ``store.SnapshotStage.add_packed`` stores at a fraction of the cost of the rows."""
+        self.packed = store.pack_snapshot_rows(self.results, self.matches, self.contacts)
+        self.results, self.matches, self.contacts = [], [], []
 
 
 def week_digests(verdicts: dict, as_of: date) -> dict:

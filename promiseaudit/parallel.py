@@ -107,7 +107,9 @@ def _start_audit_worker(path: str, as_of, settings, confirmed_only: bool) -> Non
 
 def _audit_some(ids: list, lines: bool):
     """An ``api.AuditChunk`` of the deals ``ids``: counts, snapshot rows, printed lines;
-    never the verdicts themselves, which cost more to send between processes than to make."""
+    never the verdicts themselves, which cost more to send between processes than to make.
+    The snapshot rows come packed (``AuditChunk.pack``), for this process has time to spare
+    and the one storing the snapshot has none."""
     from .api import AuditChunk, iter_audit
 
     a = _AUDIT
@@ -115,6 +117,7 @@ def _audit_some(ids: list, lines: bool):
     for part in iter_audit(a["db"], a["as_of"], a["settings"], a["confirmed_only"], deals=a["deals"],
                            ids=ids, context=a["context"]):
         chunk.add(part, rows=a["as_of"], lines=lines)
+    chunk.pack()
     return chunk
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import sqlite3
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
@@ -630,17 +631,62 @@ def snapshot_rows(verdicts: dict, matches=(), weeks: Optional[dict] = None,
     return results, [row[1:] for row in _match_rows(None, matches)]
 
 
+# The staging tables, keyed in the order the snapshot is stored in (matches by record,
+# then in the order they were made; results by promise), so publishing reads them in
+# that order instead of sorting millions of rows.
+_STAGE_TABLES = (
+    "CREATE TABLE {s}.results (promise_id TEXT PRIMARY KEY, status TEXT, due TEXT, rule TEXT, "
+    "verdict TEXT, week TEXT, deal_id TEXT, category TEXT, review_state TEXT, promise_due TEXT"
+    ") WITHOUT ROWID",
+    "CREATE TABLE {s}.contacts (deal_id TEXT PRIMARY KEY, last_contact TEXT) WITHOUT ROWID",
+    "CREATE TABLE {s}.matches (delivery_id INTEGER, seq INTEGER, promise_id TEXT, kind TEXT, "
+    "score REAL, reason TEXT, rule_id INTEGER, candidates TEXT, PRIMARY KEY (delivery_id, seq)"
+    ") WITHOUT ROWID",
+)
+
+
+def _stage_rows(con, schema: str, results: list, matches: list, contacts: Sequence,
+                seq: int) -> None:
+    """Insert one part's rows into the staging tables of ``schema``; matches are numbered
+    from ``seq`` on."""
+    con.executemany(f"insert into {schema}.results values (?{', ?' * 9})", results)
+    con.executemany(f"insert into {schema}.contacts values (?, ?)", contacts)
+    con.executemany(f"insert into {schema}.matches values (?, ?, ?, ?, ?, ?, ?, ?)",
+                    ((m[0], seq + i, *m[1:]) for i, m in enumerate(matches)))
+
+
+def pack_snapshot_rows(results: list, matches: list, contacts: Sequence) -> bytes:
+    """Some parts' snapshot rows as a serialized SQLite database of staging tables, which
+    ``SnapshotStage.add_packed`` copies in C: a worker process of a parallel audit sends
+    this instead of millions of pickled tuples."""
+    con = sqlite3.connect(":memory:")
+    try:
+        for sql in _STAGE_TABLES:
+            con.execute(sql.format(s="main"))
+        with con:
+            _stage_rows(con, "main", results, matches, contacts, 0)
+        return con.serialize()
+    finally:
+        con.close()
+
+
+class _LedgerMoved(Exception):
+    """The ledger changed while an audit read it (see ``SnapshotStage._publish``)."""
+
+
 class SnapshotStage:
     """An audit snapshot written a deal at a time, for ledgers too large to hold one in
-    memory: ``add`` each part, then ``publish`` once, or ``discard``.
+    memory: ``add`` (or ``add_packed``) each part, then ``publish`` once, or ``discard``.
 
-    Parts go to the connection's own temporary tables in short transactions, so the
-    ledger is not locked while the audit runs; ``publish`` moves them into the ledger in
-    one transaction (a snapshot is stored whole or not at all, and nobody sees a run
+    Parts go to a private temporary database attached to the connection (no journal, no
+    syncing: it is thrown away with the connection, also when the process is killed), so
+    the ledger is not locked while the audit runs; ``publish`` moves them into the ledger
+    in one transaction (a snapshot is stored whole or not at all, and nobody sees a run
     half written). Rows keep the order ``store_audit_run`` writes them in.
     """
 
     BATCH = 20_000
+    SCHEMA = "snapshot_stage"
     # Pages SQLite may keep in memory (KiB, as ``PRAGMA cache_size`` takes it negative)
     # while staging and while publishing: the default 2 MB makes each index of the
     # ledger's match and result tables read and write the same pages again and again.
@@ -648,21 +694,19 @@ class SnapshotStage:
 
     def __init__(self, db):
         self.db = db
-        db.execute(f"PRAGMA temp.cache_size = -{self.CACHE_KIB // 4}")
         self.counts: dict[str, int] = {}
         self._results: list = []
         self._matches: list = []
         self._contacts: list = []
-        db.execute("DROP TABLE IF EXISTS temp.stage_results")
-        db.execute("DROP TABLE IF EXISTS temp.stage_matches")
-        db.execute("DROP TABLE IF EXISTS temp.stage_contacts")
-        db.execute("CREATE TEMP TABLE stage_results (promise_id TEXT, status TEXT, due TEXT, "
-                   "rule TEXT, verdict TEXT, week TEXT, deal_id TEXT, category TEXT, "
-                   "review_state TEXT, promise_due TEXT)")
-        db.execute("CREATE TEMP TABLE stage_contacts (deal_id TEXT, last_contact TEXT)")
-        db.execute("CREATE TEMP TABLE stage_matches (seq INTEGER PRIMARY KEY, "
-                   "delivery_id INTEGER, promise_id TEXT, kind TEXT, score REAL, "
-                   "reason TEXT, rule_id INTEGER, candidates TEXT)")
+        self._seq = 0
+        self._detach()
+        s = self.SCHEMA
+        db.execute(f"ATTACH DATABASE '' AS {s}")  # '': a private file, deleted when closed
+        db.execute(f"PRAGMA {s}.journal_mode = OFF")
+        db.execute(f"PRAGMA {s}.synchronous = OFF")
+        db.execute(f"PRAGMA {s}.cache_size = -{self.CACHE_KIB // 4}")
+        for sql in _STAGE_TABLES:
+            db.execute(sql.format(s=s))
 
     def add(self, results: list, matches: list, contacts: Sequence = ()) -> None:
         """One part's rows, as ``snapshot_rows`` makes them from its verdicts and the
@@ -676,17 +720,33 @@ class SnapshotStage:
         if len(self._results) + len(self._matches) >= self.BATCH:
             self.flush()
 
+    def add_packed(self, packed: bytes, counts: dict) -> None:
+        """The rows of some parts as ``pack_snapshot_rows`` packed them, after the parts
+        added before; counts: their verdicts by status."""
+        self.flush()
+        for status, n in counts.items():
+            self.counts[status] = self.counts.get(status, 0) + n
+        db, s = self.db, self.SCHEMA
+        db.execute("ATTACH DATABASE ':memory:' AS snapshot_part")
+        try:
+            db.conn.deserialize(packed, name="snapshot_part")
+            with db.atomic():
+                db.execute(f"insert into {s}.results select * from snapshot_part.results")
+                db.execute(f"insert into {s}.contacts select * from snapshot_part.contacts")
+                db.execute(f"insert into {s}.matches select delivery_id, seq + ?, promise_id, "
+                           "kind, score, reason, rule_id, candidates from snapshot_part.matches",
+                           [self._seq])
+            self._seq += db.execute("select count(*) from snapshot_part.matches").fetchone()[0]
+        finally:
+            db.execute("DETACH DATABASE snapshot_part")
+
     def flush(self) -> None:
         if not (self._results or self._matches or self._contacts):
             return
         with self.db.atomic():
-            self.db.conn.executemany(f"insert into temp.stage_results values (?{', ?' * 9})",
-                                     self._results)
-            self.db.conn.executemany("insert into temp.stage_contacts values (?, ?)",
-                                     self._contacts)
-            self.db.conn.executemany(
-                "insert into temp.stage_matches (delivery_id, promise_id, kind, score, reason, "
-                "rule_id, candidates) values (?, ?, ?, ?, ?, ?, ?)", self._matches)
+            _stage_rows(self.db.conn, self.SCHEMA, self._results, self._matches,
+                        self._contacts, self._seq)
+        self._seq += len(self._matches)
         self._results, self._matches, self._contacts = [], [], []
 
     def publish(self, as_of: date, settings: dict, version: Optional[int] = None,
@@ -696,33 +756,65 @@ class SnapshotStage:
         self.flush()
         db = self.db
         cache = db.execute("PRAGMA main.cache_size").fetchone()[0]
+        keys = db.execute("PRAGMA foreign_keys").fetchone()[0]
         db.execute(f"PRAGMA main.cache_size = -{self.CACHE_KIB}")
         try:
-            run_id = self._publish(as_of, settings, version, confirmed_only)
+            run_id = self._publish(as_of, settings, version, confirmed_only, keys)
         finally:
             db.execute(f"PRAGMA main.cache_size = {cache}")
+            db.execute(f"PRAGMA foreign_keys = {keys}")
         self.discard()
         return run_id
 
-    def _publish(self, as_of, settings, version, confirmed_only) -> int:
+    def _publish(self, as_of, settings, version, confirmed_only, keys) -> int:
+        # Every record, promise and rule a snapshot names was read from the ledger by the
+        # audit. While the ledger version is the one the audit read, none of them has
+        # changed or gone since, so checking each row's foreign keys (most of the cost of
+        # copying millions of matches) finds nothing; after any change they are checked.
+        if keys and version is not None:
+            self.db.execute("PRAGMA foreign_keys = OFF")
+            run_id = self._copy(as_of, settings, version, confirmed_only, unchanged=True)
+            if run_id is not None:
+                return run_id
+            self.db.execute("PRAGMA foreign_keys = ON")
+        return self._copy(as_of, settings, version, confirmed_only, unchanged=False)
+
+    def _copy(self, as_of, settings, version, confirmed_only, unchanged: bool):
+        """Copy the staged rows into the ledger in one transaction. RETURNS the run id,
+        or None (nothing written) when ``unchanged`` and the ledger has changed."""
         db = self.db
-        with db.atomic():
-            run_id = _insert_run(db, as_of, settings, self.counts, version, confirmed_only)
-            db.execute(f"insert into audit_results (run_id, {RESULT_COLUMNS}) select ?, "
-                       f"{RESULT_COLUMNS} from temp.stage_results order by promise_id", [run_id])
-            db.execute("insert into audit_contacts select ?, deal_id, last_contact "
-                       "from temp.stage_contacts order by deal_id", [run_id])
-            db.execute("insert into matches (run_id, delivery_id, promise_id, kind, score, "
-                       "reason, rule_id, candidates) select ?, delivery_id, promise_id, kind, "
-                       "score, reason, rule_id, candidates from temp.stage_matches "
-                       "order by delivery_id, seq", [run_id])
+        try:
+            with db.atomic():
+                run_id = _insert_run(db, as_of, settings, self.counts, version, confirmed_only)
+                # Read after the first write, which holds the ledger's write lock.
+                if unchanged and ledger_version(db) != version:
+                    raise _LedgerMoved
+                self._copy_rows(run_id)
+        except _LedgerMoved:
+            return None
         return run_id
+
+    def _copy_rows(self, run_id: int) -> None:
+        db, s = self.db, self.SCHEMA
+        db.execute(f"insert into audit_results (run_id, {RESULT_COLUMNS}) select ?, "
+                   f"{RESULT_COLUMNS} from {s}.results order by promise_id", [run_id])
+        db.execute(f"insert into audit_contacts select ?, deal_id, last_contact "
+                   f"from {s}.contacts order by deal_id", [run_id])
+        db.execute("insert into matches (run_id, delivery_id, promise_id, kind, score, "
+                   "reason, rule_id, candidates) select ?, delivery_id, promise_id, kind, "
+                   f"score, reason, rule_id, candidates from {s}.matches "
+                   "order by delivery_id, seq", [run_id])
 
     def discard(self) -> None:
         """Drop what was staged (also after ``publish``)."""
         self._results, self._matches, self._contacts = [], [], []
-        for table in ("stage_results", "stage_matches", "stage_contacts"):
-            self.db.execute(f"DROP TABLE IF EXISTS temp.{table}")
+        self._detach()
+
+    def _detach(self) -> None:
+        names = {row[1] for row in self.db.execute("PRAGMA database_list").fetchall()}
+        for name in (self.SCHEMA, "snapshot_part"):
+            if name in names:
+                self.db.execute(f"DETACH DATABASE {name}")
 
 
 def _match_rows(run_id: int, matches):
