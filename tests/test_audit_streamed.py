@@ -1,6 +1,7 @@
 """The audit streams the ledger deal by deal (issue 11): the verdicts, the matches and the
 stored snapshot are those of one audit of the whole ledger at once."""
 import random
+import sqlite3
 from datetime import date, datetime, timedelta
 
 import pytest
@@ -203,16 +204,52 @@ def test_an_audit_that_fails_midway_stores_no_snapshot(ledger):
     assert ledger.execute("select count(*) from audit_runs").fetchone()[0] == runs
     assert ledger.execute("select count(*) from audit_results").fetchone()[0] == 0
     assert ledger.execute("select count(*) from matches").fetchone()[0] == 0
-    assert "stage_results" not in {r[0] for r in ledger.execute(
-        "select name from temp.sqlite_master")}
+    # The staging database went with the failed audit.
+    assert "snapshot_stage" not in {r[1] for r in ledger.execute("PRAGMA database_list")}
     assert api.run_audit(ledger, AS_OF, keep=False).run_id is not None
+
+
+def test_a_ledger_changed_during_the_audit_still_gets_its_snapshot_checked(ledger):
+    """While the ledger is the one the audit read, the snapshot is copied without checking
+    each row against the ledger; when it changed meanwhile, the rows are checked and the
+    run keeps the version the audit read, so reports from it are refused as out of date."""
+    quiet = api.run_audit(ledger, AS_OF, keep=False)
+    read = []
+
+    def change(part):
+        if part.deal_id == "D-03":
+            read.append(store.ledger_version(ledger))
+            store.upsert_deal(ledger, Deal("D-NEW", "Customer new", "Ana"))
+
+    moved = api.run_audit(ledger, AS_OF, keep=False, on_deal=change)
+    assert _snapshot(ledger, moved.run_id) == _snapshot(ledger, quiet.run_id)
+    stored = ledger.execute("select ledger_version from audit_runs where id = ?",
+                            [moved.run_id]).fetchone()[0]
+    assert stored == read[0] != store.ledger_version(ledger)
+    # Foreign keys are checked again afterwards, whichever way the snapshot was copied.
+    assert ledger.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+    assert ledger.execute("PRAGMA foreign_key_check").fetchall() == []
+
+
+def test_a_snapshot_naming_a_record_deleted_during_the_audit_is_refused(ledger):
+    """A record deleted while the audit ran is caught by the checks: no snapshot naming
+    it is stored."""
+    runs = ledger.execute("select count(*) from audit_runs").fetchone()[0]
+    last = ledger.execute("select max(id) from deliveries where deal_id = 'D-00'").fetchone()[0]
+
+    def delete(part):
+        if part.deal_id == "D-05":
+            ledger.execute("delete from deliveries where id = ?", [last])
+
+    with pytest.raises(sqlite3.IntegrityError):
+        api.run_audit(ledger, AS_OF, keep=False, on_deal=delete)
+    assert ledger.execute("select count(*) from audit_runs").fetchone()[0] == runs
+    assert ledger.execute("PRAGMA foreign_keys").fetchone()[0] == 1
 
 
 @pytest.fixture
 def ledger_file(ledger, tmp_path):
     """The twelve-deal ledger as a file, as worker processes need it."""
-    import sqlite3
-
     from promiseaudit.ledger import open_ledger
 
     path = tmp_path / "ledger.db"
