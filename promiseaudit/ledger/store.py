@@ -671,7 +671,7 @@ def pack_snapshot_rows(results: list, matches: list, contacts: Sequence) -> byte
 
 
 class _LedgerMoved(Exception):
-    """The ledger changed while an audit read it (see ``SnapshotStage._publish``)."""
+    """The ledger changed while an audit read it (see ``SnapshotStage.publish``)."""
 
 
 class SnapshotStage:
@@ -759,25 +759,23 @@ class SnapshotStage:
         keys = db.execute("PRAGMA foreign_keys").fetchone()[0]
         db.execute(f"PRAGMA main.cache_size = -{self.CACHE_KIB}")
         try:
-            run_id = self._publish(as_of, settings, version, confirmed_only, keys)
+            # Every record, promise and rule a snapshot names was read from the ledger by
+            # the audit. While the ledger version is the one the audit read, none of them
+            # has changed or gone since, so checking each row's foreign keys (most of the
+            # cost of copying millions of matches) finds nothing; after any change they
+            # are checked.
+            run_id = None
+            if keys and version is not None:
+                db.execute("PRAGMA foreign_keys = OFF")
+                run_id = self._copy(as_of, settings, version, confirmed_only, unchanged=True)
+                db.execute(f"PRAGMA foreign_keys = {keys}")
+            if run_id is None:
+                run_id = self._copy(as_of, settings, version, confirmed_only, unchanged=False)
         finally:
             db.execute(f"PRAGMA main.cache_size = {cache}")
             db.execute(f"PRAGMA foreign_keys = {keys}")
         self.discard()
         return run_id
-
-    def _publish(self, as_of, settings, version, confirmed_only, keys) -> int:
-        # Every record, promise and rule a snapshot names was read from the ledger by the
-        # audit. While the ledger version is the one the audit read, none of them has
-        # changed or gone since, so checking each row's foreign keys (most of the cost of
-        # copying millions of matches) finds nothing; after any change they are checked.
-        if keys and version is not None:
-            self.db.execute("PRAGMA foreign_keys = OFF")
-            run_id = self._copy(as_of, settings, version, confirmed_only, unchanged=True)
-            if run_id is not None:
-                return run_id
-            self.db.execute("PRAGMA foreign_keys = ON")
-        return self._copy(as_of, settings, version, confirmed_only, unchanged=False)
 
     def _copy(self, as_of, settings, version, confirmed_only, unchanged: bool):
         """Copy the staged rows into the ledger in one transaction. RETURNS the run id,

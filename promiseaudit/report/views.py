@@ -676,7 +676,7 @@ def report_reps(data: AuditData) -> list[str]:
 
 def report_reps_stored(src) -> list[str]:
     """``report_reps`` from a stored audit (``report.stored.StoredAudit``): the reps of
-    the deals whose promises it audited, in the audit's order of deals."""
+    the deals whose promises it audited."""
     src.select(week=True)
     return _rep_names(src.deals.get(deal_id) for (deal_id,) in src.rows(
         "SELECT DISTINCT deal_id FROM report_rows ORDER BY deal_id"))
