@@ -9,6 +9,7 @@ import pytest
 from builders import make_document, make_promise
 from promiseaudit import api
 from promiseaudit.audit import AuditSettings, audit_all
+from promiseaudit.errors import LedgerError
 from promiseaudit.ledger import queries, store
 from promiseaudit.models import Deal, Delivery
 
@@ -241,7 +242,7 @@ def test_a_snapshot_naming_a_record_deleted_during_the_audit_is_refused(ledger):
         if part.deal_id == "D-05":
             ledger.execute("delete from deliveries where id = ?", [last])
 
-    with pytest.raises(sqlite3.IntegrityError):
+    with pytest.raises(LedgerError, match="changed while the audit read it.*nothing was stored"):
         api.run_audit(ledger, AS_OF, keep=False, on_deal=delete)
     assert ledger.execute("select count(*) from audit_runs").fetchone()[0] == runs
     assert ledger.execute("PRAGMA foreign_keys").fetchone()[0] == 1

@@ -790,6 +790,12 @@ class SnapshotStage:
                 self._copy_rows(run_id)
         except _LedgerMoved:
             return None
+        except sqlite3.IntegrityError:
+            if unchanged:
+                raise
+            raise LedgerError("The ledger changed while the audit read it (a record, promise or "
+                              "rule it used was deleted meanwhile); nothing was stored. Run the "
+                              "audit again") from None
         return run_id
 
     def _copy_rows(self, run_id: int) -> None:
