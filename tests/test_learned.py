@@ -97,8 +97,13 @@ def test_the_category_comes_from_a_second_model_trained_on_the_promises(small_mo
     one = learned.decide((nlp, _meta, None), texts)
     assert [d.promise_probability for d in two] == [d.promise_probability for d in one]
     labels, scores = learned._scores(category_nlp, texts)
-    assert [d.category for d in two] == [labels[max(range(len(labels)), key=row.__getitem__)][len("promise_"):]
-                                         for row in scores]
+    kept = [n for n, d in enumerate(two) if d.promise_probability >= _meta["threshold"]]
+    assert kept and len(kept) < len(texts)
+    assert [two[n].category for n in kept] == [
+        labels[max(range(len(labels)), key=scores[n].__getitem__)][len("promise_"):] for n in kept]
+    # the units below the threshold are not kept: they get the first model's category
+    assert [two[n].category for n in range(len(texts)) if n not in kept] == \
+        [one[n].category for n in range(len(texts)) if n not in kept]
     copy = tmp_path / "without"
     shutil.copytree(model_dir, copy)
     shutil.rmtree(copy / learned.CATEGORY_DIR)

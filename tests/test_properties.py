@@ -181,3 +181,28 @@ def test_a_spreadsheet_cell_never_starts_a_formula(tmp_path, value):
         assert (rows[0][1]["value"] if rows else "") == expected
     else:
         assert cell == value
+
+
+# Words that start the regex cues, inside and at the edge of other words ("ring" in "during").
+CUE_PIECES = PIECES + ["pledges to", "promise to", "expects to", "generally", "since 2004", "to date,",
+                       "holds a current", "24/7", "24x7", "round the clock", "around-the-clock",
+                       "monday to friday", "per cent", "usd", "euros", "respond", "responds", "during",
+                       "offering", "5ms", "meetings", "meeting rooms", "turnaround", "minutes of",
+                       "on-site within", "dedicated", "be your", "free of charge", "rates for",
+                       "notify", "data", "restore service", "can", "we can", "every 5 minutes", "xx"]
+CUE_TEXT = st.lists(st.sampled_from(CUE_PIECES) | st.text(max_size=4), max_size=60).map(
+    lambda words: "".join(w + (" " if i % 3 else "") for i, w in enumerate(words)).lower())
+
+
+@SETTINGS
+@given(CUE_TEXT)
+def test_the_regex_cues_fast_search_finds_the_same_matches(text):
+    """A regex cue that starts with a word boundary is searched without it first
+    (components._scan_pattern); the matches must be those of the plain search."""
+    from promiseaudit.extract.components import _finditer, load_regex_cues
+
+    rows = [r for r in load_regex_cues() if r["scan_compiled"] is not None]
+    assert len(rows) > 20
+    for row in rows:
+        fast = [m.span() for m in _finditer(row["scan_compiled"], row["lower_compiled"], text)]
+        assert fast == [m.span() for m in row["lower_compiled"].finditer(text)], row["id"]

@@ -159,6 +159,75 @@ def _lower_pattern(regex: str):
     return re.compile(regex)
 
 
+def _scan_pattern(regex: str):
+    """The lower-case pattern without its leading word boundary, or None.
+
+    Python's re tries a pattern that starts with ``\\b`` at every position of the text;
+    without it, a pattern that starts with a word (or one of a few words) is found by a
+    much faster search. The scan finds every place where the whole pattern can match
+    (and some more), and ``_finditer`` checks each with the whole pattern, so the matches
+    are the same. Patterns where the scan would not be faster keep the plain search:
+    top-level alternatives, an optional first group, a first group of many words."""
+    if not regex.startswith("\\b") or _lower_pattern(regex) is None:
+        return None
+    rest = regex[2:]
+    groups = _top_level(rest)
+    if groups is None or groups["alternatives"] or (
+            groups["first_end"] is not None and (rest[groups["first_end"]:groups["first_end"] + 1] in ("?", "*", "{")
+                                                 or groups["first_branches"] > 12)):
+        return None
+    return re.compile(rest)
+
+
+def _top_level(regex: str):
+    """Where a pattern's first group ends, how many branches it has and whether the
+    pattern has top-level alternatives; None if it cannot be read."""
+    depth, i, in_class, alternatives = 0, 0, False, False
+    first_end, first_branches = None, 1
+    opens_with_group = regex.startswith("(")
+    while i < len(regex):
+        c = regex[i]
+        if c == "\\":
+            i += 2
+            continue
+        if in_class:
+            in_class = c != "]"
+        elif c == "[":
+            in_class = True
+        elif c == "(":
+            depth += 1
+        elif c == ")":
+            depth -= 1
+            if depth < 0:
+                return None
+            if depth == 0 and opens_with_group and first_end is None:
+                first_end = i + 1
+        elif c == "|":
+            if depth == 0:
+                alternatives = True
+            elif depth == 1 and opens_with_group and first_end is None:
+                first_branches += 1
+        i += 1
+    return {"alternatives": alternatives, "first_end": first_end, "first_branches": first_branches}
+
+
+def _finditer(scan, pattern, text: str):
+    """The matches of ``pattern.finditer(text)``, found by searching with ``scan`` first
+    (see ``_scan_pattern``)."""
+    pos, size = 0, len(text)
+    while pos <= size:
+        found = scan.search(text, pos)
+        if found is None:
+            return
+        start = found.start()
+        m = pattern.match(text, start)
+        if m is None:
+            pos = start + 1
+            continue
+        yield m
+        pos = max(m.end(), start + 1)
+
+
 def load_regex_cues(path: Optional[str] = None) -> list:
     """Regex cue rules, checked on load: one JSON object a line with label, id, regex
     (matched case-insensitively) and optionally not_after (a regex that must not match
@@ -178,6 +247,7 @@ def load_regex_cues(path: Optional[str] = None) -> list:
             try:
                 row["compiled"] = re.compile(row["regex"], re.I)
                 row["lower_compiled"] = _lower_pattern(row["regex"])
+                row["scan_compiled"] = _scan_pattern(row["regex"])
                 row["not_after_compiled"] = re.compile(row["not_after"], re.I) if "not_after" in row else None
                 row["after_compiled"] = re.compile(row["after"], re.I) if "after" in row else None
             except re.error as e:
@@ -248,7 +318,10 @@ class RegexCues:
                 label, span_id, not_after = row["label"], row["id"], row["not_after_compiled"]
                 after = row["after_compiled"]
                 fast = row["lower_compiled"] if same_length else None
-                for m in (fast.finditer(lower) if fast is not None else row["compiled"].finditer(text)):
+                scan = row["scan_compiled"] if same_length else None
+                matches = (_finditer(scan, fast, lower) if scan is not None else fast.finditer(lower)
+                           if fast is not None else row["compiled"].finditer(text))
+                for m in matches:
                     if not_after is not None and not_after.search(text, max(0, m.start() - 30), m.start()):
                         continue
                     if after is not None:

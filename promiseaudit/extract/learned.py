@@ -149,40 +149,49 @@ def load_model(path: Optional[str]):
 
 
 def _scores(nlp, texts: Sequence[str], docs: Optional[list] = None):
-    """(labels, one row of label scores per text) from a pipeline's ``textcat``.
+    """(labels, an array with one row of label scores per text) from a pipeline's ``textcat``.
 
     docs: the texts already made into Docs (``as_doc``), to read them with a second
         pipeline without building them again; their words are looked up in each
         pipeline's own vocabulary (the bag-of-words model hashes the words' text)."""
+    import numpy
+
     textcat = nlp.get_pipe("textcat")
+    labels = list(textcat.labels)
     rows = []
     for start in range(0, len(texts), 512):
         batch = docs[start:start + 512] if docs is not None else [as_doc(nlp.vocab, t)
                                                                     for t in texts[start:start + 512]]
         if batch:
-            rows.extend(textcat.model.ops.to_numpy(textcat.predict(batch)))
-    return list(textcat.labels), rows
+            rows.append(textcat.model.ops.to_numpy(textcat.predict(batch)))
+    return labels, numpy.concatenate(rows) if rows else numpy.zeros((0, len(labels)), dtype="float32")
 
 
 def decide(model, texts: Sequence[str]) -> list[Decision]:
-    """Run the decider over the feature texts of a document's units."""
-    nlp, _meta, category_nlp = model
+    """Run the decider over the feature texts of a document's units.
+
+    The category model reads only the units that pass the promise threshold (the
+    model's ``threshold``); the others, which are not kept, get the first model's most
+    likely promise label as their category."""
+    nlp, meta, category_nlp = model
     docs = [as_doc(nlp.vocab, t) for t in texts]
     labels, scores = _scores(nlp, texts, docs)
+    if not len(scores):
+        return []
     promise_cols = [i for i, lab in enumerate(labels) if lab.startswith("promise_")]
+    # rounded as the extractor compares them with the threshold
+    probabilities = [round(float(total), 4) for total in scores[:, promise_cols].sum(axis=1)]
+    tops = scores.argmax(axis=1)
+    categories = [labels[promise_cols[i]] for i in scores[:, promise_cols].argmax(axis=1)]
     if category_nlp is not None:
-        category_labels, category_scores = _scores(category_nlp, texts, docs)
-    out = []
-    for n, row in enumerate(scores):
-        total = float(sum(row[i] for i in promise_cols))
-        top = max(range(len(labels)), key=lambda i: row[i])
-        if category_nlp is not None:
-            best = max(range(len(category_labels)), key=lambda i: category_scores[n][i])
-            category = category_labels[best]
-        else:
-            category = labels[max(promise_cols, key=lambda i: row[i])]
-        out.append(Decision(round(total, 4), category[len("promise_"):], labels[top]))
-    return out
+        threshold = meta.get("threshold", 0.5)
+        chosen = [n for n, probability in enumerate(probabilities) if probability >= threshold]
+        category_labels, category_scores = _scores(category_nlp, [texts[n] for n in chosen],
+                                                   [docs[n] for n in chosen])
+        for n, best in zip(chosen, category_scores.argmax(axis=1) if chosen else ()):
+            categories[n] = category_labels[best]
+    return [Decision(probability, category[len("promise_"):], labels[top])
+            for probability, category, top in zip(probabilities, categories, tops)]
 
 
 def version_of(data_files: Sequence[Path], config_text: str) -> str:

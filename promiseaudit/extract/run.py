@@ -122,7 +122,11 @@ def prepare(nlp, document: Document, document_date=None, locale=None, chunk: Opt
         locale = detect_locale(head) or (detect_locale(text) if len(text) > HEAD_CHARS else None)
     # Phrases wrap across lines in PDFs ("Account\nManager"): spaCy sees spaces, while the
     # segmenter reads the line breaks from the context. Offsets are unchanged.
-    doc = nlp.make_doc(segment.flat(text))
+    flat = segment.flat(text)
+    doc = nlp.make_doc(flat)
+    # spaCy's tokenizer keeps every character, so the Doc's text is the text it was given
+    # (``doc.text`` joins every token's text again each time it is read).
+    doc.user_data["pa_doc_text"] = flat
     doc._.pa_context = Context(page_starts, tables, document_date, locale, text,
                                max_unit_chars=limits.max_unit_chars, parties=parties)
     return doc
