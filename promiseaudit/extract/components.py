@@ -101,12 +101,16 @@ def source_text(doc: Doc) -> str:
     return ctx.text if ctx is not None and ctx.text is not None else doc_text(doc)
 
 
+# Where ``doc_text`` keeps the Doc's text (``run.prepare`` sets it from the text it tokenized).
+DOC_TEXT = "pa_doc_text"
+
+
 def doc_text(doc: Doc) -> str:
     """``doc.text``, built once per document (spaCy joins every token's text each time;
     a Doc's text never changes)."""
-    text = doc.user_data.get("pa_doc_text")
+    text = doc.user_data.get(DOC_TEXT)
     if text is None:
-        text = doc.user_data["pa_doc_text"] = doc.text
+        text = doc.user_data[DOC_TEXT] = doc.text
     return text
 
 
@@ -160,28 +164,31 @@ def _lower_pattern(regex: str):
 
 
 def _scan_pattern(regex: str):
-    """The lower-case pattern without its leading word boundary, or None.
+    """The pattern without its leading word boundary, for lower-cased text, or None.
 
-    Python's re tries a pattern that starts with ``\\b`` at every position of the text;
-    without it, a pattern that starts with a word (or one of a few words) is found by a
-    much faster search. The scan finds every place where the whole pattern can match
-    (and some more), and ``_finditer`` checks each with the whole pattern, so the matches
-    are the same. Patterns where the scan would not be faster keep the plain search:
-    top-level alternatives, an optional first group, a first group of many words."""
-    if not regex.startswith("\\b") or _lower_pattern(regex) is None:
+    Only for patterns ``_lower_pattern`` accepts. Python's re tries a pattern that starts
+    with ``\\b`` at every position of the text; without it, a pattern that starts with a
+    word (or one of a few words) is found by a much faster search. The scan finds every
+    place where the whole pattern can match (and some more), and ``_finditer`` checks each
+    with the whole pattern, so the matches are the same. Patterns where the scan would not
+    be faster keep the plain search: top-level alternatives, an optional first group, a
+    first group of many words."""
+    if not regex.startswith("\\b"):
         return None
     rest = regex[2:]
-    groups = _top_level(rest)
-    if groups is None or groups["alternatives"] or (
-            groups["first_end"] is not None and (rest[groups["first_end"]:groups["first_end"] + 1] in ("?", "*", "{")
-                                                 or groups["first_branches"] > 12)):
+    shape = _shape(rest)
+    if shape is None:
+        return None
+    alternatives, first_end, first_branches = shape
+    if alternatives or first_end is not None and (rest[first_end:first_end + 1] in ("?", "*", "{")
+                                                  or first_branches > 12):
         return None
     return re.compile(rest)
 
 
-def _top_level(regex: str):
-    """Where a pattern's first group ends, how many branches it has and whether the
-    pattern has top-level alternatives; None if it cannot be read."""
+def _shape(regex: str):
+    """(top-level alternatives?, where the opening group ends or None, its branches) of a
+    pattern; None if its brackets do not balance."""
     depth, i, in_class, alternatives = 0, 0, False, False
     first_end, first_branches = None, 1
     opens_with_group = regex.startswith("(")
@@ -208,7 +215,7 @@ def _top_level(regex: str):
             elif depth == 1 and opens_with_group and first_end is None:
                 first_branches += 1
         i += 1
-    return {"alternatives": alternatives, "first_end": first_end, "first_branches": first_branches}
+    return alternatives, first_end, first_branches
 
 
 def _finditer(scan, pattern, text: str):
@@ -226,6 +233,16 @@ def _finditer(scan, pattern, text: str):
             continue
         yield m
         pos = max(m.end(), start + 1)
+
+
+def _row_matches(row: dict, text: str, lower: Optional[str]):
+    """A regex cue's matches in ``text``; lower: the text lower-cased when that keeps its
+    length (then the faster lower-case patterns are used), else None."""
+    if lower is None or row["lower_compiled"] is None:
+        return row["compiled"].finditer(text)
+    if row["scan_compiled"] is not None:
+        return _finditer(row["scan_compiled"], row["lower_compiled"], lower)
+    return row["lower_compiled"].finditer(lower)
 
 
 def load_regex_cues(path: Optional[str] = None) -> list:
@@ -247,7 +264,7 @@ def load_regex_cues(path: Optional[str] = None) -> list:
             try:
                 row["compiled"] = re.compile(row["regex"], re.I)
                 row["lower_compiled"] = _lower_pattern(row["regex"])
-                row["scan_compiled"] = _scan_pattern(row["regex"])
+                row["scan_compiled"] = _scan_pattern(row["regex"]) if row["lower_compiled"] else None
                 row["not_after_compiled"] = re.compile(row["not_after"], re.I) if "not_after" in row else None
                 row["after_compiled"] = re.compile(row["after"], re.I) if "after" in row else None
             except re.error as e:
@@ -317,11 +334,7 @@ class RegexCues:
             for row in self.rows:
                 label, span_id, not_after = row["label"], row["id"], row["not_after_compiled"]
                 after = row["after_compiled"]
-                fast = row["lower_compiled"] if same_length else None
-                scan = row["scan_compiled"] if same_length else None
-                matches = (_finditer(scan, fast, lower) if scan is not None else fast.finditer(lower)
-                           if fast is not None else row["compiled"].finditer(text))
-                for m in matches:
+                for m in _row_matches(row, text, lower if same_length else None):
                     if not_after is not None and not_after.search(text, max(0, m.start() - 30), m.start()):
                         continue
                     if after is not None:

@@ -188,7 +188,7 @@ def decide(model, texts: Sequence[str]) -> list[Decision]:
         chosen = [n for n, probability in enumerate(probabilities) if probability >= threshold]
         category_labels, category_scores = _scores(category_nlp, [texts[n] for n in chosen],
                                                    [docs[n] for n in chosen])
-        for n, best in zip(chosen, category_scores.argmax(axis=1) if chosen else ()):
+        for n, best in zip(chosen, category_scores.argmax(axis=1)):
             categories[n] = category_labels[best]
     return [Decision(probability, category[len("promise_"):], labels[top])
             for probability, category, top in zip(probabilities, categories, tops)]

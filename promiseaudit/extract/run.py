@@ -10,7 +10,7 @@ from ..errors import LimitError
 from ..models import Document, Promise
 from ..read.limits import DEFAULT_LIMITS, Limits
 from . import segment
-from .components import Context
+from .components import DOC_TEXT, Context
 
 HEAD_CHARS = 20000
 PAGE_CHARS = 3000  # a dense page, for the time limit on a long page of a text or Word file
@@ -126,7 +126,7 @@ def prepare(nlp, document: Document, document_date=None, locale=None, chunk: Opt
     doc = nlp.make_doc(flat)
     # spaCy's tokenizer keeps every character, so the Doc's text is the text it was given
     # (``doc.text`` joins every token's text again each time it is read).
-    doc.user_data["pa_doc_text"] = flat
+    doc.user_data[DOC_TEXT] = flat
     doc._.pa_context = Context(page_starts, tables, document_date, locale, text,
                                max_unit_chars=limits.max_unit_chars, parties=parties)
     return doc
