@@ -66,7 +66,7 @@ def build(path: Path, n_deals: int, per_deal: int = 100, seed: int = 42) -> tupl
             ids = {}
             for p in ps:
                 ids[p.id] = store.promise_id(deal.deal_id, p.text)
-                promises.append({**store._promise_row(p, ids[p.id], deal.deal_id, doc_id),
+                promises.append({**store._promise_row(p, ids[p.id], deal.deal_id, doc_id, stamp),
                                  "review_state": "confirmed"})
             records.extend(r if r.promise_id is None else replace(r, promise_id=ids[r.promise_id])
                            for r in rs)

@@ -184,19 +184,19 @@ def test_issue_9_promise_ids_are_64_bit_and_a_collision_never_moves_another_deal
 
     assert len(store.promise_id("D-1", "We will deliver it.")) == 17
     db = fresh_db
-    real = store.promise_id
+    real = store._hashed
     # Seen: two deals' promises hashed to one 32-bit id and the second ingest moved the
     # first deal's promise. Force every quote onto one id to show it cannot happen now.
-    monkeypatch.setattr(store, "promise_id",
-                        lambda deal, quote, n=0: "PSAME" if "collision" not in quote else real(deal, quote, n))
+    monkeypatch.setattr(store, "_hashed",
+                        lambda deal, norm, n=0: "SAME" * 10 if "collision" not in norm else real(deal, norm, n))
     with db.atomic():
         store.upsert_deal(db, Deal("D-1"))
         store.upsert_deal(db, Deal("D-2"))
         store.add_document(db, make_document("a.md", sha="a" * 64), "D-1", [make_promise("We will deliver the plan.")])
         store.add_document(db, make_document("b.md", sha="b" * 64), "D-2", [make_promise("We will train ten users.")])
     by_deal = {p.deal_id: p for p in queries.promises(db)}
-    assert by_deal["D-1"].id == "PSAME" and by_deal["D-1"].text == "We will deliver the plan."
-    assert by_deal["D-2"].id != "PSAME" and by_deal["D-2"].text == "We will train ten users."
+    assert by_deal["D-1"].id == "PSAMESAMESAMESAME" and by_deal["D-1"].text == "We will deliver the plan."
+    assert by_deal["D-2"].id != "PSAMESAMESAMESAME" and by_deal["D-2"].text == "We will train ten users."
 
 
 def test_issue_9_a_ledger_with_short_ids_keeps_them_on_the_next_version(fresh_db):

@@ -105,11 +105,19 @@ def upsert_deal(db, deal: Deal, who: str = "import") -> str:
     return "updated"
 
 
-def _digest(deal_id: str, quote: str, occurrence: int) -> str:
+def _normal(quote: str) -> str:
+    """The quote as ids see it: case, quotation marks and runs of spaces do not count."""
     norm = unicodedata.normalize("NFKC", quote).lower()
     norm = re.sub(r"[\u2018\u2019\u201c\u201d\"']", "", norm)
-    norm = re.sub(r"\s+", " ", norm).strip()
+    return re.sub(r"\s+", " ", norm).strip()
+
+
+def _hashed(deal_id: str, norm: str, occurrence: int) -> str:
     return hashlib.sha1(f"{deal_id}\x1f{norm}\x1f{occurrence}".encode()).hexdigest().upper()
+
+
+def _digest(deal_id: str, quote: str, occurrence: int) -> str:
+    return _hashed(deal_id, _normal(quote), occurrence)
 
 
 def promise_id(deal_id: str, quote: str, occurrence: int = 0) -> str:
@@ -124,17 +132,47 @@ def legacy_promise_id(deal_id: str, quote: str, occurrence: int = 0) -> str:
     return "P" + _digest(deal_id, quote, occurrence)[:8]
 
 
-def _free_id(db, deal_id: str, quote: str, occurrence: int, taken=frozenset()) -> tuple[str, Optional[str]]:
+def _candidate_ids(deal_id: str, promises: Sequence[Promise]) -> list[tuple[int, str, str]]:
+    """(occurrence, id, legacy id) of each promise of one document, one hash each: a
+    quote said twice in the document is told apart by its occurrence (0 for the first)."""
+    seen: dict[str, int] = {}
+    ids = []
+    for p in promises:
+        norm = _normal(p.text)
+        n = seen.get(norm, 0)
+        seen[norm] = n + 1
+        digest = _hashed(deal_id, norm, n)
+        ids.append((n, "P" + digest[:16], "P" + digest[:8]))
+    return ids
+
+
+def _stored_ids(db, ids: set) -> dict[str, tuple]:
+    """{id: (review_state, deal_id)} of the promises stored under any of ``ids``,
+    looked up a few hundred at a time."""
+    found, ids = {}, sorted(ids)
+    for i in range(0, len(ids), 500):
+        chunk = ids[i:i + 500]
+        marks = ", ".join("?" * len(chunk))
+        for pid, state, deal in db.execute(
+                f"select id, review_state, deal_id from promises where id in ({marks})", chunk):
+            found[pid] = (state, deal)
+    return found
+
+
+def _free_id(db, deal_id: str, quote: str, occurrence: int, ids: tuple[str, str],
+             stored: dict, taken: set) -> tuple[str, Optional[str]]:
     """The id for this quote in this deal and the review state of the row already
-    stored under it for this deal (None for a new promise). An id held by another
-    deal's promise, or in ``taken`` (given to a promise not yet written), is never
-    reused: the next free variant is taken instead."""
-    for candidate in (promise_id(deal_id, quote, occurrence), legacy_promise_id(deal_id, quote, occurrence)):
-        row = db.execute("select review_state, deal_id from promises where id = ?", [candidate]).fetchone()
+    stored under it for this deal (None for a new promise). ``ids``: its id and legacy
+    id; ``stored``: what ``_stored_ids`` found under them. An id held by another deal's
+    promise, or in ``taken`` (given to a promise not yet written), is never reused: the
+    next free variant is taken instead."""
+    for candidate in ids:
+        row = stored.get(candidate)
         if row is not None and row[1] == deal_id:
             return candidate, row[0]
-    pid, salt = promise_id(deal_id, quote, occurrence), 0
-    while pid in taken or db.execute("select 1 from promises where id = ?", [pid]).fetchone() is not None:
+    pid, salt = ids[0], 0
+    while pid in taken or (pid in stored if salt == 0 else
+                           db.execute("select 1 from promises where id = ?", [pid]).fetchone() is not None):
         salt += 1
         pid = promise_id(deal_id, f"{quote}\x1fcollision {salt}", occurrence)
     return pid, None
@@ -220,16 +258,16 @@ def add_document(
     ).last_pk
     result.document_id = doc_id
     record_change(db, who, "ingest", "document", doc_id, note=document.name)
-    seen: dict[str, int] = {}
+    candidates = _candidate_ids(deal_id, promises)
+    stored = _stored_ids(db, {pid for _, *pair in candidates for pid in pair})
+    stamp = now()
     new_ids, new_rows = [], []
+    updates: dict[tuple, list] = {}  # columns -> rows of values, for promises stored before
     taken: set = set()  # ids given to new promises of this document, not yet written
-    for p in promises:
-        base = promise_id(deal_id, p.text)
-        n = seen.get(base, 0)
-        seen[base] = n + 1
-        pid, state = _free_id(db, deal_id, p.text, n, taken)
+    for p, (n, *ids) in zip(promises, candidates):
+        pid, state = _free_id(db, deal_id, p.text, n, tuple(ids), stored, taken)
         new_ids.append(pid)
-        row = _promise_row(p, pid, deal_id, doc_id)
+        row = _promise_row(p, pid, deal_id, doc_id, stamp)
         if state is not None:
             # The same promise in a new version: keep its review state and history.
             keep = {k: v for k, v in row.items() if k not in ("id", "review_state", "created_at")}
@@ -237,15 +275,20 @@ def add_document(
                 keep["review_state"] = "candidate"
                 record_change(db, who, "restore", "promise", pid, "review_state",
                               "superseded", "candidate", note=f"repeated in {document.name}")
-            db.execute(f"update promises set {', '.join(f'[{k}] = ?' for k in keep)} where id = ?",
-                       [*keep.values(), pid])
+            updates.setdefault(tuple(keep), []).append([*keep.values(), pid])
             result.kept += 1
         else:
             taken.add(pid)
             new_rows.append(row)
             result.added += 1
+    for columns, values in updates.items():
+        db.conn.executemany(f"update promises set {', '.join(f'[{k}] = ?' for k in columns)} "
+                            "where id = ?", values)
     if new_rows:
-        db["promises"].insert_all(new_rows)
+        columns = list(new_rows[0])
+        db.conn.executemany(f"insert into promises ({', '.join(f'[{k}]' for k in columns)}) "
+                            f"values ({', '.join('?' * len(columns))})",
+                            [list(row.values()) for row in new_rows])
     result.promise_ids = new_ids
     if replaces is not None:
         old_name = db["documents"].get(replaces)["name"]
@@ -254,8 +297,9 @@ def add_document(
             "select id from promises where document_id = ? and review_state != 'superseded'",
             [replaces],
         ).fetchall()
+        repeated = set(new_ids)
         for (pid,) in stale:
-            if pid in set(new_ids):
+            if pid in repeated:
                 continue
             old_state = db["promises"].get(pid)["review_state"]
             db["promises"].update(pid, {"review_state": "superseded"})
@@ -265,7 +309,7 @@ def add_document(
     return result
 
 
-def _promise_row(p: Promise, pid: str, deal_id: str, doc_id: int) -> dict:
+def _promise_row(p: Promise, pid: str, deal_id: str, doc_id: int, stamp: str) -> dict:
     return {
         "id": pid,
         "deal_id": deal_id,
@@ -302,7 +346,7 @@ def _promise_row(p: Promise, pid: str, deal_id: str, doc_id: int) -> dict:
         "period_due_business": int(bool(p.period_due_business)),
         "action": p.action,
         "review_state": "candidate",
-        "created_at": now(),
+        "created_at": stamp,
     }
 
 
