@@ -512,8 +512,11 @@ def run_audit(db, as_of: date, settings=None, confirmed_only: bool = False,
     if ids:
         from .parallel import audit_in_parallel
 
+        # Each worker stores its snapshot rows in its own file in this folder, which the
+        # stage merges into the ledger when publishing.
         parts = ((chunk, None) for chunk in audit_in_parallel(
-            _ledger_file(db), ids, as_of, settings, confirmed_only, jobs, lines=on_lines is not None))
+            _ledger_file(db), ids, as_of, settings, confirmed_only, jobs,
+            lines=on_lines is not None, stage_dir=stage.worker_dir() if stage else None))
     else:
         parts = ((None, part) for part in iter_audit(db, as_of, settings, confirmed_only, deal_id,
                                                      outcome.deals))
@@ -534,8 +537,8 @@ def run_audit(db, as_of: date, settings=None, confirmed_only: bool = False,
                 outcome.counts[status] = outcome.counts.get(status, 0) + n
             outcome.promise_count += chunk.promise_count
             outcome.record_count += chunk.record_count
-            if stage is not None and chunk.packed is not None:
-                stage.add_packed(chunk.packed, chunk.counts)
+            if stage is not None and chunk.staged:
+                stage.add_counts(chunk.counts)
             elif stage is not None:
                 stage.add(chunk.results, chunk.matches, chunk.contacts)
             if on_lines is not None:
@@ -666,7 +669,8 @@ class AuditLine:
 class AuditChunk:
     """What a run of deals' audit comes to: verdicts by status, how many promises and
     records, and (when asked) the snapshot's rows (``store.snapshot_rows``, and each
-    deal's last contact; or ``packed``) and the ``AuditLine``s the audit command prints."""
+    deal's last contact), unless ``staged`` in a worker's ``store.StageFile``, and the
+    ``AuditLine``s the audit command prints."""
 
     counts: dict = field(default_factory=dict)
     promise_count: int = 0
@@ -675,7 +679,7 @@ class AuditChunk:
     matches: list = field(default_factory=list)
     lines: list = field(default_factory=list)
     contacts: list = field(default_factory=list)
-    packed: Optional[bytes] = None
+    staged: bool = False
 
     def add(self, part: DealAudit, rows: Optional[date], lines: bool) -> None:
         """rows: the audit's as-of date, to make the snapshot's rows (None: no rows)."""
@@ -697,11 +701,12 @@ class AuditChunk:
         if lines:
             self.lines.extend(audit_lines(part))
 
-    def pack(self) -> None:
-        """Hand the snapshot rows over as ``packed`` (``store.pack_snapshot_rows``), which
-        ``store.SnapshotStage.add_packed`` stores at a fraction of the cost of the rows."""
-        self.packed = store.pack_snapshot_rows(self.results, self.matches, self.contacts)
+    def stage(self, stage_file) -> None:
+        """Store the snapshot rows in ``stage_file`` (a ``store.StageFile``) instead of
+        handing them over: they cost more to send between processes than to store."""
+        stage_file.add(self.results, self.matches, self.contacts)
         self.results, self.matches, self.contacts = [], [], []
+        self.staged = True
 
 
 def week_digests(verdicts: dict, as_of: date) -> dict:

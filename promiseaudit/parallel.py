@@ -96,37 +96,45 @@ def read_in_parallel(paths: Sequence, jobs: int, model: Optional[str],
 DEALS_PER_TASK = 500
 
 
-def _start_audit_worker(path: str, as_of, settings, confirmed_only: bool) -> None:
+def _start_audit_worker(path: str, as_of, settings, confirmed_only: bool,
+                        stage_dir: Optional[str]) -> None:
     from .api import audit_context
-    from .ledger import open_reader, queries
+    from .ledger import open_reader, queries, store
 
     db = open_reader(path)
+    stage = (store.StageFile(os.path.join(stage_dir, f"worker-{os.getpid()}.db"))
+             if stage_dir else None)
     _AUDIT.update(db=db, as_of=as_of, settings=settings, confirmed_only=confirmed_only,
-                  deals=queries.deals(db), context=audit_context(db, as_of))
+                  deals=queries.deals(db), context=audit_context(db, as_of), stage=stage)
 
 
 def _audit_some(ids: list, lines: bool):
-    """An ``api.AuditChunk`` of the deals ``ids``: counts, snapshot rows, printed lines;
-    never the verdicts themselves, which cost more to send between processes than to make.
-    The snapshot rows come packed (``AuditChunk.pack``), for this process has time to spare
-    and the one storing the snapshot has none."""
+    """An ``api.AuditChunk`` of the deals ``ids``: counts and printed lines; never the
+    verdicts themselves, which cost more to send between processes than to make. The
+    snapshot rows (when the audit stores one) go to this worker's own staging file
+    (``store.StageFile``), for this process has time to spare and the one storing the
+    snapshot has none."""
     from .api import AuditChunk, iter_audit
 
     a = _AUDIT
     chunk = AuditChunk()
+    rows = a["as_of"] if a["stage"] is not None else None
     for part in iter_audit(a["db"], a["as_of"], a["settings"], a["confirmed_only"], deals=a["deals"],
                            ids=ids, context=a["context"]):
-        chunk.add(part, rows=a["as_of"], lines=lines)
-    chunk.pack()
+        chunk.add(part, rows=rows, lines=lines)
+    if a["stage"] is not None:
+        chunk.stage(a["stage"])
     return chunk
 
 
 def audit_in_parallel(path: str, ids: Sequence[str], as_of, settings, confirmed_only: bool,
-                      jobs: int, lines: bool = False) -> Iterator:
+                      jobs: int, lines: bool = False, stage_dir: Optional[str] = None) -> Iterator:
     """Audit the deals ``ids`` of the ledger file ``path`` in ``jobs`` worker processes,
     each reading the ledger read-only; ``api.AuditChunk``s come back in the order of
-    ``ids``, so the snapshot's rows are those of an audit in one process."""
+    ``ids``. stage_dir: where each worker keeps its snapshot rows (a ``store.StageFile``
+    of its own; ``store.SnapshotStage.worker_dir``); None: no snapshot is stored. Every
+    worker has committed its rows and ended once this is exhausted."""
     tasks = [(list(ids[i:i + DEALS_PER_TASK]), lines) for i in range(0, len(ids), DEALS_PER_TASK)]
     with _pool(jobs, ["promiseaudit.api", "promiseaudit.audit"], _start_audit_worker,
-               (str(path), as_of, settings, confirmed_only)) as pool:
+               (str(path), as_of, settings, confirmed_only, stage_dir)) as pool:
         yield from _in_order(pool, _audit_some, tasks, 2 * jobs)

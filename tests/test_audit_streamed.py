@@ -260,18 +260,74 @@ def ledger_file(ledger, tmp_path):
     return open_ledger(path)
 
 
-def test_a_parallel_audit_stores_the_snapshot_of_one_process(ledger_file, monkeypatch):
+@pytest.fixture
+def temp_dir(tmp_path, monkeypatch):
+    """A temporary folder of the test's own, where the workers' staging files go."""
+    import tempfile
+
+    folder = tmp_path / "tmp"
+    folder.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(folder))
+    return folder
+
+
+@pytest.mark.parametrize("jobs,merged", [(2, 8), (3, 1)])
+def test_a_parallel_audit_stores_the_snapshot_of_one_process(ledger_file, monkeypatch,
+                                                             temp_dir, jobs, merged):
+    """Each worker stores its rows in a file of its own; the files are merged into the
+    ledger in one process's order (merged: how many are merged as they are, the rest
+    copied into the stage first), and removed afterwards."""
     from promiseaudit import parallel
 
-    monkeypatch.setattr(parallel, "DEALS_PER_TASK", 3)  # four tasks for two workers
+    monkeypatch.setattr(parallel, "DEALS_PER_TASK", 3)  # four tasks for the workers
+    monkeypatch.setattr(store.SnapshotStage, "MERGED_FILES", merged)
     one_lines, two_lines = [], []
     one = api.run_audit(ledger_file, AS_OF, keep=False, on_lines=one_lines.extend, jobs=1)
-    two = api.run_audit(ledger_file, AS_OF, keep=False, on_lines=two_lines.extend, jobs=2)
+    two = api.run_audit(ledger_file, AS_OF, keep=False, on_lines=two_lines.extend, jobs=jobs)
     assert (two.counts, two.promise_count, two.record_count) == (one.counts, one.promise_count,
                                                                  one.record_count)
     assert two.run_id != one.run_id
     assert _snapshot(ledger_file, two.run_id) == _snapshot(ledger_file, one.run_id)
+    contacts = "select deal_id, last_contact from audit_contacts where run_id = ? order by rowid"
+    assert (ledger_file.execute(contacts, [two.run_id]).fetchall()
+            == ledger_file.execute(contacts, [one.run_id]).fetchall() != [])
     assert two_lines == one_lines and len(one_lines) == one.promise_count
+    assert list(temp_dir.glob("promiseaudit-*")) == []
+    assert not [r for r in ledger_file.execute("PRAGMA database_list") if r[1] != "main"]
+
+
+def test_a_parallel_audit_that_fails_leaves_no_snapshot_and_no_files(ledger_file, monkeypatch,
+                                                                      temp_dir):
+    from promiseaudit import parallel
+
+    monkeypatch.setattr(parallel, "DEALS_PER_TASK", 3)
+
+    def full_disk(self, run_id):
+        raise sqlite3.OperationalError("database or disk is full")
+
+    monkeypatch.setattr(store.SnapshotStage, "_copy_rows", full_disk)
+    with pytest.raises(sqlite3.OperationalError):
+        api.run_audit(ledger_file, AS_OF, keep=False, jobs=2)
+    assert ledger_file.execute("select count(*) from audit_runs").fetchone()[0] == 0
+    assert list(temp_dir.glob("promiseaudit-*")) == []
+
+
+def test_worker_files_left_by_a_killed_audit_are_removed_by_the_next(ledger_file, monkeypatch,
+                                                                       temp_dir):
+    """An audit killed before it could tidy up leaves its workers' folder behind; the next
+    parallel audit removes the folders of audits whose process is gone, and no other."""
+    import os
+
+    from promiseaudit import parallel
+
+    monkeypatch.setattr(parallel, "DEALS_PER_TASK", 3)
+    gone = temp_dir / "promiseaudit-audit-99999999-abc"  # above Linux's highest process id
+    alive = temp_dir / f"promiseaudit-audit-{os.getppid()}-def"
+    for folder in (gone, alive):
+        folder.mkdir()
+        (folder / "worker-1.db").write_bytes(b"rows")
+    assert api.run_audit(ledger_file, AS_OF, keep=False, jobs=2).run_id is not None
+    assert list(temp_dir.glob("promiseaudit-*")) == [alive]
 
 
 def test_a_small_ledger_is_audited_in_this_process(ledger_file, monkeypatch):

@@ -5,11 +5,15 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
+import shutil
 import sqlite3
+import tempfile
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
+from pathlib import Path
 from typing import Iterable, Optional, Sequence
 
 from ..errors import LedgerError
@@ -699,19 +703,48 @@ def _stage_rows(con, schema: str, results: list, matches: list, contacts: Sequen
                     ((m[0], seq + i, *m[1:]) for i, m in enumerate(matches)))
 
 
-def pack_snapshot_rows(results: list, matches: list, contacts: Sequence) -> bytes:
-    """Some parts' snapshot rows as a serialized SQLite database of staging tables, which
-    ``SnapshotStage.add_packed`` copies in C: a worker process of a parallel audit sends
-    this instead of millions of pickled tuples."""
-    con = sqlite3.connect(":memory:")
-    try:
+class StageFile:
+    """A worker process's own staging database (the tables of ``_STAGE_TABLES``) in the
+    folder ``SnapshotStage.worker_dir`` gives: a worker of a parallel audit stores its
+    snapshot rows there itself, a part at a time, and ``SnapshotStage.publish`` merges
+    every worker's file into the ledger, so the process storing the snapshot neither
+    receives nor stages them. No journal and no syncing: it is thrown away after the
+    audit. Each ``add`` is committed before the part's counts are handed back."""
+
+    def __init__(self, path):
+        self.con = sqlite3.connect(str(path))
+        self.con.execute("PRAGMA journal_mode = OFF")
+        self.con.execute("PRAGMA synchronous = OFF")
+        self.con.execute(f"PRAGMA cache_size = -{SnapshotStage.CACHE_KIB // 4}")
         for sql in _STAGE_TABLES:
-            con.execute(sql.format(s="main"))
-        with con:
-            _stage_rows(con, "main", results, matches, contacts, 0)
-        return con.serialize()
-    finally:
-        con.close()
+            self.con.execute(sql.format(s="main"))
+        self._seq = 0
+
+    def add(self, results: list, matches: list, contacts: Sequence = ()) -> None:
+        with self.con:
+            _stage_rows(self.con, "main", results, matches, contacts, self._seq)
+        self._seq += len(matches)
+
+    def close(self) -> None:
+        self.con.close()
+
+
+_STAGE_PREFIX = "promiseaudit-audit-"
+
+
+def _remove_orphan_stages() -> None:
+    """Remove the worker folders of audits whose process is gone (killed before it could
+    remove its own): the folder's name carries the process id of the audit it served."""
+    for folder in Path(tempfile.gettempdir()).glob(f"{_STAGE_PREFIX}*"):
+        pid = folder.name[len(_STAGE_PREFIX):].partition("-")[0]
+        if not pid.isdigit() or int(pid) == os.getpid():
+            continue
+        try:
+            os.kill(int(pid), 0)
+        except ProcessLookupError:
+            shutil.rmtree(folder, ignore_errors=True)
+        except OSError:
+            pass  # another user's process, alive
 
 
 class _LedgerMoved(Exception):
@@ -735,6 +768,7 @@ class SnapshotStage:
     # while staging and while publishing: the default 2 MB makes each index of the
     # ledger's match and result tables read and write the same pages again and again.
     CACHE_KIB = 262_144
+    MERGED_FILES = 8
 
     def __init__(self, db):
         self.db = db
@@ -743,6 +777,8 @@ class SnapshotStage:
         self._matches: list = []
         self._contacts: list = []
         self._seq = 0
+        self._dir: Optional[str] = None
+        self._sources: list = [self.SCHEMA]
         self._detach()
         s = self.SCHEMA
         db.execute(f"ATTACH DATABASE '' AS {s}")  # '': a private file, deleted when closed
@@ -764,16 +800,30 @@ class SnapshotStage:
         if len(self._results) + len(self._matches) >= self.BATCH:
             self.flush()
 
-    def add_packed(self, packed: bytes, counts: dict) -> None:
-        """The rows of some parts as ``pack_snapshot_rows`` packed them, after the parts
-        added before; counts: their verdicts by status."""
-        self.flush()
+    def worker_dir(self) -> str:
+        """A new folder for the ``StageFile``s of a parallel audit's worker processes,
+        removed with the stage (``discard``, also after ``publish``)."""
+        if self._dir is None:
+            _remove_orphan_stages()
+            self._dir = tempfile.mkdtemp(prefix=f"{_STAGE_PREFIX}{os.getpid()}-")
+        return self._dir
+
+    def add_counts(self, counts: dict) -> None:
+        """The verdicts by status of parts a worker stored in its ``StageFile``."""
         for status, n in counts.items():
             self.counts[status] = self.counts.get(status, 0) + n
+
+    def _worker_files(self) -> list:
+        if self._dir is None:
+            return []
+        return sorted(str(p) for p in Path(self._dir).glob("*.db"))
+
+    def _absorb(self, path: str) -> None:
+        """Copy a worker's staged rows into this stage, after the parts added before."""
+        self.flush()
         db, s = self.db, self.SCHEMA
-        db.execute("ATTACH DATABASE ':memory:' AS snapshot_part")
+        db.execute("ATTACH DATABASE ? AS snapshot_part", [path])
         try:
-            db.conn.deserialize(packed, name="snapshot_part")
             with db.atomic():
                 db.execute(f"insert into {s}.results select * from snapshot_part.results")
                 db.execute(f"insert into {s}.contacts select * from snapshot_part.contacts")
@@ -799,6 +849,14 @@ class SnapshotStage:
         (``start_audit``). RETURNS the run id."""
         self.flush()
         db = self.db
+        files = self._worker_files()
+        # SQLite attaches at most 10 databases at once: beyond MERGED_FILES worker files,
+        # the rest are copied into this stage first.
+        for path in files[self.MERGED_FILES:]:
+            self._absorb(path)
+        for i, path in enumerate(files[:self.MERGED_FILES]):
+            db.execute("ATTACH DATABASE ? AS " + f"snapshot_worker{i}", [path])
+            self._sources.append(f"snapshot_worker{i}")
         cache = db.execute("PRAGMA main.cache_size").fetchone()[0]
         keys = db.execute("PRAGMA foreign_keys").fetchone()[0]
         db.execute(f"PRAGMA main.cache_size = -{self.CACHE_KIB}")
@@ -843,26 +901,43 @@ class SnapshotStage:
         return run_id
 
     def _copy_rows(self, run_id: int) -> None:
-        db, s = self.db, self.SCHEMA
-        db.execute(f"insert into audit_results (run_id, {RESULT_COLUMNS}) select ?, "
-                   f"{RESULT_COLUMNS} from {s}.results order by promise_id", [run_id])
-        db.execute(f"insert into audit_contacts select ?, deal_id, last_contact "
-                   f"from {s}.contacts order by deal_id", [run_id])
+        """Each source (this stage and the worker files) is kept in the order the snapshot
+        is stored in, and SQLite merges them in that order (a compound SELECT whose ORDER
+        BY each side's key already gives) instead of sorting: rows of one record or deal
+        are all in one source, so the merged order is that of an audit in one process."""
+        db = self.db
+
+        def merged(columns: str, table: str, order: str) -> str:
+            return " union all ".join(f"select ? as run_id, {columns} from {s}.{table}"
+                                      for s in self._sources) + f" order by {order}"
+
+        n = len(self._sources)
+        db.execute(f"insert into audit_results (run_id, {RESULT_COLUMNS}) "
+                   + merged(RESULT_COLUMNS, "results", "promise_id"), [run_id] * n)
+        db.execute("insert into audit_contacts " + merged("deal_id, last_contact", "contacts",
+                                                          "deal_id"), [run_id] * n)
         db.execute("insert into matches (run_id, delivery_id, promise_id, kind, score, "
-                   "reason, rule_id, candidates) select ?, delivery_id, promise_id, kind, "
-                   f"score, reason, rule_id, candidates from {s}.matches "
-                   "order by delivery_id, seq", [run_id])
+                   "reason, rule_id, candidates) "
+                   + merged("delivery_id, promise_id, kind, score, reason, rule_id, candidates",
+                            "matches", "delivery_id"), [run_id] * n)
 
     def discard(self) -> None:
-        """Drop what was staged (also after ``publish``)."""
+        """Drop what was staged (also after ``publish``), the worker files too."""
         self._results, self._matches, self._contacts = [], [], []
         self._detach()
+        self._sources = [self.SCHEMA]
+        if self._dir is not None:
+            shutil.rmtree(self._dir, ignore_errors=True)
+            self._dir = None
 
     def _detach(self) -> None:
-        names = {row[1] for row in self.db.execute("PRAGMA database_list").fetchall()}
-        for name in (self.SCHEMA, "snapshot_part"):
-            if name in names:
-                self.db.execute(f"DETACH DATABASE {name}")
+        for name in self._attached():
+            self.db.execute(f"DETACH DATABASE {name}")
+
+    def _attached(self) -> list:
+        names = [row[1] for row in self.db.execute("PRAGMA database_list").fetchall()]
+        return [n for n in names if n in (self.SCHEMA, "snapshot_part")
+                or n.startswith("snapshot_worker")]
 
 
 def _match_rows(run_id: int, matches):
