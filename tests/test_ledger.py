@@ -21,14 +21,15 @@ def test_new_ledger_has_schema_wal_and_foreign_keys(db_path):
         "0001_initial", "0002_wal", "0003_waiver_revocation", "0004_extracted_events",
         "0005_tiers_measures_events", "0006_imports", "0007_dismissals", "0008_link_rules",
         "0009_matches", "0010_views", "0011_record_deal_reason", "0012_promise_action",
-            "0013_ledger_version", "0014_lean_match_indexes"]
+            "0013_ledger_version", "0014_lean_match_indexes",
+            "0015_no_match_index_by_record"]
     assert db.execute("pragma user_version").fetchone()[0] == SCHEMA_VERSION
 
 
 def test_reopening_applies_nothing_twice(db_path):
     open_ledger(db_path)
     db = open_ledger(db_path)
-    assert len(migrations.applied(db)) == 14
+    assert len(migrations.applied(db)) == 15
 
 
 def test_not_a_ledger_is_a_clear_error(tmp_path):

@@ -14,13 +14,13 @@ def test_version_1_ledger_upgrades(tmp_path):
     path = tmp_path / "old.db"
     shutil.copy(V1, path)
     db = open_ledger(path)
-    assert [m.name for m in migrations.applied(db)][-1] == "0014_lean_match_indexes"
-    # Dropping two indexes (0014) changes nothing older promiseaudit reads: version 7.
+    assert [m.name for m in migrations.applied(db)][-1] == "0015_no_match_index_by_record"
+    # Dropping indexes (0014, 0015) changes nothing older promiseaudit reads: version 7.
     assert db.execute("pragma user_version").fetchone()[0] == SCHEMA_VERSION == 7
     indexes = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'index' "
                                         "AND tbl_name = 'matches'")}
     assert "idx_matches_run_delivery" in indexes
-    assert not indexes & {"idx_matches_run", "idx_matches_promise"}
+    assert not indexes & {"idx_matches_run", "idx_matches_promise", "idx_matches_delivery"}
     assert "deal_reason" in db["deliveries"].columns_dict
     assert db.journal_mode == "wal"
     (p,) = queries.promises(db)

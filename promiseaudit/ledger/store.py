@@ -856,6 +856,7 @@ class SnapshotStage:
             self._absorb(path)
         for i, path in enumerate(files[:self.MERGED_FILES]):
             db.execute("ATTACH DATABASE ? AS " + f"snapshot_worker{i}", [path])
+            db.execute(f"PRAGMA snapshot_worker{i}.cache_size = -{self.CACHE_KIB // 4}")
             self._sources.append(f"snapshot_worker{i}")
         cache = db.execute("PRAGMA main.cache_size").fetchone()[0]
         keys = db.execute("PRAGMA foreign_keys").fetchone()[0]
