@@ -713,6 +713,8 @@ class StageFile:
 
     def __init__(self, path):
         self.con = sqlite3.connect(str(path))
+        # Larger pages than the ledger's: fewer splits for rows written once, read once.
+        self.con.execute(f"PRAGMA page_size = {SnapshotStage.PAGE_SIZE}")
         self.con.execute("PRAGMA journal_mode = OFF")
         self.con.execute("PRAGMA synchronous = OFF")
         self.con.execute(f"PRAGMA cache_size = -{SnapshotStage.CACHE_KIB // 4}")
@@ -769,6 +771,7 @@ class SnapshotStage:
     # ledger's match and result tables read and write the same pages again and again.
     CACHE_KIB = 262_144
     MERGED_FILES = 8
+    PAGE_SIZE = 16_384
 
     def __init__(self, db):
         self.db = db
@@ -782,6 +785,7 @@ class SnapshotStage:
         self._detach()
         s = self.SCHEMA
         db.execute(f"ATTACH DATABASE '' AS {s}")  # '': a private file, deleted when closed
+        db.execute(f"PRAGMA {s}.page_size = {self.PAGE_SIZE}")
         db.execute(f"PRAGMA {s}.journal_mode = OFF")
         db.execute(f"PRAGMA {s}.synchronous = OFF")
         db.execute(f"PRAGMA {s}.cache_size = -{self.CACHE_KIB // 4}")
