@@ -152,10 +152,11 @@ def test_stored_snapshot_is_the_one_a_whole_ledger_audit_stores(ledger):
     with ledger.atomic():
         old_run = store.store_audit_run(ledger, AS_OF, {}, before.verdicts,
                                         api.record_matches(before))
+    old, old_statuses = _snapshot(ledger, old_run), queries.snapshot_statuses(ledger, old_run)
     new_run = api.run_audit(ledger, AS_OF, keep=False).run_id
     assert new_run == old_run + 1
-    assert _snapshot(ledger, new_run) == _snapshot(ledger, old_run)
-    assert queries.snapshot_statuses(ledger, new_run) == queries.snapshot_statuses(ledger, old_run)
+    assert _snapshot(ledger, new_run) == old
+    assert queries.snapshot_statuses(ledger, new_run) == old_statuses
 
 
 @pytest.mark.parametrize("per_read", [1, 5, 1000])
@@ -193,6 +194,28 @@ def test_keep_false_holds_only_the_counts(ledger):
     assert light.run_id is not None
 
 
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_only_the_newest_audit_keeps_its_matches(ledger_file, monkeypatch, temp_dir, jobs):
+    """Nothing reads an earlier audit's matches, so a new audit replaces them: the ledger
+    does not grow by millions of rows per audit. Earlier audits keep their verdicts."""
+    from promiseaudit import parallel
+
+    monkeypatch.setattr(parallel, "DEALS_PER_TASK", 3)
+    first = api.run_audit(ledger_file, AS_OF, keep=False, jobs=jobs)
+    n = ledger_file.execute("select count(*) from matches").fetchone()[0]
+    assert n > 0
+    second = api.run_audit(ledger_file, AS_OF, keep=False, jobs=jobs)
+    per_run = dict(ledger_file.execute("select run_id, count(*) from matches group by run_id"))
+    assert per_run == {second.run_id: n}
+    statuses = queries.snapshot_statuses(ledger_file, first.run_id)
+    assert statuses and statuses == queries.snapshot_statuses(ledger_file, second.run_id)
+    assert queries.matches(ledger_file) == queries.matches(ledger_file, second.run_id)
+    # A report's own audit stores its snapshot the same way.
+    third = api.save_snapshot(ledger_file, api.load_audit_data(ledger_file, AS_OF, save=False))
+    per_run = dict(ledger_file.execute("select run_id, count(*) from matches group by run_id"))
+    assert per_run == {third: n}
+
+
 def test_an_audit_that_fails_midway_stores_no_snapshot(ledger):
     runs = ledger.execute("select count(*) from audit_runs").fetchone()[0]
 
@@ -215,6 +238,7 @@ def test_a_ledger_changed_during_the_audit_still_gets_its_snapshot_checked(ledge
     each row against the ledger; when it changed meanwhile, the rows are checked and the
     run keeps the version the audit read, so reports from it are refused as out of date."""
     quiet = api.run_audit(ledger, AS_OF, keep=False)
+    quiet_rows = _snapshot(ledger, quiet.run_id)
     read = []
 
     def change(part):
@@ -223,7 +247,7 @@ def test_a_ledger_changed_during_the_audit_still_gets_its_snapshot_checked(ledge
             store.upsert_deal(ledger, Deal("D-NEW", "Customer new", "Ana"))
 
     moved = api.run_audit(ledger, AS_OF, keep=False, on_deal=change)
-    assert _snapshot(ledger, moved.run_id) == _snapshot(ledger, quiet.run_id)
+    assert _snapshot(ledger, moved.run_id) == quiet_rows
     stored = ledger.execute("select ledger_version from audit_runs where id = ?",
                             [moved.run_id]).fetchone()[0]
     assert stored == read[0] != store.ledger_version(ledger)
@@ -283,11 +307,12 @@ def test_a_parallel_audit_stores_the_snapshot_of_one_process(ledger_file, monkey
     monkeypatch.setattr(store.SnapshotStage, "MERGED_FILES", merged)
     one_lines, two_lines = [], []
     one = api.run_audit(ledger_file, AS_OF, keep=False, on_lines=one_lines.extend, jobs=1)
+    one_rows = _snapshot(ledger_file, one.run_id)
     two = api.run_audit(ledger_file, AS_OF, keep=False, on_lines=two_lines.extend, jobs=jobs)
     assert (two.counts, two.promise_count, two.record_count) == (one.counts, one.promise_count,
                                                                  one.record_count)
     assert two.run_id != one.run_id
-    assert _snapshot(ledger_file, two.run_id) == _snapshot(ledger_file, one.run_id)
+    assert _snapshot(ledger_file, two.run_id) == one_rows
     contacts = "select deal_id, last_contact from audit_contacts where run_id = ? order by rowid"
     assert (ledger_file.execute(contacts, [two.run_id]).fetchall()
             == ledger_file.execute(contacts, [one.run_id]).fetchall() != [])

@@ -283,10 +283,13 @@ class Matcher:
         shared = self.timed_promises(d)
         if shared:
             pri = f" ({d.priority})" if d.priority else ""
+            # The promises are the match's candidates (stored beside the reason), not
+            # repeated in it: the reason is stored once per promise the ticket counts for.
+            which = ("the response or fix-time promise" if len(shared) == 1 else
+                     f"each of the {len(shared)} response or fix-time promises")
             return _made(delivery_id, shared[0], 0.9,
-                         f"help-desk ticket{pri} with timestamps; counts toward every "
-                         f"response or fix-time promise of deal {d.deal_id} it fits: "
-                         f"{', '.join(shared)}", False, tuple(shared))
+                         f"help-desk ticket{pri} with timestamps; counts toward {which} of "
+                         f"deal {d.deal_id} it fits", False, tuple(shared))
         deal = index.deal
         if (deal and deal.signed_on and d.delivered_on
                 and d.delivered_on < deal.signed_on - timedelta(days=EARLY_GRACE_DAYS)):
