@@ -363,3 +363,15 @@ def test_a_small_ledger_is_audited_in_this_process(ledger_file, monkeypatch):
 
     monkeypatch.setattr(parallel, "audit_in_parallel", no_workers)
     assert api.run_audit(ledger_file, AS_OF, keep=False, jobs=2).promise_count > 0
+
+
+def test_a_full_temporary_folder_is_named_as_such(tmp_path):
+    """A worker's staging file that cannot grow (here: capped at a few pages) stops the
+    audit with a message about the temporary folder, not about the ledger's disk."""
+    stage = store.StageFile(tmp_path / "part.db")
+    stage.con.execute("PRAGMA max_page_count = 4")
+    rows = [(f"P{i:05d}", "kept", None, "rule", "{}" * 400, None, "D-1", "support",
+             "confirmed", None) for i in range(200)]
+    with pytest.raises(LedgerError, match="temporary folder .* is full.*nothing was stored"):
+        stage.add(rows, [])
+    stage.close()

@@ -11,6 +11,7 @@ import shutil
 import sqlite3
 import tempfile
 import unicodedata
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 from pathlib import Path
@@ -734,8 +735,9 @@ class StageFile:
         self._seq = 0
 
     def add(self, results: list, matches: list, contacts: Sequence = ()) -> None:
-        with self.con:
-            _stage_rows(self.con, "main", results, matches, contacts, self._seq)
+        with _staging_space():
+            with self.con:
+                _stage_rows(self.con, "main", results, matches, contacts, self._seq)
         self._seq += len(matches)
 
     def close(self) -> None:
@@ -743,6 +745,22 @@ class StageFile:
 
 
 _STAGE_PREFIX = "promiseaudit-audit-"
+
+
+@contextmanager
+def _staging_space():
+    """A full temporary folder while the snapshot is staged: said as such (the ledger
+    itself is untouched), not as a full ledger disk."""
+    try:
+        yield
+    except sqlite3.OperationalError as e:
+        if "full" not in str(e).lower():
+            raise
+        raise LedgerError(
+            f"The temporary folder {tempfile.gettempdir()} is full: the audit needs room "
+            "there for its snapshot before storing it (about 2 GB for 1,000,000 promises); "
+            "nothing was stored. Free some space, or point TMPDIR at a larger folder, and "
+            "run the audit again") from None
 
 
 def _remove_orphan_stages() -> None:
@@ -852,7 +870,7 @@ class SnapshotStage:
     def flush(self) -> None:
         if not (self._results or self._matches or self._contacts):
             return
-        with self.db.atomic():
+        with _staging_space(), self.db.atomic():
             _stage_rows(self.db.conn, self.SCHEMA, self._results, self._matches,
                         self._contacts, self._seq)
         self._seq += len(self._matches)
