@@ -705,14 +705,31 @@ _STAGE_TABLES = (
 )
 
 
+@contextmanager
+def _staging_space():
+    """A full temporary folder while the snapshot is staged: said as such (the ledger
+    itself is untouched), not as a full ledger disk."""
+    try:
+        yield
+    except sqlite3.OperationalError as e:
+        if "full" not in str(e).lower():
+            raise
+        raise LedgerError(
+            f"The temporary folder {tempfile.gettempdir()} is full: the audit needs room "
+            "there for its snapshot before storing it (about 2 GB for 1,000,000 promises); "
+            "nothing was stored. Free some space, or point TMPDIR at a larger folder, and "
+            "run the audit again") from None
+
+
 def _stage_rows(con, schema: str, results: list, matches: list, contacts: Sequence,
                 seq: int) -> None:
     """Insert one part's rows into the staging tables of ``schema``; matches are numbered
     from ``seq`` on."""
-    con.executemany(f"insert into {schema}.results values (?{', ?' * 9})", results)
-    con.executemany(f"insert into {schema}.contacts values (?, ?)", contacts)
-    con.executemany(f"insert into {schema}.matches values (?, ?, ?, ?, ?, ?, ?, ?)",
-                    ((m[0], seq + i, *m[1:]) for i, m in enumerate(matches)))
+    with _staging_space():
+        con.executemany(f"insert into {schema}.results values (?{', ?' * 9})", results)
+        con.executemany(f"insert into {schema}.contacts values (?, ?)", contacts)
+        con.executemany(f"insert into {schema}.matches values (?, ?, ?, ?, ?, ?, ?, ?)",
+                        ((m[0], seq + i, *m[1:]) for i, m in enumerate(matches)))
 
 
 class StageFile:
@@ -735,9 +752,8 @@ class StageFile:
         self._seq = 0
 
     def add(self, results: list, matches: list, contacts: Sequence = ()) -> None:
-        with _staging_space():
-            with self.con:
-                _stage_rows(self.con, "main", results, matches, contacts, self._seq)
+        with self.con:
+            _stage_rows(self.con, "main", results, matches, contacts, self._seq)
         self._seq += len(matches)
 
     def close(self) -> None:
@@ -745,22 +761,6 @@ class StageFile:
 
 
 _STAGE_PREFIX = "promiseaudit-audit-"
-
-
-@contextmanager
-def _staging_space():
-    """A full temporary folder while the snapshot is staged: said as such (the ledger
-    itself is untouched), not as a full ledger disk."""
-    try:
-        yield
-    except sqlite3.OperationalError as e:
-        if "full" not in str(e).lower():
-            raise
-        raise LedgerError(
-            f"The temporary folder {tempfile.gettempdir()} is full: the audit needs room "
-            "there for its snapshot before storing it (about 2 GB for 1,000,000 promises); "
-            "nothing was stored. Free some space, or point TMPDIR at a larger folder, and "
-            "run the audit again") from None
 
 
 def _remove_orphan_stages() -> None:
@@ -857,7 +857,7 @@ class SnapshotStage:
         db, s = self.db, self.SCHEMA
         db.execute("ATTACH DATABASE ? AS snapshot_part", [path])
         try:
-            with db.atomic():
+            with _staging_space(), db.atomic():
                 db.execute(f"insert into {s}.results select * from snapshot_part.results")
                 db.execute(f"insert into {s}.contacts select * from snapshot_part.contacts")
                 db.execute(f"insert into {s}.matches select delivery_id, seq + ?, promise_id, "
@@ -870,7 +870,7 @@ class SnapshotStage:
     def flush(self) -> None:
         if not (self._results or self._matches or self._contacts):
             return
-        with _staging_space(), self.db.atomic():
+        with self.db.atomic():
             _stage_rows(self.db.conn, self.SCHEMA, self._results, self._matches,
                         self._contacts, self._seq)
         self._seq += len(self._matches)
