@@ -207,19 +207,26 @@ def deliveries(db, deal_id: Optional[str] = None, include_undone: bool = False,
     if where:
         sql += " where " + " and ".join(where)
     sql += " order by id"
-    d, dt, new, why = _d, _dt, object.__new__, _dismissal
+    day, stamp, new, why, fill = (date.fromisoformat, datetime.fromisoformat, object.__new__,
+                                  _dismissal, object.__setattr__)
     out = []
     for r in db.execute(sql, params):
         # A frozen dataclass's __init__ sets each field through object.__setattr__, which
-        # dominates loading a million records; filling __dict__ gives the same object.
+        # dominates loading a million records; giving it its fields as one dict makes the
+        # same object.
         rec = new(Delivery)
-        rec.__dict__.update(
-            id=r[0], deal_id=r[1], category=r[2], delivered_on=d(r[3]), description=r[4],
-            quantity=r[5], value=r[6], reference=r[7], promise_id=r[8], priority=r[9],
-            opened_at=dt(r[10]), responded_at=dt(r[11]), resolved_at=dt(r[12]),
-            source_file=r[13], source_row=r[14], import_id=r[15],
-            export_key=keys.get(r[15], ""), dismissed=why(r[16], r[17], r[18]) if r[16] else None,
-            value_unit=r[19], value_kind=r[20], record_type=r[21], deal_reason=r[22])
+        fill(rec, "__dict__", {
+            "id": r[0], "deal_id": r[1], "category": r[2],
+            "delivered_on": day(r[3]) if r[3] else None, "description": r[4],
+            "quantity": r[5], "value": r[6], "reference": r[7], "promise_id": r[8],
+            "priority": r[9], "opened_at": stamp(r[10]) if r[10] else None,
+            "responded_at": stamp(r[11]) if r[11] else None,
+            "resolved_at": stamp(r[12]) if r[12] else None,
+            "source_file": r[13], "source_row": r[14], "import_id": r[15],
+            "export_key": keys.get(r[15], ""),
+            "dismissed": why(r[16], r[17], r[18]) if r[16] else None,
+            "value_unit": r[19], "value_kind": r[20], "record_type": r[21],
+            "deal_reason": r[22]})
         out.append(rec)
     return out
 
