@@ -375,3 +375,17 @@ def test_a_full_temporary_folder_is_named_as_such(tmp_path):
     with pytest.raises(LedgerError, match="temporary folder .* is full.*nothing was stored"):
         stage.add(rows, [])
     stage.close()
+
+
+def test_storing_a_snapshot_leaves_the_ledger_settings_as_they_were(ledger_file):
+    """Storing a snapshot changes the page cache, the foreign-key checks and how often the
+    ledger is synced to disk for its own transaction only: later writes are synced and
+    checked as before."""
+    def settings():
+        return [ledger_file.execute(f"PRAGMA {name}").fetchone()[0]
+                for name in ("main.synchronous", "main.cache_size", "foreign_keys")]
+
+    before = settings()
+    assert ledger_file.journal_mode == "wal" and before[2] == 1
+    api.run_audit(ledger_file, AS_OF, keep=False)
+    assert settings() == before
