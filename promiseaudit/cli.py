@@ -905,6 +905,33 @@ def history(ctx, entity_id):
                    f"{c['entity_id']}{detail}{note}")
 
 
+@main.command()
+@pass_ctx
+def compact(ctx):
+    """Give back the disk space the ledger file no longer uses.
+
+    What is deleted (an earlier audit's record matches, an undone import) leaves unused
+    room inside the file, which later writes reuse but the disk does not get back. This
+    rewrites the file without it; nothing stored changes. A large ledger takes a minute
+    or more, and needs about its own size free in the temporary folder (TMPDIR) and
+    beside the ledger while it runs.
+    """
+    from .ledger import store
+
+    before, after = store.compact(ctx.existing_db, ctx.db_path)
+    freed = before.size - after.size
+    if freed <= 0:
+        click.echo(f"The ledger {ctx.db_path} had no unused space to give back "
+                   f"({_megabytes(after.size)}).")
+    else:
+        click.echo(f"Ledger {ctx.db_path} compacted: {_megabytes(before.size)} -> "
+                   f"{_megabytes(after.size)} ({_megabytes(freed)} given back to the disk).")
+
+
+def _megabytes(n: int) -> str:
+    return f"{n / 1e9:,.1f} GB" if n >= 1e9 else f"{n / 1e6:,.1f} MB"
+
+
 # --- audit and reports ---------------------------------------------------------------
 
 
@@ -992,6 +1019,24 @@ def audit(ctx, as_of, as_json, confirmed_only, at_risk_days, windows, holidays, 
     for _, _, line, reason in rows:
         click.echo(line)
         click.echo(reason)
+    _suggest_compact(ctx)
+
+
+# Unused room in the ledger file worth mentioning after an audit (and a quarter of it).
+COMPACT_HINT_BYTES = 100_000_000
+
+
+def _suggest_compact(ctx) -> None:
+    from .ledger import is_read_only, store
+
+    db = ctx.existing_db
+    if is_read_only(db):
+        return
+    space = store.ledger_space(db)
+    if space.unused >= COMPACT_HINT_BYTES and space.unused >= space.size / 4:
+        click.echo(f"The ledger file holds {_megabytes(space.unused)} of unused space (from "
+                   "earlier audits or undone imports); `promiseaudit compact` gives it back "
+                   "to the disk.", err=True)
 
 
 def _write(output, content, what):

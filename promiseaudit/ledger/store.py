@@ -989,3 +989,48 @@ def _match_rows(run_id: int, matches):
         shared = m.promise_id is not None and not m.ambiguous and m.candidates
         for pid in (m.candidates if shared else (m.promise_id,)):
             yield (run_id, m.delivery_id, pid, m.kind, m.score, m.reason, m.rule_id, others)
+
+
+@dataclass(frozen=True)
+class LedgerSpace:
+    """How large a ledger file is and how much of it is unused (bytes): pages freed by
+    what was deleted (an earlier audit's matches, an undone import) stay in the file and
+    are reused by later writes; ``compact`` gives them back to the disk."""
+
+    size: int
+    unused: int
+
+
+def ledger_space(db) -> LedgerSpace:
+    page = db.execute("PRAGMA main.page_size").fetchone()[0]
+    pages = db.execute("PRAGMA main.page_count").fetchone()[0]
+    free = db.execute("PRAGMA main.freelist_count").fetchone()[0]
+    return LedgerSpace(pages * page, free * page)
+
+
+def compact(db, path: str) -> tuple[LedgerSpace, LedgerSpace]:
+    """Rewrite the ledger file without its unused pages (SQLite's VACUUM, one
+    transaction: on any failure the ledger is as it was). Nothing stored changes.
+    path: the file, for messages. RETURNS (space before, space after)."""
+    from . import is_read_only, ledger_error
+
+    if is_read_only(db):
+        raise LedgerError(f"The ledger {path} is read-only, so it cannot be compacted; ask "
+                          "for write access to the file and its folder")
+    before = ledger_space(db)
+    try:
+        db.execute("VACUUM")
+        if db.journal_mode == "wal":
+            # The rewritten pages went through the write-ahead log; move them into the
+            # file and empty the log, so the space is given back now.
+            db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    except sqlite3.OperationalError as e:
+        if "full" not in str(e).lower():
+            raise ledger_error(path, e) from None
+        need = (before.size - before.unused) / 1e6
+        raise LedgerError(
+            f"Not enough free disk space to compact the ledger {path}: it needs about "
+            f"{need:,.0f} MB in the temporary folder {tempfile.gettempdir()} and as much again "
+            "beside the ledger; nothing was changed. Free some space (or point TMPDIR at a "
+            "larger folder) and run it again") from None
+    return before, ledger_space(db)
