@@ -912,24 +912,22 @@ def compact(ctx):
 
     What is deleted (an earlier audit's record matches, an undone import) leaves unused
     room inside the file, which later writes reuse but the disk does not get back. This
-    rewrites the file without it; nothing stored changes. A large ledger takes a minute
-    or more, and needs about its own size free in the temporary folder (TMPDIR) and
-    beside the ledger while it runs.
+    rewrites the file without it; nothing stored changes. A large ledger takes a while
+    (half a minute for a 7.6 GB one), and needs about its own size free in the temporary
+    folder (TMPDIR) and beside the ledger while it runs.
     """
     from .ledger import store
+    from .read.limits import size_in_words
 
     before, after = store.compact(ctx.existing_db, ctx.db_path)
     freed = before.size - after.size
     if freed <= 0:
         click.echo(f"The ledger {ctx.db_path} had no unused space to give back "
-                   f"({_megabytes(after.size)}).")
+                   f"({size_in_words(after.size)}).")
     else:
-        click.echo(f"Ledger {ctx.db_path} compacted: {_megabytes(before.size)} -> "
-                   f"{_megabytes(after.size)} ({_megabytes(freed)} given back to the disk).")
-
-
-def _megabytes(n: int) -> str:
-    return f"{n / 1e9:,.1f} GB" if n >= 1e9 else f"{n / 1e6:,.1f} MB"
+        click.echo(f"Ledger {ctx.db_path} compacted: {size_in_words(before.size)} -> "
+                   f"{size_in_words(after.size)} ({size_in_words(freed)} given back to the "
+                   "disk).")
 
 
 # --- audit and reports ---------------------------------------------------------------
@@ -1028,13 +1026,14 @@ COMPACT_HINT_BYTES = 100_000_000
 
 def _suggest_compact(ctx) -> None:
     from .ledger import is_read_only, store
+    from .read.limits import size_in_words
 
     db = ctx.existing_db
     if is_read_only(db):
         return
     space = store.ledger_space(db)
     if space.unused >= COMPACT_HINT_BYTES and space.unused >= space.size / 4:
-        click.echo(f"The ledger file holds {_megabytes(space.unused)} of unused space (from "
+        click.echo(f"The ledger file holds {size_in_words(space.unused)} of unused space (from "
                    "earlier audits or undone imports); `promiseaudit compact` gives it back "
                    "to the disk.", err=True)
 

@@ -360,8 +360,7 @@ class Matcher:
             keys = words.keys()
             for c, aff in fits:
                 if keys.isdisjoint(c.tokens):
-                    # No shared word: the wording adds nothing (0.6 x 0 + 0.4 x 0).
-                    got.append((c, aff, W_CATEGORY * aff + W_TEXT * 0.0, []))
+                    got.append((c, aff, W_CATEGORY * aff, []))  # no shared word adds nothing
                     continue
                 shared = [t for t in words if t in c.tokens]
                 weight = sum(weights[t] for t in shared)

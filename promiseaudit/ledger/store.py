@@ -706,19 +706,25 @@ _STAGE_TABLES = (
 
 
 @contextmanager
-def _staging_space():
-    """A full temporary folder while the snapshot is staged: said as such (the ledger
-    itself is untouched), not as a full ledger disk."""
+def _out_of_space(message: str):
+    """A full disk or temporary folder during the work inside: LedgerError(message), which
+    says where room is needed, instead of SQLite's own words."""
     try:
         yield
     except sqlite3.OperationalError as e:
         if "full" not in str(e).lower():
             raise
-        raise LedgerError(
-            f"The temporary folder {tempfile.gettempdir()} is full: the audit needs room "
-            "there for its snapshot before storing it (about 2 GB for 1,000,000 promises); "
-            "nothing was stored. Free some space, or point TMPDIR at a larger folder, and "
-            "run the audit again") from None
+        raise LedgerError(message) from None
+
+
+def _staging_space():
+    """A full temporary folder while the snapshot is staged: said as such (the ledger
+    itself is untouched), not as a full ledger disk."""
+    return _out_of_space(
+        f"The temporary folder {tempfile.gettempdir()} is full: the audit needs room "
+        "there for its snapshot before storing it (about 2 GB for 1,000,000 promises); "
+        "nothing was stored. Free some space, or point TMPDIR at a larger folder, and "
+        "run the audit again")
 
 
 def _stage_rows(con, schema: str, results: list, matches: list, contacts: Sequence,
@@ -1002,6 +1008,7 @@ class LedgerSpace:
 
 
 def ledger_space(db) -> LedgerSpace:
+    """The ledger file's size and unused room, from SQLite's page counts."""
     page = db.execute("PRAGMA main.page_size").fetchone()[0]
     pages = db.execute("PRAGMA main.page_count").fetchone()[0]
     free = db.execute("PRAGMA main.freelist_count").fetchone()[0]
@@ -1012,25 +1019,21 @@ def compact(db, path: str) -> tuple[LedgerSpace, LedgerSpace]:
     """Rewrite the ledger file without its unused pages (SQLite's VACUUM, one
     transaction: on any failure the ledger is as it was). Nothing stored changes.
     path: the file, for messages. RETURNS (space before, space after)."""
-    from . import is_read_only, ledger_error
+    from . import is_read_only
+    from ..read.limits import size_in_words
 
     if is_read_only(db):
         raise LedgerError(f"The ledger {path} is read-only, so it cannot be compacted; ask "
                           "for write access to the file and its folder")
     before = ledger_space(db)
-    try:
+    with _out_of_space(
+            f"Not enough free disk space to compact the ledger {path}: it needs about "
+            f"{size_in_words(before.size - before.unused)} in the temporary folder "
+            f"{tempfile.gettempdir()} and as much again beside the ledger; nothing was "
+            "changed. Free some space (or point TMPDIR at a larger folder) and run it again"):
         db.execute("VACUUM")
         if db.journal_mode == "wal":
             # The rewritten pages went through the write-ahead log; move them into the
             # file and empty the log, so the space is given back now.
             db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    except sqlite3.OperationalError as e:
-        if "full" not in str(e).lower():
-            raise ledger_error(path, e) from None
-        need = (before.size - before.unused) / 1e6
-        raise LedgerError(
-            f"Not enough free disk space to compact the ledger {path}: it needs about "
-            f"{need:,.0f} MB in the temporary folder {tempfile.gettempdir()} and as much again "
-            "beside the ledger; nothing was changed. Free some space (or point TMPDIR at a "
-            "larger folder) and run it again") from None
     return before, ledger_space(db)
