@@ -148,3 +148,76 @@ def test_issue_8_cut_markers_end_a_paragraph():
     text = "The Supplier shall repair faults within 4 hours\n[...]\nThe Supplier shall ship within 5 days.\n"
     texts = [u.text for u in segment(text)]
     assert texts == ["The Supplier shall repair faults within 4 hours", "The Supplier shall ship within 5 days."]
+
+
+def test_an_enumeration_run_on_in_a_sentence_gives_one_item_per_commitment():
+    text = ("Vendor warrants that (a) the Software will perform substantially in accordance with the "
+            "documentation, (b) the Services will be performed in a workmanlike manner, and (c) it will "
+            "replace any defective media within thirty (30) days.")
+    units = segment(text)
+    assert [(u.kind, u.text) for u in units] == [
+        ("sentence", "Vendor warrants that"),
+        ("item", "the Software will perform substantially in accordance with the documentation"),
+        ("item", "the Services will be performed in a workmanlike manner"),
+        ("item", "it will replace any defective media within thirty (30) days."),
+    ]
+    assert units[0].is_lead_in and all(u.lead_in == 0 for u in units[1:])
+
+
+def test_roman_numerals_and_a_nested_enumeration():
+    text = ("Supplier shall (a) with regard to the Equipment, (i) deliver it to each site by 1 May and "
+            "(ii) install it within ten days of delivery, and (b) train two of the Customer's staff members.")
+    got = [(u.kind, u.text, u.lead_in) for u in segment(text)]
+    assert got == [
+        ("sentence", "Supplier shall", None),
+        ("item", "with regard to the Equipment,", 0),
+        ("item", "deliver it to each site by 1 May", 1),
+        ("item", "install it within ten days of delivery", 1),
+        ("item", "train two of the Customer's staff members.", 0),
+    ]
+
+
+def test_numbers_in_brackets_and_references_to_items_are_not_enumerations():
+    for text in ("We will provide thirty (30) days of support and two (2) training sessions to your team.",
+                 "If either party breaches Section 4(a) or Section 4(b) of this Agreement, the other may end it."):
+        assert [u.text for u in segment(text)] == [text]
+    text = "If any Party discovers (a) a breach of the rules or (b) a leak of data (each of (a) and (b), an Incident), it shall tell the other."
+    assert [u.text for u in segment(text)][1:] == [
+        "a breach of the rules", "a leak of data (each of (a) and (b), an Incident), it shall tell the other."]
+
+
+def test_commitments_coordinated_with_their_own_verbs_are_separate_units():
+    text = ("The Developer will develop the application to the Client's specifications, will assist the "
+            "Client in finding sponsors and will host the games.")
+    units = segment(text)
+    assert [u.text for u in units] == [
+        "The Developer will develop the application to the Client's specifications",
+        "will assist the Client in finding sponsors", "will host the games."]
+    assert [u.subject_unit for u in units] == [None, 0, 0]
+    units = segment("Customer will pay the fees monthly and Supplier will deliver the goods within 5 days.")
+    assert [(u.text, u.subject_unit) for u in units] == [
+        ("Customer will pay the fees monthly", None), ("Supplier will deliver the goods within 5 days.", None)]
+    units = segment("An engineer will respond within 15 minutes and be on site within 4 hours of the call.")
+    assert [(u.text, u.subject_unit) for u in units] == [
+        ("An engineer will respond within 15 minutes", None), ("be on site within 4 hours of the call.", 0)]
+    text = ("The contact shall be available during business hours; if the contact is away, a back-up "
+            "contact shall be assigned.")
+    assert [u.text for u in segment(text)] == [
+        "The contact shall be available during business hours;",
+        "if the contact is away, a back-up contact shall be assigned."]
+
+
+def test_one_subjects_limits_stay_one_unit():
+    for text in ("Expenses will be billed at cost and will not exceed 8% of fees.",
+                 "Guest satisfaction will be measured after every event and will average at least 4.5 out of 5.",
+                 "We will hold the kickoff and send the agenda."):
+        assert [u.text for u in segment(text)] == [text]
+
+
+def test_typographic_spaces_and_inline_dashes_still_mark_bullets():
+    text = ("Services include:\u2002\u2022\u2003Disaster recovery for all systems \u2022\u2003Help desk services "
+            "for all staff\n\nFeatures include:   - Access to the download repository   - Database access to solutions")
+    assert [(u.kind, u.text) for u in segment(text)] == [
+        ("sentence", "Services include:"), ("item", "Disaster recovery for all systems"),
+        ("item", "Help desk services for all staff"), ("sentence", "Features include:"),
+        ("item", "Access to the download repository"), ("item", "Database access to solutions")]

@@ -456,8 +456,20 @@ class CommitmentJudge:
 
     @staticmethod
     def _features(units, judgements, cues_by_unit, ctx) -> list:
-        leads = [units[u.lead_in].text if u.lead_in is not None else "" for u in units]
-        return [learned.features(u, j, cues_by_unit[i], ctx, leads[i]) for i, (u, j) in enumerate(zip(units, judgements))]
+        out = []
+        for i, (unit, judgement) in enumerate(zip(units, judgements)):
+            lead, subject = "", None
+            if unit.lead_in is not None:
+                lead = units[unit.lead_in].text
+            elif unit.subject_unit is not None:
+                # "..., will assist the Client": the model reads whose commitment it is
+                # from the part that names the subject
+                head = units[unit.subject_unit]
+                lead = head.text
+                commits = learned.commitments(head.text, cues_by_unit[unit.subject_unit], ctx)
+                subject = commits[0][0] if commits else None
+            out.append(learned.features(unit, judgement, cues_by_unit[i], ctx, lead, subject))
+        return out
 
     def _decide(self, doc, units, judgements, fragments, cues_by_unit, ctx) -> list:
         """The trained model decides every unit; the rules' judgements are its features."""

@@ -87,10 +87,16 @@ def commitments(text: str, cues: Sequence[classify.Cue], ctx: classify.Context) 
 
 
 def features(unit, judgement: classify.Judgement, cues: Sequence[classify.Cue], ctx: classify.Context,
-             lead_text: str = "") -> str:
-    """The text the model reads for one unit: marker tokens, then the masked, lower-cased text."""
+             lead_text: str = "", subject_party: Optional[str] = None) -> str:
+    """The text the model reads for one unit: marker tokens, then the masked, lower-cased text.
+
+    subject_party: whose commitment a unit without its own subject continues
+    ("seller" for "..., will assist the Client" after "The Developer will build...").
+    """
     text = unit.text
     commits = commitments(text, cues, ctx)
+    if subject_party:
+        commits = [(subject_party if party == "neutral" else party, verb) for party, verb in commits]
     marks = [f"xkind_{unit.kind}", f"xrule_{'yes' if judgement.promise else 'no'}",
              f"xrb_{re.sub(r'[^a-z_]', '', judgement.rule.split('/')[0])}",
              f"xparty_{judgement.party or 'none'}", f"xsubj_{commits[0][0] if commits else 'none'}"]

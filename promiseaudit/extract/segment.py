@@ -66,6 +66,9 @@ _FUNCTION_END = re.compile(
 _MODAL_IN_LINE = re.compile(r"\b(?:will|shall|must|we['’]ll|you['’]ll|guarantees?|warrants?|commits?|agrees?|"
                             r"provides?|delivers?|ensures?|includes?|offers?)\b", re.I)
 _FLAT = str.maketrans({"\n": " ", "\t": " ", "\r": " ", "\f": " "})
+# Typographic spaces (no-break, en, em, thin, hair...) read as plain spaces for layout.
+_SPACES = str.maketrans({c: " " for c in "\u00a0\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007"
+                         "\u2008\u2009\u200a\u202f\u205f\u3000"})
 
 
 @dataclass(frozen=True)
@@ -88,6 +91,9 @@ class Unit:
     heading (str): the nearest heading above it.
     table (TableInfo | None): header and cells, for table rows.
     is_lead_in (bool): the unit ends with ":" and introduces a list.
+    subject_unit (int | None): for a commitment coordinated without its own subject
+        ("The Developer will build the app, will assist the Client..."), the index of the
+        unit that names the subject.
     text (str): the unit's text with line breaks as spaces (same length as the span).
     """
 
@@ -101,6 +107,7 @@ class Unit:
     table: Optional[TableInfo] = None
     is_lead_in: bool = False
     text: str = ""
+    subject_unit: Optional[int] = None
 
 
 @dataclass
@@ -467,6 +474,149 @@ def cap_span(text: str, start: int, end: int, limit: int = MAX_UNIT_CHARS) -> li
     return trimmed
 
 
+# Enumerations run on inside one sentence: "The Supplier shall (a) provide X, (b) do Y and
+# (c) report Z", "warrants that (i) ... and (ii) ...", "... the following: 1) ...; 2) ...".
+# Each item is a checkable commitment of its own (LABELLING.md: one entry per commitment).
+_ENUM_MARKER = re.compile(
+    r"(?:(?<=\s)|^)\((?P<p>[a-zA-Z]|[ivxIVX]{1,5}|\d{1,2})\)(?=\s+\S)"
+    r"|(?:(?<=[:;,]\s)|^)(?P<b>[a-z]|[ivx]{1,5}|\d{1,2})[).](?=\s+\S)")
+_NUMBER_WORD_BEFORE = re.compile(
+    r"\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|"
+    r"sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|"
+    r"hundred|thousand|percent|dollars?|days?|hours?)\W*$|\d\s*$", re.I)
+_ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "v": 5, "vi": 6, "vii": 7, "viii": 8, "ix": 9, "x": 10,
+          "xi": 11, "xii": 12}
+_ITEM_JOINERS = ("and/or", "and", "or")
+_MIN_ENUM_SPAN = 60
+
+
+# Commitments coordinated in one sentence, each with its own verb: "The Developer will
+# develop the app, will assist the Client in finding sponsors and will operate it";
+# "ESTABLISHMENT will notify APOLLO and, upon request, ESTABLISHMENT will take steps";
+# "...; in the event the contact is away, a back-up shall be assigned"; two clocks, "respond
+# within 15 minutes and be on site within 4 hours". The sentence is
+# cut before the joining word; the second part keeps its own subject when it has one.
+_MODAL_WORDS = r"(?:shall|will|must|agrees?\s+to|undertakes?\s+to|commits?\s+(?:itself\s+)?to)"
+_CLAUSE_JOIN = re.compile(
+    r"(?:[,;]\s*|\s+)(?:and|but)(?:\s*,)?\s+(?:also\s+|then\s+|further\s+|thereafter\s+)?"
+    r"(?P<rest>(?:(?:upon|on|if|where|when|at|in)\b[^,;]{1,40},\s*)?"
+    r"(?:(?:the|each|such|its|their|our|we|it|they)\s+)?(?:[A-Z][\w&.'’-]*\s+){0,3}?"
+    + _MODAL_WORDS + r"\b(?!\s+be\s+(?:deemed|entitled|liable)))"
+    r"|,\s*(?P<bare>" + _MODAL_WORDS + r"\b(?!\s+be\s+(?:deemed|entitled|liable)))"
+    r"|;\s+(?P<semi>(?=[^;]{0,120}?\b(?:shall|will|must)\b))"
+    r"|(?:,\s*|\s+)(?:and|or)\s+(?P<clock>(?=(?:[\w-]+\s+){1,8}?within\s+(?:\d|an?\b|one|two|three|four|five|six|"
+    r"seven|eight|nine|ten|twelve|fifteen|twenty|thirty|forty|sixty|ninety)))")
+_STATE_MODAL = re.compile(r"\b(?:shall|will|must)\s+(?:be|not|remain)\b", re.I)
+_CLOCK = re.compile(r"\bwithin\s+\S+\s+\S", re.I)
+_HAS_MODAL = re.compile(r"\b(?:shall|will|must|agrees?|undertakes?|commits?|warrants?|guarantees?)\b", re.I)
+_MIN_CLAUSE_WORDS = 4
+
+
+def clauses(text: str, start: int, end: int) -> list[tuple[int, int, bool]]:
+    """``text[start:end]`` cut before each coordinated commitment with its own verb
+    (see ``_CLAUSE_JOIN``): (start, end, shares the first part's subject) for each part;
+    one part when there is none. A part shorter than four words, or a first part without
+    a verb of commitment, is not cut off."""
+    if end - start < 40:
+        return [(start, end, False)]
+    cuts = []
+    for m in _CLAUSE_JOIN.finditer(text, start, end):
+        name = next(g for g in ("rest", "bare", "semi", "clock") if m.group(g) is not None)
+        head_start = cuts[-1][1] if cuts else start
+        if name == "clock" and not _CLOCK.search(text, head_start, m.start()):
+            continue  # "respond within 4 hours and resolve within 2 days": two clocks, two promises
+        subjectless = name in ("bare", "clock") or name == "rest" and bool(
+            re.match(_MODAL_WORDS, text[m.start(name):m.start(name) + 20]))
+        if subjectless and name != "clock" and (
+                _STATE_MODAL.search(text, head_start, m.start()) or
+                re.match(r"\w+\s+not\b", text[m.start(name):m.start(name) + 20])):
+            continue  # "Expenses will be billed at cost and will not exceed 8%": one subject's limits
+        cuts.append((m.start() + (text[m.start()] == ";"), m.start(name), subjectless))  # the ";" stays
+    if not cuts:
+        return [(start, end, False)]
+    spans, a, shares = [], start, False
+    for stop, nxt, subjectless in cuts:
+        head = text[a:stop]
+        if len(head.split()) >= _MIN_CLAUSE_WORDS and _HAS_MODAL.search(head) \
+                and len(text[nxt:end].split()) >= _MIN_CLAUSE_WORDS:
+            spans.append((a, a + len(head.rstrip(" \t\n,")), shares))
+            a, shares = nxt, subjectless
+    spans.append((a, end, shares))
+    return spans
+
+
+def _item_end(piece: str) -> int:
+    """Length of an enumerated item without the ", and" / "; or" that joins it to the next."""
+    end = len(piece.rstrip(" \t\n\r\f,;\u00a0"))
+    low = piece[:end].lower()
+    for word in _ITEM_JOINERS:
+        if low.endswith(word) and (end == len(word) or not low[end - len(word) - 1].isalnum()):
+            return len(piece[:end - len(word)].rstrip(" \t\n\r\f,;\u00a0"))
+    return end
+
+
+def _marker_values(token: str) -> list[tuple[str, int]]:
+    """The (style, position) readings of a marker: "b" -> letter 2; "i" -> letter 9 or roman 1."""
+    out = []
+    if token.isdigit():
+        out.append(("digit", int(token)))
+    else:
+        low = token.lower()
+        case = "upper" if token.isupper() else "lower"
+        if low in _ROMAN:
+            out.append((f"roman-{case}", _ROMAN[low]))
+        if len(low) == 1:
+            out.append((f"letter-{case}", ord(low) - 96))
+    return out
+
+
+def enumeration(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Spans of the items of an enumeration run on in ``text[start:end]``, after its lead-in.
+
+    RETURNS [] when the span holds no enumeration of at least two items in order (a, b…;
+    i, ii…; A, B…; 1, 2…), else [(lead-in start, lead-in end), (item start, item end), ...]
+    with the lead-in span empty (start == end) when the enumeration opens the sentence.
+    Item spans leave out their marker and a trailing ", and" / "; or". Markers inside an
+    item that do not continue the sequence (a nested "(i)" inside "(a)") stay in the item.
+    """
+    if end - start < _MIN_ENUM_SPAN or "(" not in text[start:end] and ")" not in text[start:end] \
+            and "." not in text[start:end]:
+        return []
+    markers = []
+    for m in _ENUM_MARKER.finditer(text, start, end):
+        token = m.group("p") or m.group("b")
+        if token.isdigit() and _NUMBER_WORD_BEFORE.search(text, max(start, m.start() - 20), m.start()):
+            continue  # "thirty (30) days", "five (5)": a number spelt twice, not an item
+        markers.append((m.start(), m.end(), "p" if m.group("p") else "b", _marker_values(token)))
+    best: list = []
+    for i, (_, _, shape, values) in enumerate(markers):
+        for style, value in values:
+            if value != 1:
+                continue
+            chain, want = [markers[i]], 2
+            for other in markers[i + 1:]:
+                if other[2] == shape and (style, want) in other[3]:
+                    chain.append(other)
+                    want += 1
+            if len(chain) >= 2 and (not best or chain[0][0] < best[0][0] or
+                                    chain[0][0] == best[0][0] and len(chain) > len(best)):
+                best = chain
+    if not best:
+        return []
+    spans = [(start, best[0][0])]
+    for n, (_, body, _, _) in enumerate(best):
+        stop = best[n + 1][0] if n + 1 < len(best) else end
+        piece = text[body:stop]
+        stop = body + (_item_end(piece) if n + 1 < len(best) else len(piece.rstrip()))
+        lead = len(piece) - len(piece.lstrip())
+        if len(text[body + lead:stop].split()) < 2:
+            return []  # "each of (a) and (b)": a reference to items, not items
+        spans.append((body + lead, stop))
+    lead_piece = text[start:best[0][0]]
+    spans[0] = (start, start + len(lead_piece.rstrip())) if lead_piece.strip() else (start, start)
+    return spans
+
+
 def _row_quote(text: str, line: _Line) -> tuple[int, int, tuple[str, ...]]:
     raw = text[line.start:line.end]
     left = len(raw) - len(raw.lstrip(" \t|"))
@@ -500,7 +650,7 @@ def _header_for(row_start: int, cells: tuple[str, ...], tables: Sequence[tuple[t
 # a line break. Sub-clauses run on after a semicolon ("(a) ...; (b) ...") are items too.
 _FLAT_CLAUSE = re.compile(r"(?<=\S)[ \t]{3,}(?=(?:\d{1,2}(?:\.\d{1,3})+\.?|\(?[a-z]\)|\([ivx]{1,4}\)|\d{1,2}\.)[ \t]+\S)")
 _FLAT_BREAK = re.compile(r"(?<=[.;:)\]])[ \t]{4,}(?=[A-Z(\[\d])")
-_INLINE_BULLET = re.compile(r"(?<=\S)[ \t]+(?=[\u25cf\u2022\u25aa\u25e6][ \t]+\S)")
+_INLINE_BULLET = re.compile(r"(?<=\S)[ \t]+(?=[\u25cf\u2022\u25aa\u25e6\u00b7][ \t]+\S)|(?<=\S)[ \t]{2,}(?=-[ \t]+[A-Z])")
 _RUN_ON_SUBCLAUSE = re.compile(r"(?<=;)[ \t]+(?:and[ \t]+|or[ \t]+)?(?=\((?:[a-z]|[ivx]{1,4})\)[ \t]+\S)")
 # HTML inside Markdown: block tags end a line, <li> starts a list item; tags are blanked.
 _HTML_TAG = re.compile(r"</?(?:li|p|br|div|h[1-6]|ul|ol|tr|td|th|table|span|strong|b|em|i|a|u|section)\b[^<>\n]{0,200}?/?>",
@@ -508,8 +658,9 @@ _HTML_TAG = re.compile(r"</?(?:li|p|br|div|h[1-6]|ul|ol|tr|td|th|table|span|stro
 
 
 def _with_breaks(text: str) -> str:
-    """The text with flattened line breaks and HTML tags turned back into layout,
-    character for character (same length), so offsets into the original still hold."""
+    """The text with flattened line breaks and HTML tags turned back into layout, and
+    typographic spaces as plain ones, character for character (same length), so offsets into the original still hold."""
+    text = text.translate(_SPACES)
     chars = None
 
     def put(pos: int, piece: str) -> None:
@@ -593,14 +744,10 @@ def segment(text: str, page_starts: Sequence[int] = (0,),
         kind = "item" if block.kind == "item" else "sentence"
         if block.kind != "item":
             lead_in = None
-        spans = [piece for a, b in split_sentences(text, block.start, block.end, abbreviations)
-                 for piece in cap_span(text, a, b, max_unit)]
         first_index = len(units)
-        for n, (a, b) in enumerate(spans):
-            unit = Unit(a, b, kind, index, first=(n == 0), heading=heading, text=flat(text[a:b]))
-            if kind == "item":
-                unit.lead_in = lead_in
-            units.append(unit)
+        for a, b in split_sentences(text, block.start, block.end, abbreviations):
+            _add_units(units, text, a, b, kind, index, heading, lead_in if kind == "item" else None,
+                       first_index, max_unit)
         if block.kind != "item" and units and len(units) > first_index:
             last = units[-1]
             if _LEAD_IN_END.search(last.text):
@@ -608,6 +755,37 @@ def segment(text: str, page_starts: Sequence[int] = (0,),
         prev_kind = block.kind
     _mark_lead_ins(units, blocks)
     return units
+
+
+def _add_units(units: list, text: str, a: int, b: int, kind: str, block: int, heading: str,
+               lead_in: Optional[int], first_index: int, max_unit: int, depth: int = 0,
+               subject_unit: Optional[int] = None) -> None:
+    """Append the units of the sentence ``text[a:b]``: itself (cut to ``max_unit``), or,
+    when it runs on an enumeration, its lead-in and one item per enumerated commitment
+    (an enumeration nested in an item is split once more), or, when it coordinates
+    commitments with their own verbs, one unit per commitment (see ``clauses``); a part
+    without its own subject ("..., will assist the Client") points to the first part."""
+    parts = enumeration(text, a, b) if depth < 3 else []
+    if not parts:
+        pieces = clauses(text, a, b) if depth < 3 else [(a, b, False)]
+        if len(pieces) > 1:
+            head = len(units)
+            for c, d, shares in pieces:
+                _add_units(units, text, c, d, kind, block, heading, lead_in, first_index, max_unit, 3,
+                           head if shares else subject_unit)
+            return
+        for c, d in cap_span(text, a, b, max_unit):
+            units.append(Unit(c, d, kind, block, first=len(units) == first_index, lead_in=lead_in,
+                              heading=heading, text=flat(text[c:d]), subject_unit=subject_unit))
+        return
+    (la, lb), items = parts[0], parts[1:]
+    if lb > la:
+        for c, d in cap_span(text, la, lb, max_unit):
+            units.append(Unit(c, d, kind, block, first=len(units) == first_index, lead_in=lead_in,
+                              heading=heading, text=flat(text[c:d])))
+        lead_in = len(units) - 1
+    for ia, ib in items:
+        _add_units(units, text, ia, ib, "item", block, heading, lead_in, first_index, max_unit, depth + 1)
 
 
 def _mark_lead_ins(units: list[Unit], blocks: list[_Block]) -> None:
