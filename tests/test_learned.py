@@ -49,6 +49,14 @@ def test_features_mask_the_parties_and_carry_the_rules_findings(rules_features):
     assert "ods" not in ours.split("|", 1)[1] and "xnum" in ours
 
 
+def test_a_second_clock_without_a_subject_is_read_as_the_first_parts(rules_features):
+    text = CONTRACT + "ODS shall answer each call within two (2) hours and be on site within one (1) business day.\n"
+    units, feats = units_and_features(rules_features, text)
+    on_site = feats[units.index("be on site within one (1) business day.")]
+    assert "xpart_clause" in on_site and "xl_xseller" in on_site and "xl_shall" in on_site
+    assert "xsubj_seller" in on_site
+
+
 def test_every_unit_gets_a_label_from_the_gold_file():
     gold = load_gold(FIXTURES / "gold" / "managedit_corebridge.json")
     assert all(p["strength"] in ("firm", "soft") for p in gold["promises"])

@@ -96,10 +96,13 @@ def features(unit, judgement: classify.Judgement, cues: Sequence[classify.Cue], 
     text = unit.text
     commits = commitments(text, cues, ctx)
     if subject_party:
-        commits = [(subject_party if party == "neutral" else party, verb) for party, verb in commits]
+        commits = [(subject_party if party == "neutral" else party, verb) for party, verb in commits] or \
+            [(subject_party, "")]
     marks = [f"xkind_{unit.kind}", f"xrule_{'yes' if judgement.promise else 'no'}",
              f"xrb_{re.sub(r'[^a-z_]', '', judgement.rule.split('/')[0])}",
              f"xparty_{judgement.party or 'none'}", f"xsubj_{commits[0][0] if commits else 'none'}"]
+    if unit.part:
+        marks.append(f"xpart_{unit.part}")
     if judgement.promise and judgement.category:
         marks.append(f"xcat_{judgement.category}")
     marks += sorted({f"xcue_{c.label.lower()}" for c in cues})
