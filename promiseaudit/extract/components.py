@@ -462,8 +462,8 @@ class CommitmentJudge:
             if unit.lead_in is not None:
                 lead = units[unit.lead_in].text
             elif unit.subject_unit is not None:
-                # "..., will assist the Client": the model reads whose commitment it is
-                # from the part that names the subject
+                # "... and be on site within 4 hours": the model reads whose commitment
+                # it is from the part that names the subject
                 head = units[unit.subject_unit]
                 lead = head.text
                 commits = learned.commitments(head.text, cues_by_unit[unit.subject_unit], ctx)

@@ -40,7 +40,7 @@ from . import classify
 MODEL_DIR = Path(__file__).parent / "model"
 ROLE_LABELS = ("customer_duty", "third_party", "not_promise")
 LABELS = tuple(f"promise_{c}" for c in CATEGORIES) + ROLE_LABELS
-FEATURES_VERSION = "3"
+FEATURES_VERSION = "4"
 CATEGORY_DIR = "category"
 
 _WORD = re.compile(r"[a-z][a-z'-]+")
@@ -91,7 +91,7 @@ def features(unit, judgement: classify.Judgement, cues: Sequence[classify.Cue], 
     """The text the model reads for one unit: marker tokens, then the masked, lower-cased text.
 
     subject_party: whose commitment a unit without its own subject continues
-    ("seller" for "..., will assist the Client" after "The Developer will build...").
+    ("seller" for "be on site within 4 hours" after "Our engineer will respond within 1 hour").
     """
     text = unit.text
     commits = commitments(text, cues, ctx)

@@ -91,11 +91,10 @@ class Unit:
     heading (str): the nearest heading above it.
     table (TableInfo | None): header and cells, for table rows.
     is_lead_in (bool): the unit ends with ":" and introduces a list.
-    subject_unit (int | None): for a commitment coordinated without its own subject
-        ("The Developer will build the app, will assist the Client..."), the index of the
-        unit that names the subject.
+    subject_unit (int | None): for the second clock of a sentence without its own subject
+        ("... and be on site within 4 hours"), the index of the unit that names the subject.
     part (str): "enumerated" for an item of a list run on inside a sentence, "clause" for
-        one of several commitments joined in one sentence, "" otherwise.
+        one of the clocks of a sentence with two, "" otherwise.
     text (str): the unit's text with line breaks as spaces (same length as the span).
     """
 
@@ -493,40 +492,6 @@ _ITEM_JOINERS = ("and/or", "and", "or")
 _MIN_ENUM_SPAN = 60
 
 
-# A sentence with two clocks gives two promises (LABELLING.md): "An engineer will respond
-# within 15 minutes and be on site within 4 hours". It is cut before the "and" / "or" that
-# joins a stretch with a clock ("within 15 minutes") to the next one. (Cutting at every
-# coordinated verb, "will build the app, will assist the Client and will host it", and at
-# semicolons was tried and scored lower on the corpus; see README, 8 December.)
-_NUMBER_WORDS = (r"(?:\d|an?\b|one|two|three|four|five|six|seven|eight|nine|ten|twelve|fifteen|twenty|thirty|"
-                 r"forty|sixty|ninety)")
-_CLOCK_JOIN = re.compile(r"(?:,\s*|\s+)(?:and|or)\s+(?=(?:[\w-]+\s+){1,8}?within\s+" + _NUMBER_WORDS + ")")
-_CLOCK = re.compile(r"\bwithin\s+" + _NUMBER_WORDS, re.I)
-_OWN_SUBJECT = re.compile(r"(?:[\w'’-]+\s+){1,4}?(?:shall|will|must)\b", re.I)
-_MIN_CLAUSE_WORDS = 3
-
-
-def clauses(text: str, start: int, end: int) -> list[tuple[int, int, bool]]:
-    """``text[start:end]`` cut between its clocks (see ``_CLOCK_JOIN``): (start, end,
-    shares the first part's subject) for each part; one part when there is no second
-    clock. A part shorter than three words is not cut off."""
-    if end - start < 40 or "within" not in text[start:end]:
-        return [(start, end, False)]
-    spans, a = [], start
-    for m in _CLOCK_JOIN.finditer(text, start, end):
-        head = text[a:m.start()]
-        if _CLOCK.search(head) and len(head.split()) >= _MIN_CLAUSE_WORDS \
-                and len(text[m.end():end].split()) >= _MIN_CLAUSE_WORDS:
-            spans.append((a, a + len(head.rstrip(" \t\n,")), a != start))
-            a = m.end()
-    if not spans:
-        return [(start, end, False)]
-    spans.append((a, end, True))
-    # a part that names its own subject ("... and our engineer will be on site within 4 hours")
-    # does not share the first part's
-    return [(c, d, shares and not _OWN_SUBJECT.match(text, c, d)) for c, d, shares in spans]
-
-
 def _item_end(piece: str) -> int:
     """Length of an enumerated item without the ", and" / "; or" that joins it to the next."""
     end = len(piece.rstrip(" \t\n\r\f,;\u00a0"))
@@ -599,6 +564,40 @@ def enumeration(text: str, start: int, end: int) -> list[tuple[int, int]]:
     return spans
 
 
+# A sentence with two clocks gives two promises (LABELLING.md): "An engineer will respond
+# within 15 minutes and be on site within 4 hours". It is cut before the "and" / "or" that
+# joins a stretch with a clock ("within 15 minutes") to the next one. (Cutting at every
+# coordinated verb, "will build the app, will assist the Client and will host it", and at
+# semicolons was tried and scored lower on the corpus; see README, 8 December.)
+_NUMBER_WORDS = (r"(?:\d|an?\b|one|two|three|four|five|six|seven|eight|nine|ten|twelve|fifteen|twenty|thirty|"
+                 r"forty|sixty|ninety)")
+_CLOCK_JOIN = re.compile(r"(?:,\s*|\s+)(?:and|or)\s+(?=(?:[\w-]+\s+){1,8}?within\s+" + _NUMBER_WORDS + ")")
+_CLOCK = re.compile(r"\bwithin\s+" + _NUMBER_WORDS, re.I)
+_OWN_SUBJECT = re.compile(r"(?:[\w'’-]+\s+){1,4}?(?:shall|will|must)\b", re.I)
+_MIN_CLAUSE_WORDS = 3
+
+
+def clauses(text: str, start: int, end: int) -> list[tuple[int, int, bool]]:
+    """``text[start:end]`` cut between its clocks (see ``_CLOCK_JOIN``): (start, end,
+    shares the first part's subject) for each part; one part when there is no second
+    clock. A part shorter than three words is not cut off."""
+    if end - start < 40 or "within" not in text[start:end]:
+        return [(start, end, False)]
+    spans, a = [], start
+    for m in _CLOCK_JOIN.finditer(text, start, end):
+        head = text[a:m.start()]
+        if _CLOCK.search(head) and len(head.split()) >= _MIN_CLAUSE_WORDS \
+                and len(text[m.end():end].split()) >= _MIN_CLAUSE_WORDS:
+            spans.append((a, a + len(head.rstrip(" \t\n,")), a != start))
+            a = m.end()
+    if not spans:
+        return [(start, end, False)]
+    spans.append((a, end, True))
+    # a part that names its own subject ("... and our engineer will be on site within 4 hours")
+    # does not share the first part's
+    return [(c, d, shares and not _OWN_SUBJECT.match(text, c, d)) for c, d, shares in spans]
+
+
 def _row_quote(text: str, line: _Line) -> tuple[int, int, tuple[str, ...]]:
     raw = text[line.start:line.end]
     left = len(raw) - len(raw.lstrip(" \t|"))
@@ -632,7 +631,8 @@ def _header_for(row_start: int, cells: tuple[str, ...], tables: Sequence[tuple[t
 # a line break. Sub-clauses run on after a semicolon ("(a) ...; (b) ...") are items too.
 _FLAT_CLAUSE = re.compile(r"(?<=\S)[ \t]{3,}(?=(?:\d{1,2}(?:\.\d{1,3})+\.?|\(?[a-z]\)|\([ivx]{1,4}\)|\d{1,2}\.)[ \t]+\S)")
 _FLAT_BREAK = re.compile(r"(?<=[.;:)\]])[ \t]{4,}(?=[A-Z(\[\d])")
-_INLINE_BULLET = re.compile(r"(?<=\S)[ \t]+(?=[\u25cf\u2022\u25aa\u25e6\u00b7][ \t]+\S)|(?<=\S)[ \t]{2,}(?=-[ \t]+[A-Z])")
+_INLINE_BULLET = re.compile(r"(?<=\S)[ \t]+(?=[\u25cf\u2022\u25aa\u25e6\u00b7][ \t]+\S)"
+                            r"|(?<=\S)[ \t]{2,}(?=-[ \t]+[A-Z])")  # "Features include:   - Access ..."
 _RUN_ON_SUBCLAUSE = re.compile(r"(?<=;)[ \t]+(?:and[ \t]+|or[ \t]+)?(?=\((?:[a-z]|[ivx]{1,4})\)[ \t]+\S)")
 # HTML inside Markdown: block tags end a line, <li> starts a list item; tags are blanked.
 _HTML_TAG = re.compile(r"</?(?:li|p|br|div|h[1-6]|ul|ol|tr|td|th|table|span|strong|b|em|i|a|u|section)\b[^<>\n]{0,200}?/?>",
@@ -641,7 +641,8 @@ _HTML_TAG = re.compile(r"</?(?:li|p|br|div|h[1-6]|ul|ol|tr|td|th|table|span|stro
 
 def _with_breaks(text: str) -> str:
     """The text with flattened line breaks and HTML tags turned back into layout, and
-    typographic spaces as plain ones, character for character (same length), so offsets into the original still hold."""
+    typographic spaces as plain ones, character for character (same length), so offsets
+    into the original still hold."""
     text = text.translate(_SPACES)
     chars = None
 
@@ -744,9 +745,9 @@ def _add_units(units: list, text: str, a: int, b: int, kind: str, block: int, he
                subject_unit: Optional[int] = None, part: str = "") -> None:
     """Append the units of the sentence ``text[a:b]``: itself (cut to ``max_unit``), or,
     when it runs on an enumeration, its lead-in and one item per enumerated commitment
-    (an enumeration nested in an item is split once more), or, when it coordinates
-    commitments with their own verbs, one unit per commitment (see ``clauses``); a part
-    without its own subject ("..., will assist the Client") points to the first part."""
+    (enumerations nested in items are split too, two levels deep), or, when it has two
+    clocks, one unit per clock (see ``clauses``); a part without its own subject ("... and
+    be on site within 4 hours") points to the first part."""
     parts = enumeration(text, a, b) if depth < 3 else []
     if not parts:
         pieces = clauses(text, a, b) if depth < 3 else [(a, b, False)]
