@@ -71,20 +71,21 @@ def examples_for(doc_items: Sequence[Labelled], nlp) -> dict:
 
     nlp: a rules pipeline built with ``build_nlp("rules", keep_features=True)``.
     """
+    return {item.stem: unit_examples(item, nlp)[1] for item in doc_items}
+
+
+def unit_examples(item: Labelled, nlp) -> tuple[list, list]:
+    """The units of one labelled document and, for each, (feature text, label)."""
     from .evaluate import assign
     from .read import read_document
     from .extract.run import prepare
 
-    out = {}
-    for item in doc_items:
-        document = read_document(item.source, strict=True)
-        doc = nlp(prepare(nlp, document))
-        units = doc._.pa_units or []
-        texts = doc._.pa_features or []
-        gold_texts = [g["text"] for g in item.gold.get("promises", [])]
-        pairs = {ui: gi for gi, ui, _ in assign(gold_texts, [u.text for u in units])}
-        out[item.stem] = [(texts[i], unit_label(i, pairs, item.gold, u.text)) for i, u in enumerate(units)]
-    return out
+    doc = nlp(prepare(nlp, read_document(item.source, strict=True)))
+    units = doc._.pa_units or []
+    texts = doc._.pa_features or []
+    gold_texts = [g["text"] for g in item.gold.get("promises", [])]
+    pairs = {ui: gi for gi, ui, _ in assign(gold_texts, [u.text for u in units])}
+    return units, [(texts[i], unit_label(i, pairs, item.gold, u.text)) for i, u in enumerate(units)]
 
 
 def _settings(config) -> dict:
