@@ -181,9 +181,13 @@ def test_numbers_in_brackets_and_references_to_items_are_not_enumerations():
     for text in ("We will provide thirty (30) days of support and two (2) training sessions to your team.",
                  "If either party breaches Section 4(a) or Section 4(b) of this Agreement, the other may end it."):
         assert [u.text for u in segment(text)] == [text]
-    text = "If any Party discovers (a) a breach of the rules or (b) a leak of data (each of (a) and (b), an Incident), it shall tell the other."
+    text = ("If any Party discovers (a) a breach of the rules or (b) a leak of data (each of (a) and (b), "
+            "an Incident), it shall tell the other.")
+    assert [u.text for u in segment(text)] == [text]  # a condition's cases, not a list of promises
+    text = ("Supplier shall notify the Customer if it discovers (a) a breach of the rules or (b) a leak of "
+            "data (each of (a) and (b), an Incident).")
     assert [u.text for u in segment(text)][1:] == [
-        "a breach of the rules", "a leak of data (each of (a) and (b), an Incident), it shall tell the other."]
+        "a breach of the rules", "a leak of data (each of (a) and (b), an Incident)."]
 
 
 def test_a_sentence_with_two_clocks_gives_two_units():

@@ -479,6 +479,8 @@ def cap_span(text: str, start: int, end: int, limit: int = MAX_UNIT_CHARS) -> li
 # Enumerations run on inside one sentence: "The Supplier shall (a) provide X, (b) do Y and
 # (c) report Z", "warrants that (i) ... and (ii) ...", "... the following: 1) ...; 2) ...".
 # Each item is a checkable commitment of its own (LABELLING.md: one entry per commitment).
+# A sentence is cut only when the words before its list commit to something or end with
+# ":" ("If either party discovers (a) ... or (b) ..." lists the cases of a condition).
 _ENUM_MARKER = re.compile(
     r"(?:(?<=\s)|^)\((?P<p>[a-zA-Z]|[ivxIVX]{1,5}|\d{1,2})\)(?=\s+\S)"
     r"|(?:(?<=[:;,]\s)|^)(?P<b>[a-z]|[ivx]{1,5}|\d{1,2})[).](?=\s+\S)")
@@ -489,6 +491,8 @@ _NUMBER_WORD_BEFORE = re.compile(
 _ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "v": 5, "vi": 6, "vii": 7, "viii": 8, "ix": 9, "x": 10,
           "xi": 11, "xii": 12}
 _ITEM_JOINERS = ("and/or", "and", "or")
+_LEAD_COMMITS = re.compile(r"\b(?:shall|will|must|agrees?|undertakes?|commits?|warrants?|guarantees?|represents?|"
+                           r"provides?|includes?|offers?|ensures?|we['’]ll)\b|:\s*$", re.I)
 _MIN_ENUM_SPAN = 60
 
 
@@ -749,6 +753,9 @@ def _add_units(units: list, text: str, a: int, b: int, kind: str, block: int, he
     clocks, one unit per clock (see ``clauses``); a part without its own subject ("... and
     be on site within 4 hours") points to the first part."""
     parts = enumeration(text, a, b) if depth < 3 else []
+    if parts and depth == 0 and not _LEAD_COMMITS.search(text, parts[0][0], parts[0][1]) \
+            and not (lead_in is not None and kind == "item"):
+        parts = []  # "If either party discovers (a) ... or (b) ...": a condition, not a list of promises
     if not parts:
         pieces = clauses(text, a, b) if depth < 3 else [(a, b, False)]
         if len(pieces) > 1:
