@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from typing import Iterable, Optional, Sequence
 
 from ..read.limits import DEFAULT_LIMITS
+from .patterns.quantities_numbers import number_grammar
 
 MAX_UNIT_CHARS = DEFAULT_LIMITS.max_unit_chars
 # How much of the end of a paragraph tells whether it ends a sentence.
@@ -484,10 +485,10 @@ def cap_span(text: str, start: int, end: int, limit: int = MAX_UNIT_CHARS) -> li
 _ENUM_MARKER = re.compile(
     r"(?:(?<=\s)|^)\((?P<p>[a-zA-Z]|[ivxIVX]{1,5}|\d{1,2})\)(?=\s+\S)"
     r"|(?:(?<=[:;,]\s)|^)(?P<b>[a-z]|[ivx]{1,5}|\d{1,2})[).](?=\s+\S)")
-_NUMBER_WORD_BEFORE = re.compile(
-    r"\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|"
-    r"sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|"
-    r"hundred|thousand|percent|dollars?|days?|hours?)\W*$|\d\s*$", re.I)
+# The number words of the shared number grammar (quantities_numbers.json).
+_NUMBER_WORD = "|".join(sorted((*number_grammar().units, *number_grammar().tens, *number_grammar().scales),
+                               key=len, reverse=True))
+_NUMBER_WORD_BEFORE = re.compile(rf"\b(?:{_NUMBER_WORD}|percent|dollars?|days?|hours?)\W*$|\d\s*$", re.I)
 _ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "v": 5, "vi": 6, "vii": 7, "viii": 8, "ix": 9, "x": 10,
           "xi": 11, "xii": 12}
 _ITEM_JOINERS = ("and/or", "and", "or")
@@ -521,8 +522,11 @@ def _marker_values(token: str) -> list[tuple[str, int]]:
     return out
 
 
-def enumeration(text: str, start: int, end: int) -> list[tuple[int, int]]:
+def enumeration(text: str, start: int, end: int, lead_must_commit: bool = False) -> list[tuple[int, int]]:
     """Spans of the items of an enumeration run on in ``text[start:end]``, after its lead-in.
+
+    lead_must_commit: only when the words before the list commit to something or end
+        with ":" (see ``_LEAD_COMMITS``).
 
     RETURNS [] when the span holds no enumeration of at least two items in order (a, b…;
     i, ii…; A, B…; 1, 2…), else [(lead-in start, lead-in end), (item start, item end), ...]
@@ -564,6 +568,8 @@ def enumeration(text: str, start: int, end: int) -> list[tuple[int, int]]:
             return []  # "each of (a) and (b)": a reference to items, not items
         spans.append((body + lead, stop))
     lead_piece = text[start:best[0][0]]
+    if lead_must_commit and not _LEAD_COMMITS.search(lead_piece.rstrip()):
+        return []  # "If either party discovers (a) ... or (b) ...": a condition, not a list of promises
     spans[0] = (start, start + len(lead_piece.rstrip())) if lead_piece.strip() else (start, start)
     return spans
 
@@ -573,10 +579,9 @@ def enumeration(text: str, start: int, end: int) -> list[tuple[int, int]]:
 # joins a stretch with a clock ("within 15 minutes") to the next one. (Cutting at every
 # coordinated verb, "will build the app, will assist the Client and will host it", and at
 # semicolons was tried and scored lower on the corpus; see README, 8 December.)
-_NUMBER_WORDS = (r"(?:\d|an?\b|one|two|three|four|five|six|seven|eight|nine|ten|twelve|fifteen|twenty|thirty|"
-                 r"forty|sixty|ninety)")
-_CLOCK_JOIN = re.compile(r"(?:,\s*|\s+)(?:and|or)\s+(?=(?:[\w-]+\s+){1,8}?within\s+" + _NUMBER_WORDS + ")")
-_CLOCK = re.compile(r"\bwithin\s+" + _NUMBER_WORDS, re.I)
+_CLOCK_NUMBER = rf"(?:\d|an?\b|{_NUMBER_WORD})"
+_CLOCK_JOIN = re.compile(r"(?:,\s*|\s+)(?:and|or)\s+(?=(?:[\w-]+\s+){1,8}?within\s+" + _CLOCK_NUMBER + ")")
+_CLOCK = re.compile(r"\bwithin\s+" + _CLOCK_NUMBER, re.I)
 _OWN_SUBJECT = re.compile(r"(?:[\w'’-]+\s+){1,4}?(?:shall|will|must)\b", re.I)
 _MIN_CLAUSE_WORDS = 3
 
@@ -752,10 +757,15 @@ def _add_units(units: list, text: str, a: int, b: int, kind: str, block: int, he
     (enumerations nested in items are split too, two levels deep), or, when it has two
     clocks, one unit per clock (see ``clauses``); a part without its own subject ("... and
     be on site within 4 hours") points to the first part."""
-    parts = enumeration(text, a, b) if depth < 3 else []
-    if parts and depth == 0 and not _LEAD_COMMITS.search(text, parts[0][0], parts[0][1]) \
-            and not (lead_in is not None and kind == "item"):
-        parts = []  # "If either party discovers (a) ... or (b) ...": a condition, not a list of promises
+    def add(c: int, d: int, subject: Optional[int] = None) -> None:
+        for e, f in cap_span(text, c, d, max_unit):
+            units.append(Unit(e, f, kind, block, first=len(units) == first_index, lead_in=lead_in,
+                              heading=heading, text=flat(text[e:f]), subject_unit=subject, part=part))
+
+    # a sentence of its own, or an item of a bulleted list, lists promises only after a
+    # commitment; an item inside an enumeration may hold a list of its own
+    under_lead_in = depth > 0 or (lead_in is not None and kind == "item")
+    parts = enumeration(text, a, b, lead_must_commit=not under_lead_in) if depth < 3 else []
     if not parts:
         pieces = clauses(text, a, b) if depth < 3 else [(a, b, False)]
         if len(pieces) > 1:
@@ -764,15 +774,11 @@ def _add_units(units: list, text: str, a: int, b: int, kind: str, block: int, he
                 _add_units(units, text, c, d, kind, block, heading, lead_in, first_index, max_unit, 3,
                            head if shares else subject_unit, part or "clause")
             return
-        for c, d in cap_span(text, a, b, max_unit):
-            units.append(Unit(c, d, kind, block, first=len(units) == first_index, lead_in=lead_in,
-                              heading=heading, text=flat(text[c:d]), subject_unit=subject_unit, part=part))
+        add(a, b, subject_unit)
         return
     (la, lb), items = parts[0], parts[1:]
     if lb > la:
-        for c, d in cap_span(text, la, lb, max_unit):
-            units.append(Unit(c, d, kind, block, first=len(units) == first_index, lead_in=lead_in,
-                              heading=heading, text=flat(text[c:d]), part=part))
+        add(la, lb)
         lead_in = len(units) - 1
     for ia, ib in items:
         _add_units(units, text, ia, ib, "item", block, heading, lead_in, first_index, max_unit, depth + 1,
